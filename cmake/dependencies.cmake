@@ -1,0 +1,6 @@
+# Every dependency comes from a Debian package installed by scripts/setup.sh.
+find_package(yaml-cpp REQUIRED)
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(GTest REQUIRED)
