@@ -169,10 +169,10 @@ void declare_vector(ParamTable& t) {
 
 template <class Access>
 void declare_path(ParamTable& t, const std::string& name, Access path, double bytes_per_cycle,
-                  int64_t latency, const std::string& source) {
+                  int64_t latency, const std::string& source, bool enabled = true) {
   const std::string p = "paths." + name;
   t.add_bool(p + ".enabled", [path](auto& c) -> auto& { return path(c).enabled; })
-      .fallback(true).help("Whether the core has the " + name + " path.");
+      .fallback(enabled).help("Whether the core has the " + name + " path.");
   t.add_float(p + ".bytes_per_cycle", [path](auto& c) -> auto& { return path(c).bytes_per_cycle; })
       .unit("bytes/cycle").fallback(bytes_per_cycle).above(0).at_most(1 << 20)
       .help("Peak bandwidth of " + name + " per core (" + source + ").");
@@ -190,7 +190,8 @@ void declare_paths(ParamTable& t) {
   declare_path(t, NPU_PATH(l1_to_l0a), 256, 2, "§1.4 doc, measured 261; §4.2 half peak at 512 B");
   declare_path(t, NPU_PATH(l1_to_l0b), 128, 2, "§1.4 doc, measured 131");
   declare_path(t, NPU_PATH(l1_to_ub), 128, 2, "§1.4 ini l1_to_ub; coupled cores only");
-  declare_path(t, NPU_PATH(l1_to_bt), 64, 15, "§1.4 theoretical; measured 33 at 1 KB");
+  // Off by default: only cores with a bias table (buffers.bt_bytes) have it.
+  declare_path(t, NPU_PATH(l1_to_bt), 64, 15, "§1.4 theoretical; measured 33 at 1 KB", false);
   declare_path(t, NPU_PATH(l0c_to_gm), 128, 100, "§1.4 measured 126 at 11 KB and more");
   declare_path(t, NPU_PATH(l0c_to_l1), 256, 10, "§1.4 theoretical; latency assumed");
   declare_path(t, NPU_PATH(l0c_to_ub), 256, 10, "§1.4 ini l0_c_to_ub; latency assumed");

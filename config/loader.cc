@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <system_error>
 #include <unordered_set>
@@ -78,6 +79,10 @@ class Loader {
   void apply_override(const std::string& text, uint32_t index);
 
   std::map<std::string, Setting>& settings() { return m_settings; }
+  // Keys given a value that failed to parse: not "missing" as well.
+  const std::set<std::string>& invalid_keys() const { return m_invalid_keys; }
+  // True when some file could not be read or parsed at all.
+  bool unreadable() const { return m_unreadable; }
   std::vector<std::string>& files() { return m_files; }
   // Where a section first appeared (for "missing required key" messages).
   const std::map<std::string, SourceLocation>& sections() const { return m_sections; }
@@ -89,6 +94,8 @@ class Loader {
 
   DiagnosticList& m_diagnostics;
   std::map<std::string, Setting> m_settings;
+  std::set<std::string> m_invalid_keys;
+  bool m_unreadable = false;
   std::map<std::string, SourceLocation> m_sections;
   std::vector<std::string> m_files;
 };
@@ -149,10 +156,14 @@ void Loader::load_file(const std::string& path, std::vector<std::string>& chain,
     for (const std::string& f : chain) cycle += fs::path(f).filename().string() + " -> ";
     cycle += fs::path(canonical).filename().string();
     m_diagnostics.error(extended_from, "extends: cyclic extends: " + cycle);
+    m_unreadable = true;
     return;
   }
   std::optional<YAML::Node> root = read_yaml(path, extended_from);
-  if (!root) return;
+  if (!root) {
+    m_unreadable = true;
+    return;
+  }
   chain.push_back(canonical);
   m_files.insert(m_files.begin(), path);  // ancestors end up after the file that extends them
 
@@ -161,6 +172,7 @@ void Loader::load_file(const std::string& path, std::vector<std::string>& chain,
     const SourceLocation where = location_of(path, extends.Mark());
     if (!extends.IsScalar() || extends.Scalar().empty()) {
       m_diagnostics.error(where, "extends: expected the path of another chip config file");
+      m_unreadable = true;
     } else {
       const fs::path parent = fs::path(path).parent_path() / extends.Scalar();
       load_file(parent.lexically_normal().string(), chain, where);
@@ -189,7 +201,8 @@ void Loader::walk(const YAML::Node& map, const std::string& prefix, const std::s
     if (key == "extends") continue;  // handled by load_file
     const ParamDecl* decl = chip_params().find(key);
     if (decl != nullptr) {
-      SourceLocation where = location_of(file, value.Mark());
+      // A missing value has no position of its own (yaml-cpp marks the next token).
+      SourceLocation where = value.IsNull() ? key_where : location_of(file, value.Mark());
       if (where.line == 0) where = key_where;
       set_value(*decl, value, where);
     } else if (chip_params().is_section(key)) {
@@ -210,6 +223,7 @@ void Loader::set_value(const ParamDecl& decl, const YAML::Node& value, SourceLoc
   ParsedValue parsed = parse_value(decl, value);
   if (!parsed.value) {
     m_diagnostics.error(where, decl.key + ": " + parsed.error);
+    m_invalid_keys.insert(decl.key);
     return;
   }
   m_settings[decl.key] = Setting{std::move(*parsed.value), std::move(where)};
@@ -258,7 +272,7 @@ ResolvedConfig load_chip_config(const std::string& path,
     loader.apply_override(overrides[i], static_cast<uint32_t>(i + 1));
   }
   // Unreadable or malformed files stop here: later checks would only add noise.
-  diagnostics.throw_if_any();
+  if (loader.unreadable()) diagnostics.throw_if_any();
 
   ResolvedConfig resolved;
   resolved.files = loader.files();
@@ -270,7 +284,7 @@ ResolvedConfig load_chip_config(const std::string& path,
       resolved.origin[decl.key] = it->second.where;
     } else if (decl.default_value) {
       decl.store(resolved.config, *decl.default_value);
-    } else {
+    } else if (!loader.invalid_keys().contains(decl.key)) {
       // Report at the innermost section that the files do have, else at the top of the file.
       SourceLocation where{path, 1, 1};
       std::string section = decl.key;
@@ -282,9 +296,10 @@ ResolvedConfig load_chip_config(const std::string& path,
           break;
         }
       }
-      diagnostics.error(where, decl.key + ": missing required key (" + decl.help + ")");
+      diagnostics.error(where, decl.key + ": missing required key");
     }
   }
+  // Consistency rules assume every value is present and in range.
   diagnostics.throw_if_any();
 
   check_consistency(resolved.config,
