@@ -1,0 +1,156 @@
+// The cube's dot products, defined once for the simulator's cube, the compiler's host reference
+// and the RTL MAC array's harness (docs/numerics.md, "Cube accumulation").
+//
+// fp16 x fp16 and bf16 x bf16: each product is computed in fp32 (exact for fp16; for bf16 exact
+// unless it leaves fp32's range, and then rounded to nearest even like any fp32 multiply), and
+// added to the accumulator in fp32 with round to nearest even after every addition, strictly in
+// the order k = 0, 1, ..., K-1, starting from the accumulator's initial value (0, the L0C value
+// or the bias). Never fused: a fused multiply-add would differ for bf16 products that underflow.
+// int8 x int8: each product is exact in int32 and the sum wraps around modulo 2^32.
+//
+// Fractal layouts are those of the buffers (ascend-hardware-facts.md section 1.3): in an L0A
+// fractal A is row-major, a[m * K0 + k]; in an L0B fractal B is column-major, b[n * K0 + k];
+// in an L0C fractal C is row-major, c[m * 16 + n]. So both operands of a dot product are
+// contiguous in k.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "base/error.h"
+#include "numerics/convert.h"
+#include "numerics/formats.h"
+
+namespace npu::numerics {
+
+// Shape of one cube fractal operation: C[16 x 16] += A[16 x K0] * B[K0 x 16].
+inline constexpr int kFractalM = 16;
+inline constexpr int kFractalN = 16;
+inline constexpr int kFractalKFp16 = 16;  // fp16 and bf16: 16 x 16 x 16
+inline constexpr int kFractalKInt8 = 32;  // int8: 16 x 16 x 32 (32 bytes of k, like fp16)
+inline constexpr std::size_t kFractalCSize = kFractalM * kFractalN;
+inline constexpr std::size_t kFractalAbSizeFp16 = kFractalM * kFractalKFp16;
+inline constexpr std::size_t kFractalAbSizeInt8 = kFractalM * kFractalKInt8;
+
+namespace detail {
+
+// C[16 x 16] += A * B on widened operands: a32[m * 16 + k] and bt[k * 16 + n] (B transposed so
+// that the inner loop runs over n). Each lane of the inner loop is one output element, so the
+// loop vectorises while every element still adds its products in order k = 0, 1, ...
+inline void mmad_widened(float* c, const float* a32, const float* bt, int k_count) {
+  for (int m = 0; m < kFractalM; ++m) {
+    float acc[kFractalN];
+    for (int n = 0; n < kFractalN; ++n) acc[n] = c[m * kFractalN + n];
+    for (int k = 0; k < k_count; ++k) {
+      const float a = a32[m * kFractalKFp16 + k];
+      const float* b = bt + k * kFractalN;
+#pragma omp simd
+      for (int n = 0; n < kFractalN; ++n) {
+        const float product = a * b[n];
+        acc[n] = acc[n] + product;
+      }
+    }
+    for (int n = 0; n < kFractalN; ++n) c[m * kFractalN + n] = canonicalize(acc[n]);
+  }
+}
+
+template <typename T, typename Widen>
+inline void mmad_fractal_16(std::span<float, kFractalCSize> c,
+                            std::span<const T, kFractalAbSizeFp16> a,
+                            std::span<const T, kFractalAbSizeFp16> b, int k_count, Widen widen) {
+  NPU_CHECK(k_count >= 0 && k_count <= kFractalKFp16, "mmad_fractal: k_count out of range");
+  float a32[kFractalAbSizeFp16];
+  float bt[kFractalAbSizeFp16];
+  for (std::size_t i = 0; i < kFractalAbSizeFp16; ++i) a32[i] = widen(a[i]);
+  for (int n = 0; n < kFractalN; ++n) {
+    for (int k = 0; k < kFractalKFp16; ++k) {
+      bt[k * kFractalN + n] = widen(b[static_cast<std::size_t>(n * kFractalKFp16 + k)]);
+    }
+  }
+  mmad_widened(c.data(), a32, bt, k_count);
+}
+
+}  // namespace detail
+
+// ---- one output element ------------------------------------------------------------------------
+
+// c + sum_{k=0}^{K-1} a[k] * b[k] in the contract's order (K = a.size() = b.size(), checked).
+inline float mac_fp16(float c, std::span<const Fp16> a, std::span<const Fp16> b) {
+  NPU_CHECK(a.size() == b.size(), "mac_fp16: operand lengths differ");
+  float acc = c;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    const float product = fp16_to_fp32(a[k]) * fp16_to_fp32(b[k]);
+    acc = acc + product;
+  }
+  return canonicalize(acc);
+}
+
+inline float mac_bf16(float c, std::span<const Bf16> a, std::span<const Bf16> b) {
+  NPU_CHECK(a.size() == b.size(), "mac_bf16: operand lengths differ");
+  float acc = c;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    const float product = bf16_to_fp32(a[k]) * bf16_to_fp32(b[k]);
+    acc = acc + product;
+  }
+  return canonicalize(acc);
+}
+
+// c + sum a[k] * b[k] modulo 2^32 (two's complement wrap-around, no saturation).
+inline int32_t mac_int8(int32_t c, std::span<const int8_t> a, std::span<const int8_t> b) {
+  NPU_CHECK(a.size() == b.size(), "mac_int8: operand lengths differ");
+  uint32_t acc = static_cast<uint32_t>(c);
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    acc += static_cast<uint32_t>(int32_t{a[k]} * int32_t{b[k]});
+  }
+  return static_cast<int32_t>(acc);
+}
+
+// ---- one fractal --------------------------------------------------------------------------------
+
+// c[m * 16 + n] = mac_fp16(c[m * 16 + n], a[m * 16 + k], b[n * 16 + k]) over k < k_count, for
+// all m, n < 16. c holds the initial values (0, bias or the previous partial sums) on entry.
+// k_count (0..16) is the number of valid k in this fractal: products beyond it are not added.
+inline void mmad_fractal_fp16(std::span<float, kFractalCSize> c,
+                              std::span<const Fp16, kFractalAbSizeFp16> a,
+                              std::span<const Fp16, kFractalAbSizeFp16> b,
+                              int k_count = kFractalKFp16) {
+  detail::mmad_fractal_16(c, a, b, k_count, [](Fp16 x) { return fp16_to_fp32(x); });
+}
+
+// The same for bf16 operands.
+inline void mmad_fractal_bf16(std::span<float, kFractalCSize> c,
+                              std::span<const Bf16, kFractalAbSizeFp16> a,
+                              std::span<const Bf16, kFractalAbSizeFp16> b,
+                              int k_count = kFractalKFp16) {
+  detail::mmad_fractal_16(c, a, b, k_count, [](Bf16 x) { return bf16_to_fp32(x); });
+}
+
+// c[m * 16 + n] = mac_int8(c[m * 16 + n], a[m * 32 + k], b[n * 32 + k]) over k < k_count
+// (0..32), for all m, n < 16.
+inline void mmad_fractal_int8(std::span<int32_t, kFractalCSize> c,
+                              std::span<const int8_t, kFractalAbSizeInt8> a,
+                              std::span<const int8_t, kFractalAbSizeInt8> b,
+                              int k_count = kFractalKInt8) {
+  NPU_CHECK(k_count >= 0 && k_count <= kFractalKInt8, "mmad_fractal_int8: k_count out of range");
+  // B transposed to [k][n] and widened, so the inner loop runs over n (see mmad_widened).
+  int32_t bt[kFractalAbSizeInt8];
+  for (int n = 0; n < kFractalN; ++n) {
+    for (int k = 0; k < kFractalKInt8; ++k) {
+      bt[k * kFractalN + n] = b[static_cast<std::size_t>(n * kFractalKInt8 + k)];
+    }
+  }
+  for (int m = 0; m < kFractalM; ++m) {
+    uint32_t acc[kFractalN];
+    for (int n = 0; n < kFractalN; ++n) acc[n] = static_cast<uint32_t>(c[m * kFractalN + n]);
+    for (int k = 0; k < k_count; ++k) {
+      const int32_t av = a[static_cast<std::size_t>(m * kFractalKInt8 + k)];
+      const int32_t* brow = bt + k * kFractalN;
+#pragma omp simd
+      for (int n = 0; n < kFractalN; ++n) acc[n] += static_cast<uint32_t>(av * brow[n]);
+    }
+    for (int n = 0; n < kFractalN; ++n) c[m * kFractalN + n] = static_cast<int32_t>(acc[n]);
+  }
+}
+
+}  // namespace npu::numerics
