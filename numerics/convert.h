@@ -55,10 +55,10 @@ constexpr uint16_t fp32_to_fp16_bits(uint32_t x) {
   const bool round_sub = fraction >= kHalf;
   const bool sticky_sub = fraction != 0u && fraction != kHalf;
 
-  uint32_t magnitude = round_magnitude<kMode>(
-      select_bits(normal, q_normal, static_cast<uint32_t>(whole)), negative,
-      select_bits(normal, round_normal, round_sub) != 0,
-      select_bits(normal, sticky_normal, sticky_sub) != 0);
+  uint32_t magnitude =
+      round_magnitude<kMode>(select_bits(normal, q_normal, static_cast<uint32_t>(whole)), negative,
+                             select_bits(normal, round_normal, round_sub) != 0,
+                             select_bits(normal, sticky_normal, sticky_sub) != 0);
   const uint32_t overflow = overflows_to_inf<kMode>(negative) ? 0x7C00u : 0x7BFFu;
   magnitude = select_bits(a >= 0x47800000u, overflow, magnitude);  // |x| >= 2^16
   magnitude = select_bits(a == kFp32InfBits, 0x7C00u, magnitude);
@@ -122,7 +122,7 @@ inline constexpr bool kIsConversionInt =
 
 }  // namespace detail
 
-// ---- float <-> float --------------------------------------------------------------------------
+// ---- float <-> float ----------------------------------------------------------------------------
 
 template <RoundingMode kMode>
 constexpr Fp16 fp32_to_fp16(float x) {
@@ -198,7 +198,7 @@ constexpr Bf16 double_to_bf16(double x, RoundingMode mode = RoundingMode::kRint)
   return with_rounding_mode(mode, [x](auto m) { return double_to_bf16<decltype(m)::value>(x); });
 }
 
-// ---- float -> integer -------------------------------------------------------------------------
+// ---- float -> integer ---------------------------------------------------------------------------
 
 // fp32 -> Int (int8_t, uint8_t, int16_t or int32_t): round the exact value to an integer in
 // kMode, then clamp to Int's range. NaN -> 0; +-Inf -> the range's ends. kOdd works on the
@@ -206,8 +206,10 @@ constexpr Bf16 double_to_bf16(double x, RoundingMode mode = RoundingMode::kRint)
 template <typename Int, RoundingMode kMode>
 constexpr Int fp32_to_int(float x) {
   static_assert(detail::kIsConversionInt<Int>, "fp32_to_int: int8, uint8, int16 or int32 only");
-  constexpr int32_t kMin = std::numeric_limits<Int>::min();
-  constexpr int32_t kMax = std::numeric_limits<Int>::max();
+  // int8_t holds numbers here, so widening it with sign extension is the point.
+  // NOLINTNEXTLINE(bugprone-signed-char-misuse)
+  constexpr auto kMin = static_cast<int32_t>(std::numeric_limits<Int>::min());
+  constexpr auto kMax = static_cast<int32_t>(std::numeric_limits<Int>::max());
   const uint32_t bits = fp32_bits(x);
   const bool negative = (bits >> 31) != 0;
   const uint32_t a = bits & 0x7FFFFFFFu;
@@ -219,19 +221,18 @@ constexpr Int fp32_to_int(float x) {
   const uint32_t fraction = fp32_bits(magnitude - static_cast<float>(whole));  // in [0, 1)
   constexpr uint32_t kHalf = 0x3F000000u;
   // At most 2^31 - 128: a rounding increment only happens below 2^23.
-  const uint32_t q = detail::round_magnitude<kMode>(static_cast<uint32_t>(whole), negative,
-                                                    fraction >= kHalf,
-                                                    fraction != 0u && fraction != kHalf);
-  const int32_t value = std::clamp(static_cast<int32_t>(detail::select_bits(negative, 0u - q, q)),
-                                   kMin, kMax);
+  const uint32_t q =
+      detail::round_magnitude<kMode>(static_cast<uint32_t>(whole), negative, fraction >= kHalf,
+                                     fraction != 0u && fraction != kHalf);
+  const int32_t value =
+      std::clamp(static_cast<int32_t>(detail::select_bits(negative, 0u - q, q)), kMin, kMax);
   const uint32_t saturated = static_cast<uint32_t>(negative ? kMin : kMax);
   const uint32_t result = detail::select_bits(huge, saturated, static_cast<uint32_t>(value));
   return static_cast<Int>(static_cast<int32_t>(detail::select_bits(a > kFp32InfBits, 0u, result)));
 }
 template <typename Int>
 constexpr Int fp32_to_int(float x, RoundingMode mode = RoundingMode::kRint) {
-  return with_rounding_mode(mode,
-                            [x](auto m) { return fp32_to_int<Int, decltype(m)::value>(x); });
+  return with_rounding_mode(mode, [x](auto m) { return fp32_to_int<Int, decltype(m)::value>(x); });
 }
 
 // fp16 -> Int: the same rule applied to the exact fp32 value.
@@ -244,7 +245,7 @@ constexpr Int fp16_to_int(Fp16 h, RoundingMode mode = RoundingMode::kRint) {
   return fp32_to_int<Int>(fp16_to_fp32(h), mode);
 }
 
-// ---- integer -> float -------------------------------------------------------------------------
+// ---- integer -> float ---------------------------------------------------------------------------
 
 // int32 -> fp32 rounds when |v| > 2^24. The host's int -> float conversion is round to nearest
 // even in the default floating-point environment (numerics/fp_env.h checks it), so kRint uses
@@ -281,7 +282,7 @@ constexpr Fp16 uint8_to_fp16(uint8_t v) {
   return fp32_to_fp16<RoundingMode::kRint>(static_cast<float>(v));
 }
 
-// ---- arrays -----------------------------------------------------------------------------------
+// ---- arrays -------------------------------------------------------------------------------------
 
 namespace detail {
 
@@ -295,7 +296,9 @@ inline void map_elements(std::span<const In> in, std::span<Out> out, F f) {
   const In* src = in.data();
   Out* dst = out.data();
 #pragma omp simd
-  for (std::size_t i = 0; i < n; ++i) dst[i] = f(src[i]);
+  for (std::size_t i = 0; i < n; ++i) {
+    dst[i] = f(src[i]);
+  }
 }
 
 }  // namespace detail

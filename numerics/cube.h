@@ -25,10 +25,10 @@
 namespace npu::numerics {
 
 // Shape of one cube fractal operation: C[16 x 16] += A[16 x K0] * B[K0 x 16].
-inline constexpr int kFractalM = 16;
-inline constexpr int kFractalN = 16;
-inline constexpr int kFractalKFp16 = 16;  // fp16 and bf16: 16 x 16 x 16
-inline constexpr int kFractalKInt8 = 32;  // int8: 16 x 16 x 32 (32 bytes of k, like fp16)
+inline constexpr std::size_t kFractalM = 16;
+inline constexpr std::size_t kFractalN = 16;
+inline constexpr std::size_t kFractalKFp16 = 16;  // fp16 and bf16: 16 x 16 x 16
+inline constexpr std::size_t kFractalKInt8 = 32;  // int8: 16 x 16 x 32 (32 bytes of k, like fp16)
 inline constexpr std::size_t kFractalCSize = kFractalM * kFractalN;
 inline constexpr std::size_t kFractalAbSizeFp16 = kFractalM * kFractalKFp16;
 inline constexpr std::size_t kFractalAbSizeInt8 = kFractalM * kFractalKInt8;
@@ -38,34 +38,41 @@ namespace detail {
 // C[16 x 16] += A * B on widened operands: a32[m * 16 + k] and bt[k * 16 + n] (B transposed so
 // that the inner loop runs over n). Each lane of the inner loop is one output element, so the
 // loop vectorises while every element still adds its products in order k = 0, 1, ...
-inline void mmad_widened(float* c, const float* a32, const float* bt, int k_count) {
-  for (int m = 0; m < kFractalM; ++m) {
+inline void mmad_widened(float* c, const float* a32, const float* bt, std::size_t k_count) {
+  for (std::size_t m = 0; m < kFractalM; ++m) {
     float acc[kFractalN];
-    for (int n = 0; n < kFractalN; ++n) acc[n] = c[m * kFractalN + n];
-    for (int k = 0; k < k_count; ++k) {
+    for (std::size_t n = 0; n < kFractalN; ++n) {
+      acc[n] = c[m * kFractalN + n];
+    }
+    for (std::size_t k = 0; k < k_count; ++k) {
       const float a = a32[m * kFractalKFp16 + k];
       const float* b = bt + k * kFractalN;
 #pragma omp simd
-      for (int n = 0; n < kFractalN; ++n) {
+      for (std::size_t n = 0; n < kFractalN; ++n) {
         const float product = a * b[n];
         acc[n] = acc[n] + product;
       }
     }
-    for (int n = 0; n < kFractalN; ++n) c[m * kFractalN + n] = canonicalize(acc[n]);
+    for (std::size_t n = 0; n < kFractalN; ++n) {
+      c[m * kFractalN + n] = canonicalize(acc[n]);
+    }
   }
 }
 
 template <typename T, typename Widen>
 inline void mmad_fractal_16(std::span<float, kFractalCSize> c,
                             std::span<const T, kFractalAbSizeFp16> a,
-                            std::span<const T, kFractalAbSizeFp16> b, int k_count, Widen widen) {
-  NPU_CHECK(k_count >= 0 && k_count <= kFractalKFp16, "mmad_fractal: k_count out of range");
+                            std::span<const T, kFractalAbSizeFp16> b, std::size_t k_count,
+                            Widen widen) {
+  NPU_CHECK(k_count <= kFractalKFp16, "mmad_fractal: k_count out of range");
   float a32[kFractalAbSizeFp16];
   float bt[kFractalAbSizeFp16];
-  for (std::size_t i = 0; i < kFractalAbSizeFp16; ++i) a32[i] = widen(a[i]);
-  for (int n = 0; n < kFractalN; ++n) {
-    for (int k = 0; k < kFractalKFp16; ++k) {
-      bt[k * kFractalN + n] = widen(b[static_cast<std::size_t>(n * kFractalKFp16 + k)]);
+  for (std::size_t i = 0; i < kFractalAbSizeFp16; ++i) {
+    a32[i] = widen(a[i]);
+  }
+  for (std::size_t n = 0; n < kFractalN; ++n) {
+    for (std::size_t k = 0; k < kFractalKFp16; ++k) {
+      bt[k * kFractalN + n] = widen(b[n * kFractalKFp16 + k]);
     }
   }
   mmad_widened(c.data(), a32, bt, k_count);
@@ -73,7 +80,7 @@ inline void mmad_fractal_16(std::span<float, kFractalCSize> c,
 
 }  // namespace detail
 
-// ---- one output element ------------------------------------------------------------------------
+// ---- one output element -------------------------------------------------------------------------
 
 // c + sum_{k=0}^{K-1} a[k] * b[k] in the contract's order (K = a.size() = b.size(), checked).
 inline float mac_fp16(float c, std::span<const Fp16> a, std::span<const Fp16> b) {
@@ -101,7 +108,7 @@ inline int32_t mac_int8(int32_t c, std::span<const int8_t> a, std::span<const in
   NPU_CHECK(a.size() == b.size(), "mac_int8: operand lengths differ");
   uint32_t acc = static_cast<uint32_t>(c);
   for (std::size_t k = 0; k < a.size(); ++k) {
-    acc += static_cast<uint32_t>(int32_t{a[k]} * int32_t{b[k]});
+    acc += static_cast<uint32_t>(static_cast<int32_t>(a[k]) * static_cast<int32_t>(b[k]));
   }
   return static_cast<int32_t>(acc);
 }
@@ -114,7 +121,7 @@ inline int32_t mac_int8(int32_t c, std::span<const int8_t> a, std::span<const in
 inline void mmad_fractal_fp16(std::span<float, kFractalCSize> c,
                               std::span<const Fp16, kFractalAbSizeFp16> a,
                               std::span<const Fp16, kFractalAbSizeFp16> b,
-                              int k_count = kFractalKFp16) {
+                              std::size_t k_count = kFractalKFp16) {
   detail::mmad_fractal_16(c, a, b, k_count, [](Fp16 x) { return fp16_to_fp32(x); });
 }
 
@@ -122,7 +129,7 @@ inline void mmad_fractal_fp16(std::span<float, kFractalCSize> c,
 inline void mmad_fractal_bf16(std::span<float, kFractalCSize> c,
                               std::span<const Bf16, kFractalAbSizeFp16> a,
                               std::span<const Bf16, kFractalAbSizeFp16> b,
-                              int k_count = kFractalKFp16) {
+                              std::size_t k_count = kFractalKFp16) {
   detail::mmad_fractal_16(c, a, b, k_count, [](Bf16 x) { return bf16_to_fp32(x); });
 }
 
@@ -131,25 +138,34 @@ inline void mmad_fractal_bf16(std::span<float, kFractalCSize> c,
 inline void mmad_fractal_int8(std::span<int32_t, kFractalCSize> c,
                               std::span<const int8_t, kFractalAbSizeInt8> a,
                               std::span<const int8_t, kFractalAbSizeInt8> b,
-                              int k_count = kFractalKInt8) {
-  NPU_CHECK(k_count >= 0 && k_count <= kFractalKInt8, "mmad_fractal_int8: k_count out of range");
+                              std::size_t k_count = kFractalKInt8) {
+  NPU_CHECK(k_count <= kFractalKInt8, "mmad_fractal_int8: k_count out of range");
   // B transposed to [k][n] and widened, so the inner loop runs over n (see mmad_widened).
+  // The int8_t operands are numbers: sign-extending them is intended (hence the NOLINTs).
   int32_t bt[kFractalAbSizeInt8];
-  for (int n = 0; n < kFractalN; ++n) {
-    for (int k = 0; k < kFractalKInt8; ++k) {
-      bt[k * kFractalN + n] = b[static_cast<std::size_t>(n * kFractalKInt8 + k)];
+  for (std::size_t n = 0; n < kFractalN; ++n) {
+    for (std::size_t k = 0; k < kFractalKInt8; ++k) {
+      bt[k * kFractalN + n] =
+          static_cast<int32_t>(b[n * kFractalKInt8 + k]);  // NOLINT(bugprone-signed-char-misuse)
     }
   }
-  for (int m = 0; m < kFractalM; ++m) {
+  for (std::size_t m = 0; m < kFractalM; ++m) {
     uint32_t acc[kFractalN];
-    for (int n = 0; n < kFractalN; ++n) acc[n] = static_cast<uint32_t>(c[m * kFractalN + n]);
-    for (int k = 0; k < k_count; ++k) {
-      const int32_t av = a[static_cast<std::size_t>(m * kFractalKInt8 + k)];
+    for (std::size_t n = 0; n < kFractalN; ++n) {
+      acc[n] = static_cast<uint32_t>(c[m * kFractalN + n]);
+    }
+    for (std::size_t k = 0; k < k_count; ++k) {
+      const auto av =
+          static_cast<int32_t>(a[m * kFractalKInt8 + k]);  // NOLINT(bugprone-signed-char-misuse)
       const int32_t* brow = bt + k * kFractalN;
 #pragma omp simd
-      for (int n = 0; n < kFractalN; ++n) acc[n] += static_cast<uint32_t>(av * brow[n]);
+      for (std::size_t n = 0; n < kFractalN; ++n) {
+        acc[n] += static_cast<uint32_t>(av * brow[n]);
+      }
     }
-    for (int n = 0; n < kFractalN; ++n) c[m * kFractalN + n] = static_cast<int32_t>(acc[n]);
+    for (std::size_t n = 0; n < kFractalN; ++n) {
+      c[m * kFractalN + n] = static_cast<int32_t>(acc[n]);
+    }
   }
 }
 

@@ -57,19 +57,29 @@ constexpr T narrow_from_double(double x) {
   }
 }
 
-// ---- basic operations (correctly rounded for every type) ---------------------------------------
+// ---- basic operations (correctly rounded for every type) ----------------------------------------
 
 template <VectorFloat T>
-constexpr T add(T a, T b) { return narrow<T>(widen(a) + widen(b)); }
+constexpr T add(T a, T b) {
+  return narrow<T>(widen(a) + widen(b));
+}
 template <VectorFloat T>
-constexpr T sub(T a, T b) { return narrow<T>(widen(a) - widen(b)); }
+constexpr T sub(T a, T b) {
+  return narrow<T>(widen(a) - widen(b));
+}
 template <VectorFloat T>
-constexpr T mul(T a, T b) { return narrow<T>(widen(a) * widen(b)); }
+constexpr T mul(T a, T b) {
+  return narrow<T>(widen(a) * widen(b));
+}
 template <VectorFloat T>
-constexpr T div(T a, T b) { return narrow<T>(widen(a) / widen(b)); }
+constexpr T div(T a, T b) {
+  return narrow<T>(widen(a) / widen(b));
+}
 // sqrt(-0) = -0; sqrt(x < 0) = NaN.
 template <VectorFloat T>
-inline T sqrt(T a) { return narrow<T>(std::sqrt(widen(a))); }
+inline T sqrt(T a) {
+  return narrow<T>(std::sqrt(widen(a)));
+}
 
 // a * b + c as two fp32 operations, each rounded (vmla, vmadd, vaxpy, with their operand
 // orders). Never fused: npu_numerics compiles its users with -ffp-contract=off. For fp16 the
@@ -121,20 +131,26 @@ constexpr T leaky_relu(T a, T alpha) {
 
 // exp(-Inf) = +0, exp(+Inf) = +Inf.
 template <VectorFloat T>
-inline T exp(T a) { return narrow_from_double<T>(std::exp(static_cast<double>(widen(a)))); }
+inline T exp(T a) {
+  return narrow_from_double<T>(std::exp(static_cast<double>(widen(a))));
+}
 // Natural log. ln(+-0) = -Inf, ln(x < 0) = NaN, ln(+Inf) = +Inf.
 template <VectorFloat T>
-inline T ln(T a) { return narrow_from_double<T>(std::log(static_cast<double>(widen(a)))); }
+inline T ln(T a) {
+  return narrow_from_double<T>(std::log(static_cast<double>(widen(a))));
+}
 // 1 / x. rec(+-0) = +-Inf, rec(+-Inf) = +-0. Correctly rounded (double has >= 2p + 2 bits).
 template <VectorFloat T>
-constexpr T rec(T a) { return narrow_from_double<T>(1.0 / static_cast<double>(widen(a))); }
+constexpr T rec(T a) {
+  return narrow_from_double<T>(1.0 / static_cast<double>(widen(a)));
+}
 // 1 / sqrt(x), both in double. rsqrt(+0) = +Inf, rsqrt(-0) = -Inf, rsqrt(x < 0) = NaN.
 template <VectorFloat T>
 inline T rsqrt(T a) {
   return narrow_from_double<T>(1.0 / std::sqrt(static_cast<double>(widen(a))));
 }
 
-// ---- compare --------------------------------------------------------------------------------------
+// ---- compare ------------------------------------------------------------------------------------
 
 // vcmp conditions. IEEE comparisons of the exact values: -0 == +0; NaN is unordered, so every
 // condition but kNe is false when an operand is NaN.
@@ -145,17 +161,23 @@ constexpr bool compare(CompareOp op, T a, T b) {
   const float x = widen(a);
   const float y = widen(b);
   switch (op) {
-    case CompareOp::kEq: return x == y;
-    case CompareOp::kNe: return !(x == y);
-    case CompareOp::kLt: return x < y;
-    case CompareOp::kLe: return x <= y;
-    case CompareOp::kGt: return x > y;
-    case CompareOp::kGe: return x >= y;
+    case CompareOp::kEq:
+      return x == y;
+    case CompareOp::kNe:
+      return !(x == y);
+    case CompareOp::kLt:
+      return x < y;
+    case CompareOp::kLe:
+      return x <= y;
+    case CompareOp::kGt:
+      return x > y;
+    case CompareOp::kGe:
+      return x >= y;
   }
   NPU_UNREACHABLE("bad CompareOp");
 }
 
-// ---- reductions -----------------------------------------------------------------------------------
+// ---- reductions ---------------------------------------------------------------------------------
 
 namespace detail {
 
@@ -164,9 +186,13 @@ namespace detail {
 // level by level (x0+x1, x2+x3, ...) with an odd last element passed up unchanged.
 template <VectorFloat T>
 constexpr float pairwise_sum(const T* x, std::size_t n) {
-  if (n == 1) return widen(x[0]);
+  if (n == 1) {
+    return widen(x[0]);
+  }
   std::size_t left = 1;
-  while (left * 2 < n) left *= 2;
+  while (left * 2 < n) {
+    left *= 2;
+  }
   return pairwise_sum(x, left) + pairwise_sum(x + left, n - left);
 }
 
@@ -184,14 +210,18 @@ template <VectorFloat T>
 constexpr T reduce_max(std::span<const T> x) {
   NPU_CHECK(!x.empty(), "reduce_max of nothing");
   T result = x[0];
-  for (std::size_t i = 1; i < x.size(); ++i) result = max(result, x[i]);
+  for (std::size_t i = 1; i < x.size(); ++i) {
+    result = max(result, x[i]);
+  }
   return narrow<T>(widen(result));
 }
 template <VectorFloat T>
 constexpr T reduce_min(std::span<const T> x) {
   NPU_CHECK(!x.empty(), "reduce_min of nothing");
   T result = x[0];
-  for (std::size_t i = 1; i < x.size(); ++i) result = min(result, x[i]);
+  for (std::size_t i = 1; i < x.size(); ++i) {
+    result = min(result, x[i]);
+  }
   return narrow<T>(widen(result));
 }
 

@@ -26,9 +26,7 @@ constexpr float apply_relu(float x, Relu relu) {
   return canonicalize(zero ? 0.0f : x);
 }
 // ReLU on an int32 value.
-constexpr int32_t apply_relu(int32_t x, Relu relu) {
-  return relu == Relu::kOn && x < 0 ? 0 : x;
-}
+constexpr int32_t apply_relu(int32_t x, Relu relu) { return relu == Relu::kOn && x < 0 ? 0 : x; }
 
 // fp32 accumulator -> output.
 constexpr Fp16 fixpipe_fp32_to_fp16(float acc, Relu relu = Relu::kOff) {

@@ -29,16 +29,16 @@ static_assert(sizeof(Fp16) == 2 && sizeof(Bf16) == 2, "buffers hold these types 
 // Every operation that produces a NaN produces this one (quiet, positive, zero payload).
 inline constexpr Fp16 kFp16NaN{0x7E00};
 inline constexpr Fp16 kFp16Inf{0x7C00};
-inline constexpr Fp16 kFp16Max{0x7BFF};             // 65504
-inline constexpr Fp16 kFp16MinNormal{0x0400};       // 2^-14
-inline constexpr Fp16 kFp16MinSubnormal{0x0001};    // 2^-24
+inline constexpr Fp16 kFp16Max{0x7BFF};           // 65504
+inline constexpr Fp16 kFp16MinNormal{0x0400};     // 2^-14
+inline constexpr Fp16 kFp16MinSubnormal{0x0001};  // 2^-24
 inline constexpr Fp16 kFp16One{0x3C00};
 
 inline constexpr Bf16 kBf16NaN{0x7FC0};
 inline constexpr Bf16 kBf16Inf{0x7F80};
-inline constexpr Bf16 kBf16Max{0x7F7F};             // (2 - 2^-7) * 2^127
-inline constexpr Bf16 kBf16MinNormal{0x0080};       // 2^-126
-inline constexpr Bf16 kBf16MinSubnormal{0x0001};    // 2^-133
+inline constexpr Bf16 kBf16Max{0x7F7F};           // (2 - 2^-7) * 2^127
+inline constexpr Bf16 kBf16MinNormal{0x0080};     // 2^-126
+inline constexpr Bf16 kBf16MinSubnormal{0x0001};  // 2^-133
 inline constexpr Bf16 kBf16One{0x3F80};
 
 inline constexpr uint32_t kFp32NaNBits = 0x7FC00000u;

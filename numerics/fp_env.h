@@ -17,7 +17,9 @@ namespace npu::numerics {
 
 // True when the environment is the default one: round to nearest even, no FTZ, no DAZ.
 inline bool host_fp_env_ok() {
-  if (std::fegetround() != FE_TONEAREST) return false;
+  if (std::fegetround() != FE_TONEAREST) {
+    return false;
+  }
   // volatile keeps the compiler from folding these at compile time, where they would pass.
   volatile float min_normal = 0x1p-126f;
   volatile float half = 0.5f;

@@ -28,19 +28,25 @@ enum class RoundingMode : uint8_t {
   kOdd,    // o: truncate, then set the last bit if anything was discarded (round to odd)
 };
 
-inline constexpr RoundingMode kAllRoundingModes[] = {
-    RoundingMode::kRint, RoundingMode::kFloor, RoundingMode::kCeil,
-    RoundingMode::kAway, RoundingMode::kZero,  RoundingMode::kOdd};
+inline constexpr RoundingMode kAllRoundingModes[] = {RoundingMode::kRint, RoundingMode::kFloor,
+                                                     RoundingMode::kCeil, RoundingMode::kAway,
+                                                     RoundingMode::kZero, RoundingMode::kOdd};
 
 // The one-letter suffix of the instruction (`vconv_f322f16r`).
 constexpr char rounding_mode_suffix(RoundingMode mode) {
   switch (mode) {
-    case RoundingMode::kRint: return 'r';
-    case RoundingMode::kFloor: return 'f';
-    case RoundingMode::kCeil: return 'c';
-    case RoundingMode::kAway: return 'a';
-    case RoundingMode::kZero: return 'z';
-    case RoundingMode::kOdd: return 'o';
+    case RoundingMode::kRint:
+      return 'r';
+    case RoundingMode::kFloor:
+      return 'f';
+    case RoundingMode::kCeil:
+      return 'c';
+    case RoundingMode::kAway:
+      return 'a';
+    case RoundingMode::kZero:
+      return 'z';
+    case RoundingMode::kOdd:
+      return 'o';
   }
   NPU_UNREACHABLE("bad RoundingMode");
 }
@@ -48,12 +54,18 @@ constexpr char rounding_mode_suffix(RoundingMode mode) {
 // A readable name for messages and docs: "rint", "floor", "ceil", "away", "zero", "odd".
 constexpr std::string_view rounding_mode_name(RoundingMode mode) {
   switch (mode) {
-    case RoundingMode::kRint: return "rint";
-    case RoundingMode::kFloor: return "floor";
-    case RoundingMode::kCeil: return "ceil";
-    case RoundingMode::kAway: return "away";
-    case RoundingMode::kZero: return "zero";
-    case RoundingMode::kOdd: return "odd";
+    case RoundingMode::kRint:
+      return "rint";
+    case RoundingMode::kFloor:
+      return "floor";
+    case RoundingMode::kCeil:
+      return "ceil";
+    case RoundingMode::kAway:
+      return "away";
+    case RoundingMode::kZero:
+      return "zero";
+    case RoundingMode::kOdd:
+      return "odd";
   }
   NPU_UNREACHABLE("bad RoundingMode");
 }
@@ -61,7 +73,9 @@ constexpr std::string_view rounding_mode_name(RoundingMode mode) {
 // Inverse of rounding_mode_suffix; nullopt for any other character (the caller reports it).
 constexpr std::optional<RoundingMode> rounding_mode_from_suffix(char suffix) {
   for (RoundingMode mode : kAllRoundingModes) {
-    if (rounding_mode_suffix(mode) == suffix) return mode;
+    if (rounding_mode_suffix(mode) == suffix) {
+      return mode;
+    }
   }
   return std::nullopt;
 }
@@ -72,12 +86,18 @@ template <typename F>
 constexpr decltype(auto) with_rounding_mode(RoundingMode mode, F&& f) {
   using R = RoundingMode;
   switch (mode) {
-    case R::kRint: return f(std::integral_constant<R, R::kRint>{});
-    case R::kFloor: return f(std::integral_constant<R, R::kFloor>{});
-    case R::kCeil: return f(std::integral_constant<R, R::kCeil>{});
-    case R::kAway: return f(std::integral_constant<R, R::kAway>{});
-    case R::kZero: return f(std::integral_constant<R, R::kZero>{});
-    case R::kOdd: return f(std::integral_constant<R, R::kOdd>{});
+    case R::kRint:
+      return f(std::integral_constant<R, R::kRint>{});
+    case R::kFloor:
+      return f(std::integral_constant<R, R::kFloor>{});
+    case R::kCeil:
+      return f(std::integral_constant<R, R::kCeil>{});
+    case R::kAway:
+      return f(std::integral_constant<R, R::kAway>{});
+    case R::kZero:
+      return f(std::integral_constant<R, R::kZero>{});
+    case R::kOdd:
+      return f(std::integral_constant<R, R::kOdd>{});
   }
   NPU_UNREACHABLE("bad RoundingMode");
 }
@@ -115,10 +135,15 @@ constexpr U round_magnitude(U q, bool negative, bool round_bit, bool sticky) {
 // becomes the largest finite value (IEEE 754 section 7.4, with kOdd treated like kZero).
 template <RoundingMode kMode>
 constexpr bool overflows_to_inf(bool negative) {
-  if constexpr (kMode == RoundingMode::kRint || kMode == RoundingMode::kAway) return true;
-  if constexpr (kMode == RoundingMode::kFloor) return negative;
-  if constexpr (kMode == RoundingMode::kCeil) return !negative;
-  return false;
+  if constexpr (kMode == RoundingMode::kRint || kMode == RoundingMode::kAway) {
+    return true;
+  } else if constexpr (kMode == RoundingMode::kFloor) {
+    return negative;
+  } else if constexpr (kMode == RoundingMode::kCeil) {
+    return !negative;
+  } else {
+    return false;
+  }
 }
 
 }  // namespace detail

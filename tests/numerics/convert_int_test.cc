@@ -20,13 +20,15 @@ using testing::float_from_bits;
 std::vector<float> int_conversion_inputs() {
   std::vector<float> inputs;
   for (int q = -4 * 33000; q <= 4 * 33000; ++q) inputs.push_back(static_cast<float>(q) / 4);
-  const float edges[] = {127.5f, 127.49999f, 128.0f, -128.5f, -128.49998f, -129.0f, 255.5f,
-                         255.49998f, 256.0f, -0.5f, -0.49999997f, -1.0f, 32767.5f, 32768.0f,
-                         -32768.5f, -32769.0f, 0x1p31f, -0x1p31f, 0x1.fffffep30f,
-                         -0x1.fffffep30f, 0x1p32f, -0x1p32f, 0x1p23f + 1, 0x1p23f - 0.5f,
-                         0x1p24f, 8388607.5f, -8388607.5f, 1e30f, -1e30f, 0.0f, -0.0f,
-                         0x1p-149f, -0x1p-149f, 0x1p-126f, 0.49999997f, 0.5f, 0.50000006f,
-                         1.5f, 2.5f, -2.5f, 3.5f};
+  const float edges[] = {127.5f,       127.49999f,  128.0f,      -128.5f,        -128.49998f,
+                         -129.0f,      255.5f,      255.49998f,  256.0f,         -0.5f,
+                         -0.49999997f, -1.0f,       32767.5f,    32768.0f,       -32768.5f,
+                         -32769.0f,    0x1p31f,     -0x1p31f,    0x1.fffffep30f, -0x1.fffffep30f,
+                         0x1p32f,      -0x1p32f,    0x1p23f + 1, 0x1p23f - 0.5f, 0x1p24f,
+                         8388607.5f,   -8388607.5f, 1e30f,       -1e30f,         0.0f,
+                         -0.0f,        0x1p-149f,   -0x1p-149f,  0x1p-126f,      0.49999997f,
+                         0.5f,         0.50000006f, 1.5f,        2.5f,           -2.5f,
+                         3.5f};
   inputs.insert(inputs.end(), std::begin(edges), std::end(edges));
   inputs.push_back(fp32_from_bits(0x7F800000u));
   inputs.push_back(fp32_from_bits(0xFF800000u));
@@ -81,20 +83,20 @@ TEST(ConvertInt, CornerCases) {
   using R = RoundingMode;
   const float nan = fp32_from_bits(0x7FC00000u);
   const float inf = fp32_from_bits(0x7F800000u);
-  EXPECT_EQ(fp32_to_int<int8_t>(127.5f, R::kRint), 127);   // 128 saturates
-  EXPECT_EQ(fp32_to_int<int8_t>(126.5f, R::kRint), 126);   // tie -> even
+  EXPECT_EQ(fp32_to_int<int8_t>(127.5f, R::kRint), 127);  // 128 saturates
+  EXPECT_EQ(fp32_to_int<int8_t>(126.5f, R::kRint), 126);  // tie -> even
   EXPECT_EQ(fp32_to_int<int8_t>(126.5f, R::kAway), 127);
   EXPECT_EQ(fp32_to_int<int8_t>(-128.5f, R::kRint), -128);
   EXPECT_EQ(fp32_to_int<int8_t>(-128.5f, R::kCeil), -128);
   EXPECT_EQ(fp32_to_int<int8_t>(-129.0f, R::kCeil), -128);
   EXPECT_EQ(fp32_to_int<int8_t>(-127.5f, R::kFloor), -128);
-  EXPECT_EQ(fp32_to_int<int8_t>(-2.5f, R::kOdd), -3);      // odd on the magnitude
-  EXPECT_EQ(fp32_to_int<int8_t>(-2.0f, R::kOdd), -2);      // exact stays
+  EXPECT_EQ(fp32_to_int<int8_t>(-2.5f, R::kOdd), -3);  // odd on the magnitude
+  EXPECT_EQ(fp32_to_int<int8_t>(-2.0f, R::kOdd), -2);  // exact stays
   EXPECT_EQ(fp32_to_int<int8_t>(2.25f, R::kOdd), 3);
   EXPECT_EQ(fp32_to_int<int8_t>(3.75f, R::kOdd), 3);
   EXPECT_EQ(fp32_to_int<int8_t>(-2.5f, R::kZero), -2);
-  EXPECT_EQ(fp32_to_int<uint8_t>(-0.5f, R::kRint), 0);     // -0 -> 0
-  EXPECT_EQ(fp32_to_int<uint8_t>(-0.6f, R::kRint), 0);     // -1 saturates to 0
+  EXPECT_EQ(fp32_to_int<uint8_t>(-0.5f, R::kRint), 0);  // -0 -> 0
+  EXPECT_EQ(fp32_to_int<uint8_t>(-0.6f, R::kRint), 0);  // -1 saturates to 0
   EXPECT_EQ(fp32_to_int<uint8_t>(255.5f, R::kRint), 255);
   EXPECT_EQ(fp32_to_int<uint8_t>(254.5f, R::kAway), 255);
   EXPECT_EQ(fp32_to_int<int16_t>(32767.5f, R::kRint), 32767);
@@ -159,6 +161,17 @@ TEST(ConvertInt, Int32ToFp32MatchesReferences) {
   }
 }
 
+TEST(ConvertInt, Int32ToFp32CornerCases) {
+  EXPECT_EQ(fp32_bits(int32_to_fp32((1 << 24) + 1)), 0x4B800000u);  // tie -> even
+  EXPECT_EQ(fp32_bits(int32_to_fp32((1 << 24) + 1, RoundingMode::kCeil)), 0x4B800001u);
+  EXPECT_EQ(fp32_bits(int32_to_fp32((1 << 24) + 3)), 0x4B800002u);  // tie -> even (up)
+  EXPECT_EQ(fp32_bits(int32_to_fp32(std::numeric_limits<int32_t>::min())), 0xCF000000u);
+  EXPECT_EQ(fp32_bits(int32_to_fp32(std::numeric_limits<int32_t>::max())), 0x4F000000u);
+  EXPECT_EQ(fp32_bits(int32_to_fp32(std::numeric_limits<int32_t>::max(), RoundingMode::kZero)),
+            0x4EFFFFFFu);
+  EXPECT_EQ(fp32_bits(int32_to_fp32(0)), 0x00000000u);
+}
+
 TEST(ConvertInt, Int32ToFp16MatchesReference) {
   for (int32_t v : int32_inputs()) {
     for (RoundingMode mode : kAllRoundingModes) {
@@ -172,8 +185,8 @@ TEST(ConvertInt, Int32ToFp16MatchesReference) {
   EXPECT_EQ(int32_to_fp16(65520).bits, 0x7C00);  // overflow -> Inf
   EXPECT_EQ(int32_to_fp16(std::numeric_limits<int32_t>::min()).bits, 0xFC00);
   EXPECT_EQ(int32_to_fp16(std::numeric_limits<int32_t>::max(), R::kZero).bits, 0x7BFF);
-  EXPECT_EQ(int32_to_fp16(2049).bits, 0x6800);   // 2048: tie -> even
-  EXPECT_EQ(int32_to_fp16(2051).bits, 0x6802);   // 2052: tie -> even
+  EXPECT_EQ(int32_to_fp16(2049).bits, 0x6800);  // 2048: tie -> even
+  EXPECT_EQ(int32_to_fp16(2051).bits, 0x6802);  // 2052: tie -> even
   EXPECT_EQ(int32_to_fp16(2049, R::kOdd).bits, 0x6801);
 }
 

@@ -79,8 +79,8 @@ TEST(CubeBf16, ProductsRoundBeforeTheAdd) {
   EXPECT_EQ(float_bits(mac_bf16(0x1p-149f, a, b)), 0x00000001u);
   const std::vector<Bf16> big = {fp32_to_bf16(0x1p100f)};
   EXPECT_EQ(float_bits(mac_bf16(0.0f, big, big)), 0x7F800000u);  // 2^200 -> Inf
-  const std::vector<Bf16> c = {Bf16{0x3F81}};  // 1 + 2^-7
-  EXPECT_EQ(float_bits(mac_bf16(0.0f, c, c)), 0x3F820200u);  // 1 + 2^-6 + 2^-14, exact
+  const std::vector<Bf16> c = {Bf16{0x3F81}};                    // 1 + 2^-7
+  EXPECT_EQ(float_bits(mac_bf16(0.0f, c, c)), 0x3F820200u);      // 1 + 2^-6 + 2^-14, exact
 }
 
 TEST(CubeInt8, WrapsAroundModulo2To32) {
@@ -115,23 +115,25 @@ std::array<T, N> random_operands(testing::Random& random, bool with_specials) {
 
 TEST(CubeFractal, Fp16MatchesOneElementFunction) {
   testing::Random random(31);
-  for (int trial = 0; trial < 50; ++trial) {
+  for (size_t trial = 0; trial < 50; ++trial) {
     const auto a = random_operands<Fp16, kFractalAbSizeFp16>(random, trial % 2 == 0);
     const auto b = random_operands<Fp16, kFractalAbSizeFp16>(random, trial % 3 == 0);
     std::array<float, kFractalCSize> c{};
-    for (float& v : c) v = static_cast<float>(static_cast<int32_t>(random.next32() % 2001) - 1000) * 0.37f;
-    const int k_count = trial < 40 ? kFractalKFp16 : trial - 40;  // a few partial fractals
+    for (float& v : c) {
+      v = static_cast<float>(static_cast<int32_t>(random.next32() % 2001) - 1000) * 0.37f;
+    }
+    const size_t k_count = trial < 40 ? kFractalKFp16 : trial - 40;  // a few partial fractals
     std::array<float, kFractalCSize> expected{};
-    for (int m = 0; m < kFractalM; ++m) {
-      for (int n = 0; n < kFractalN; ++n) {
-        const std::span<const Fp16> row(a.data() + m * kFractalKFp16, static_cast<size_t>(k_count));
-        const std::span<const Fp16> col(b.data() + n * kFractalKFp16, static_cast<size_t>(k_count));
-        expected[static_cast<size_t>(m * kFractalN + n)] = mac_fp16(c[static_cast<size_t>(m * kFractalN + n)], row, col);
+    for (size_t m = 0; m < kFractalM; ++m) {
+      for (size_t n = 0; n < kFractalN; ++n) {
+        const std::span<const Fp16> row(a.data() + m * kFractalKFp16, k_count);
+        const std::span<const Fp16> col(b.data() + n * kFractalKFp16, k_count);
+        expected[m * kFractalN + n] = mac_fp16(c[m * kFractalN + n], row, col);
       }
     }
     mmad_fractal_fp16(c, a, b, k_count);
     for (size_t i = 0; i < kFractalCSize; ++i) {
-      ASSERT_EQ(float_bits(c[i]), float_bits(expected[i])) << "trial " << trial << " element " << i;
+      ASSERT_EQ(float_bits(c[i]), float_bits(expected[i])) << "trial " << trial << " at " << i;
     }
   }
 }
@@ -141,48 +143,63 @@ TEST(CubeFractal, Bf16MatchesOneElementFunction) {
   for (int trial = 0; trial < 20; ++trial) {
     std::array<Bf16, kFractalAbSizeFp16> a{};
     std::array<Bf16, kFractalAbSizeFp16> b{};
-    for (Bf16& v : a) v = Bf16{static_cast<uint16_t>(random.next32())};
-    for (Bf16& v : b) v = Bf16{static_cast<uint16_t>(random.next32())};
+    for (Bf16& v : a) {
+      v = Bf16{static_cast<uint16_t>(random.next32())};
+    }
+    for (Bf16& v : b) {
+      v = Bf16{static_cast<uint16_t>(random.next32())};
+    }
     std::array<float, kFractalCSize> c{};
     std::array<float, kFractalCSize> expected{};
-    for (int m = 0; m < kFractalM; ++m) {
-      for (int n = 0; n < kFractalN; ++n) {
+    for (size_t m = 0; m < kFractalM; ++m) {
+      for (size_t n = 0; n < kFractalN; ++n) {
         const std::span<const Bf16> row(a.data() + m * kFractalKFp16, kFractalKFp16);
         const std::span<const Bf16> col(b.data() + n * kFractalKFp16, kFractalKFp16);
-        expected[static_cast<size_t>(m * kFractalN + n)] = mac_bf16(0.0f, row, col);
+        expected[m * kFractalN + n] = mac_bf16(0.0f, row, col);
       }
     }
     mmad_fractal_bf16(c, a, b);
     for (size_t i = 0; i < kFractalCSize; ++i) {
-      ASSERT_EQ(float_bits(c[i]), float_bits(expected[i])) << "trial " << trial << " element " << i;
+      ASSERT_EQ(float_bits(c[i]), float_bits(expected[i])) << "trial " << trial << " at " << i;
     }
   }
 }
 
-TEST(CubeFractal, Int8MatchesOneElementFunction) {
+TEST(CubeFractal, Int8MatchesOneElementFunctionAndInt64Reference) {
   testing::Random random(33);
-  for (int trial = 0; trial < 20; ++trial) {
+  for (size_t trial = 0; trial < 20; ++trial) {
     std::array<int8_t, kFractalAbSizeInt8> a{};
     std::array<int8_t, kFractalAbSizeInt8> b{};
-    for (int8_t& v : a) v = static_cast<int8_t>(random.next32());
-    for (int8_t& v : b) v = static_cast<int8_t>(random.next32());
+    for (int8_t& v : a) {
+      v = static_cast<int8_t>(random.next32());
+    }
+    for (int8_t& v : b) {
+      v = static_cast<int8_t>(random.next32());
+    }
     std::array<int32_t, kFractalCSize> c{};
-    for (int32_t& v : c) v = static_cast<int32_t>(random.next32());  // some sums wrap
-    const int k_count = trial < 15 ? kFractalKInt8 : trial;
+    for (int32_t& v : c) {
+      v = static_cast<int32_t>(random.next32());  // some sums wrap
+    }
+    const size_t k_count = trial < 15 ? kFractalKInt8 : trial;
     std::array<int32_t, kFractalCSize> expected{};
-    for (int m = 0; m < kFractalM; ++m) {
-      for (int n = 0; n < kFractalN; ++n) {
-        const std::span<const int8_t> row(a.data() + m * kFractalKInt8, static_cast<size_t>(k_count));
-        const std::span<const int8_t> col(b.data() + n * kFractalKInt8, static_cast<size_t>(k_count));
+    for (size_t m = 0; m < kFractalM; ++m) {
+      for (size_t n = 0; n < kFractalN; ++n) {
+        const size_t i = m * kFractalN + n;
+        const std::span<const int8_t> row(a.data() + m * kFractalKInt8, k_count);
+        const std::span<const int8_t> col(b.data() + n * kFractalKInt8, k_count);
         // The independent reference: the sum in int64, reduced modulo 2^32.
-        int64_t sum = c[static_cast<size_t>(m * kFractalN + n)];
-        for (int k = 0; k < k_count; ++k) sum += int64_t{row[static_cast<size_t>(k)]} * col[static_cast<size_t>(k)];
-        expected[static_cast<size_t>(m * kFractalN + n)] = static_cast<int32_t>(static_cast<uint32_t>(sum));
-        ASSERT_EQ(mac_int8(c[static_cast<size_t>(m * kFractalN + n)], row, col), expected[static_cast<size_t>(m * kFractalN + n)]);
+        int64_t sum = c[i];
+        for (size_t k = 0; k < k_count; ++k) {
+          sum += int64_t{row[k]} * int64_t{col[k]};
+        }
+        expected[i] = static_cast<int32_t>(static_cast<uint32_t>(sum));
+        ASSERT_EQ(mac_int8(c[i], row, col), expected[i]);
       }
     }
     mmad_fractal_int8(c, a, b, k_count);
-    for (size_t i = 0; i < kFractalCSize; ++i) ASSERT_EQ(c[i], expected[i]) << trial << " " << i;
+    for (size_t i = 0; i < kFractalCSize; ++i) {
+      ASSERT_EQ(c[i], expected[i]) << "trial " << trial << " at " << i;
+    }
   }
 }
 
@@ -193,9 +210,9 @@ TEST(CubeFractal, Fp16FractalKeepsTheSequentialOrder) {
   std::array<Fp16, kFractalAbSizeFp16> b{};
   a[0] = h(4096.0f);
   b[0] = h(4096.0f);
-  for (int k = 1; k < 4; ++k) {
-    a[static_cast<size_t>(k)] = kFp16One;
-    b[static_cast<size_t>(k)] = kFp16One;
+  for (size_t k = 1; k < 4; ++k) {
+    a[k] = kFp16One;
+    b[k] = kFp16One;
   }
   std::array<float, kFractalCSize> c{};
   mmad_fractal_fp16(c, a, b);

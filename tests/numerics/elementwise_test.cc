@@ -23,11 +23,16 @@ enum class Op { kAdd, kSub, kMul, kDiv, kSqrt };
 
 double reference_op(Op op, double a, double b) {
   switch (op) {
-    case Op::kAdd: return a + b;
-    case Op::kSub: return a - b;
-    case Op::kMul: return a * b;
-    case Op::kDiv: return a / b;
-    case Op::kSqrt: return std::sqrt(a);
+    case Op::kAdd:
+      return a + b;
+    case Op::kSub:
+      return a - b;
+    case Op::kMul:
+      return a * b;
+    case Op::kDiv:
+      return a / b;
+    case Op::kSqrt:
+      return std::sqrt(a);
   }
   return 0;
 }
@@ -35,25 +40,28 @@ double reference_op(Op op, double a, double b) {
 template <VectorFloat T>
 T library_op(Op op, T a, T b) {
   switch (op) {
-    case Op::kAdd: return add(a, b);
-    case Op::kSub: return sub(a, b);
-    case Op::kMul: return mul(a, b);
-    case Op::kDiv: return div(a, b);
-    case Op::kSqrt: return numerics::sqrt(a);
+    case Op::kAdd:
+      return add(a, b);
+    case Op::kSub:
+      return sub(a, b);
+    case Op::kMul:
+      return mul(a, b);
+    case Op::kDiv:
+      return div(a, b);
+    case Op::kSqrt:
+      return numerics::sqrt(a);
   }
   return a;
 }
 
 constexpr Op kOps[] = {Op::kAdd, Op::kSub, Op::kMul, Op::kDiv, Op::kSqrt};
 
-double fp16_value(uint16_t bits) {
-  return static_cast<double>(testing::float16_from_bits(bits));
-}
+double fp16_value(uint16_t bits) { return static_cast<double>(testing::float16_from_bits(bits)); }
 
 TEST(ElementwiseFp16, BasicOpsAreCorrectlyRounded) {
-  std::vector<uint16_t> seconds = {0x0000, 0x8000, 0x3C00, 0xBC00, 0x3C01, 0x0001, 0x8001,
-                                   0x03FF, 0x0400, 0x7BFF, 0xFBFF, 0x7C00, 0xFC00, 0x7E00,
-                                   0x3555, 0x4200, 0x1400, 0x6800};
+  std::vector<uint16_t> seconds = {0x0000, 0x8000, 0x3C00, 0xBC00, 0x3C01, 0x0001,
+                                   0x8001, 0x03FF, 0x0400, 0x7BFF, 0xFBFF, 0x7C00,
+                                   0xFC00, 0x7E00, 0x3555, 0x4200, 0x1400, 0x6800};
   testing::Random random(21);
   for (int i = 0; i < 14; ++i) seconds.push_back(static_cast<uint16_t>(random.next32()));
   for (uint32_t a_bits = 0; a_bits < 0x10000; ++a_bits) {
@@ -75,8 +83,9 @@ TEST(ElementwiseBf16, BasicOpsAreCorrectlyRounded) {
     const uint64_t r = random.next();
     // Half the pairs share a nearby exponent, so that cancellation and carries happen.
     const uint16_t a_bits = static_cast<uint16_t>(r);
-    const uint16_t b_bits = i % 2 == 0 ? static_cast<uint16_t>(r >> 16)
-                                       : static_cast<uint16_t>((a_bits & 0xFF80) ^ ((r >> 16) & 0x81FF));
+    const uint16_t b_bits = i % 2 == 0
+                                ? static_cast<uint16_t>(r >> 16)
+                                : static_cast<uint16_t>((a_bits & 0xFF80) ^ ((r >> 16) & 0x81FF));
     const Bf16 a{a_bits};
     const Bf16 b{b_bits};
     for (Op op : kOps) {
@@ -92,8 +101,9 @@ TEST(ElementwiseFp32, BasicOpsAreCorrectlyRoundedWithCanonicalNaN) {
   for (int i = 0; i < (1 << 18); ++i) {
     const uint64_t r = random.next();
     const uint32_t a_bits = static_cast<uint32_t>(r);
-    const uint32_t b_bits = i % 2 == 0 ? static_cast<uint32_t>(r >> 32)
-                                       : (a_bits & 0xFF800000u) ^ (static_cast<uint32_t>(r >> 32) & 0x81FFFFFFu);
+    const uint32_t b_bits =
+        i % 2 == 0 ? static_cast<uint32_t>(r >> 32)
+                   : (a_bits & 0xFF800000u) ^ (static_cast<uint32_t>(r >> 32) & 0x81FFFFFFu);
     const float a = float_from_bits(a_bits);
     const float b = float_from_bits(b_bits);
     for (Op op : kOps) {
@@ -132,6 +142,7 @@ TEST(Elementwise, MaxMinAbsReluSpecialValues) {
   const Fp16 nz{0x8000};
   const Fp16 nan{0x7E01};  // not canonical on input
   const Fp16 one = kFp16One;
+  EXPECT_EQ(add(kFp16Inf, Fp16{0xFC00}).bits, 0x7E00);
   EXPECT_EQ(max(pz, nz).bits, 0x0000);
   EXPECT_EQ(max(nz, pz).bits, 0x0000);
   EXPECT_EQ(min(pz, nz).bits, 0x8000);

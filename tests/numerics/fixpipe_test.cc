@@ -18,8 +18,8 @@ TEST(Fixpipe, Fp32AccumulatorToFp16) {
   EXPECT_EQ(fixpipe_fp32_to_fp16(1.0f + 0x1p-11f).bits, 0x3C00);  // tie -> even
   EXPECT_EQ(fixpipe_fp32_to_fp16(65520.0f).bits, 0x7C00);         // overflow -> Inf
   EXPECT_EQ(fixpipe_fp32_to_fp16(-65520.0f).bits, 0xFC00);
-  EXPECT_EQ(fixpipe_fp32_to_fp16(0x1p-25f).bits, 0x0000);         // tie -> even (0)
-  EXPECT_EQ(fixpipe_fp32_to_fp16(0x1.8p-24f).bits, 0x0002);       // subnormal tie -> even
+  EXPECT_EQ(fixpipe_fp32_to_fp16(0x1p-25f).bits, 0x0000);    // tie -> even (0)
+  EXPECT_EQ(fixpipe_fp32_to_fp16(0x1.8p-24f).bits, 0x0002);  // subnormal tie -> even
   EXPECT_EQ(fixpipe_fp32_to_fp16(-0.0f).bits, 0x8000);
   EXPECT_EQ(fixpipe_fp32_to_fp16(-0.0f, Relu::kOn).bits, 0x0000);
   EXPECT_EQ(fixpipe_fp32_to_fp16(-3.0f, Relu::kOn).bits, 0x0000);
@@ -54,7 +54,7 @@ TEST(Fixpipe, Fp32AccumulatorToInt8) {
 TEST(Fixpipe, Int32Dequantisation) {
   EXPECT_EQ(fixpipe_int32_to_fp16(3, 0.5f).bits, 0x3E00);
   EXPECT_EQ(fixpipe_int32_to_fp16(1000, 1.0f / 3.0f).bits, 0x5D35);  // RN32(1000 * RN32(1/3))
-  EXPECT_EQ(fixpipe_int32_to_fp16(2049, 1.0f).bits, 0x6800);        // tie -> even
+  EXPECT_EQ(fixpipe_int32_to_fp16(2049, 1.0f).bits, 0x6800);         // tie -> even
   EXPECT_EQ(fixpipe_int32_to_fp16(65520, 1.0f).bits, 0x7C00);
   EXPECT_EQ(fixpipe_int32_to_fp16(std::numeric_limits<int32_t>::min(), 1.0f).bits, 0xFC00);
   EXPECT_EQ(fixpipe_int32_to_fp16(-7, 1.0f, Relu::kOn).bits, 0x0000);

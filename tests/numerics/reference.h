@@ -35,12 +35,17 @@ class ScopedRounding {
 // The <cfenv> mode equal to an npusim mode, or -1 for away and odd, which IEEE hosts lack.
 inline int fenv_mode(RoundingMode mode) {
   switch (mode) {
-    case RoundingMode::kRint: return FE_TONEAREST;
-    case RoundingMode::kFloor: return FE_DOWNWARD;
-    case RoundingMode::kCeil: return FE_UPWARD;
-    case RoundingMode::kZero: return FE_TOWARDZERO;
+    case RoundingMode::kRint:
+      return FE_TONEAREST;
+    case RoundingMode::kFloor:
+      return FE_DOWNWARD;
+    case RoundingMode::kCeil:
+      return FE_UPWARD;
+    case RoundingMode::kZero:
+      return FE_TOWARDZERO;
     case RoundingMode::kAway:
-    case RoundingMode::kOdd: return -1;
+    case RoundingMode::kOdd:
+      return -1;
   }
   return -1;
 }
@@ -85,9 +90,7 @@ struct Format {
   int mantissa_bits;  // stored bits after the binary point
   int min_exp;        // exponent of the smallest normal binade
   int max_exp;        // exponent of the largest finite binade
-  double max_finite() const {
-    return std::ldexp(2.0 - std::ldexp(1.0, -mantissa_bits), max_exp);
-  }
+  double max_finite() const { return std::ldexp(2.0 - std::ldexp(1.0, -mantissa_bits), max_exp); }
 };
 inline constexpr Format kFp16Format{10, -14, 15};
 inline constexpr Format kBf16Format{7, -126, 127};
@@ -96,11 +99,16 @@ inline constexpr Format kFp32Format{23, -126, 127};
 // Rounds x to an integer in the given mode, with the C library in double.
 inline double reference_round_integer(double x, RoundingMode mode) {
   switch (mode) {
-    case RoundingMode::kRint: return std::nearbyint(x);  // the tests run in the default mode
-    case RoundingMode::kFloor: return std::floor(x);
-    case RoundingMode::kCeil: return std::ceil(x);
-    case RoundingMode::kAway: return std::round(x);
-    case RoundingMode::kZero: return std::trunc(x);
+    case RoundingMode::kRint:
+      return std::nearbyint(x);  // the tests run in the default mode
+    case RoundingMode::kFloor:
+      return std::floor(x);
+    case RoundingMode::kCeil:
+      return std::ceil(x);
+    case RoundingMode::kAway:
+      return std::round(x);
+    case RoundingMode::kZero:
+      return std::trunc(x);
     case RoundingMode::kOdd: {
       const double t = std::trunc(x);
       if (t == x || std::fmod(t, 2.0) != 0.0) return t;

@@ -18,9 +18,8 @@ uint32_t round_quarters(uint32_t q, int quarters, bool negative) {
 }
 
 uint32_t round_quarters(RoundingMode mode, uint32_t q, int quarters, bool negative) {
-  return with_rounding_mode(mode, [&](auto m) {
-    return round_quarters<decltype(m)::value>(q, quarters, negative);
-  });
+  return with_rounding_mode(
+      mode, [&](auto m) { return round_quarters<decltype(m)::value>(q, quarters, negative); });
 }
 
 TEST(Rounding, EveryModeOnTheDocumentedExamples) {
