@@ -1,0 +1,104 @@
+// The shared checks of npu_sim_exec. Every message names the operand and the offending values,
+// because the core prefixes it with core, pipe, pc and instruction text and shows it to a user.
+#include "sim/exec/exec_common.h"
+
+#include <fmt/format.h>
+
+#include <string>
+
+#include "base/error.h"
+#include "sim/fault.h"
+
+namespace npu::sim::exec {
+
+void fault(const std::string& message) { throw AccessFault(message); }
+
+std::string_view buffer_name(isa::Buffer buffer) {
+  switch (buffer) {
+    case isa::Buffer::kGm: return "GM";
+    case isa::Buffer::kL1: return "L1";
+    case isa::Buffer::kL0a: return "L0A";
+    case isa::Buffer::kL0b: return "L0B";
+    case isa::Buffer::kL0c: return "L0C";
+    case isa::Buffer::kUb: return "UB";
+    case isa::Buffer::kBt: return "BT";
+    case isa::Buffer::kFb: return "FB";
+    case isa::Buffer::kSmem: return "SMEM";
+  }
+  return "?";
+}
+
+void check_local(const LocalBuffers& buffers, isa::Buffer buffer, std::string_view operand,
+                 uint64_t address, uint64_t bytes, uint64_t alignment) {
+  const uint64_t size = buffers.size(buffer);
+  const std::string_view name = buffer_name(buffer);
+  if (size == 0) fault(fmt::format("{} {}: this core has no {}", operand, name, name));
+  if (alignment == 0) alignment = buffers.alignment(buffer);
+  if (address % alignment != 0) {
+    fault(fmt::format("{} {} address {:#x} is not aligned to {} bytes", operand, name, address,
+                      alignment));
+  }
+  if (address > size || bytes > size - address) {
+    fault(fmt::format("{} {} address {:#x} + {} bytes exceeds {} ({} bytes)", operand, name,
+                      address, bytes, name, size));
+  }
+}
+
+void check_gm(const GlobalMemory& gm, std::string_view operand, uint64_t address,
+              uint64_t bytes) {
+  try {
+    gm.check(address, bytes);
+  } catch (const AccessFault& e) {
+    fault(fmt::format("{} {}", operand, e.what()));
+  }
+}
+
+void check_packed_word(const isa::PackedLayout& layout, std::string_view operand,
+                       uint64_t word) {
+  if (auto problem = isa::check_packed(layout, word)) {
+    fault(fmt::format("{} ({} parameters {:#x}): {}", operand, layout.name, word, *problem));
+  }
+}
+
+namespace {
+
+const config::DataPath& path_config(const config::PathsSection& p, isa::DataPath path) {
+  using P = isa::DataPath;
+  switch (path) {
+    case P::kGmToL1: return p.gm_to_l1;
+    case P::kGmToUb: return p.gm_to_ub;
+    case P::kGmToL0a: return p.gm_to_l0a;
+    case P::kGmToL0b: return p.gm_to_l0b;
+    case P::kL1ToL0a: return p.l1_to_l0a;
+    case P::kL1ToL0b: return p.l1_to_l0b;
+    case P::kL1ToUb: return p.l1_to_ub;
+    case P::kL1ToBt: return p.l1_to_bt;
+    case P::kL0cToGm: return p.l0c_to_gm;
+    case P::kL0cToL1: return p.l0c_to_l1;
+    case P::kL0cToUb: return p.l0c_to_ub;
+    case P::kUbToGm: return p.ub_to_gm;
+    case P::kUbToL1: return p.ub_to_l1;
+    case P::kUbToUb: return p.ub_to_ub;
+  }
+  NPU_UNREACHABLE("bad DataPath");
+}
+
+}  // namespace
+
+void check_path(const Context& ctx, isa::DataPath path) {
+  if (!path_config(ctx.config.paths, path).enabled) {
+    fault(fmt::format("data path {} is disabled on this chip (paths.{}.enabled = false)",
+                      isa::name(path), isa::name(path)));
+  }
+}
+
+void check_dtypes(const isa::Instruction& inst) {
+  const isa::InstructionInfo& info = isa::info(inst.opcode);
+  if (info.dtypes.empty()) return;
+  if (!info.allows(inst.dtype, inst.src_dtype)) {
+    fault(fmt::format("{} does not allow data types {}.{}", info.mnemonic,
+                      isa::name(inst.dtype), isa::name(inst.src_dtype)));
+  }
+}
+
+}  // namespace npu::sim::exec
