@@ -288,7 +288,7 @@ uint8_t parse_register_token(const Token& t) {
 
 Int128 parse_number(const Operand& op, std::string_view what) {
   if (op.kind != Operand::Kind::kNumber) {
-    fail(op.value.col, "expected " + std::string(what) + ", got " + describe(op));
+    fail(op.value.col, std::string(what) + " must be an integer, got " + describe(op));
   }
   return parse_integer(op.value);
 }

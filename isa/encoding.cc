@@ -51,7 +51,7 @@ const std::array<FormatSpec, 13>& format_specs() {
        {{Slot::kPipe, {40, 3}},
         {Slot::kDstPipe, {43, 3}},
         {Slot::kMode, {46, 2}},
-        {Slot::kEvent, {48, 4}}}},
+        {Slot::kEvent, {48, 6}}}},
       {Format::kX,
        "X",
        {{Slot::kRs1, kRs1},

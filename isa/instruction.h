@@ -33,7 +33,7 @@ enum class Format : uint8_t {
   kJr,    // rd, rs1, imm[63:32]
   kSr,    // rd, special register[39:32]
   kN,     // no operands
-  kSync,  // pipe[42:40], dst_pipe[45:43], mode[47:46], event[51:48]
+  kSync,  // pipe[42:40], dst_pipe[45:43], mode[47:46], event[53:48]
   kX,     // rs1..rs5, dtype[40:38], src_dtype[43:41], mode[47:44], relu[48], layout[49],
           // atomic[50]
 };

@@ -448,7 +448,7 @@ Binary read_npubin(std::span<const uint8_t> bytes, const std::string& file_name)
       arg.dtype = arg_dtype(arg.kind, static_cast<uint8_t>(raw_dtype), ok);
       if (!ok) {
         r.fail(arg_what + " '" + arg.name + "': data type " + std::to_string(raw_dtype) +
-               " is not valid for a " + std::string(name(arg.kind)) + " argument");
+               " is not valid for an argument of kind " + std::string(name(arg.kind)));
       }
       if (size != arg.size()) {
         r.fail(arg_what + " '" + arg.name + "': size " + std::to_string(size) +

@@ -55,7 +55,7 @@ enum class TimingKind : uint8_t {
 enum class DataType : uint8_t { kF16, kBf16, kF32, kS8, kU8, kS16, kS32, kS64 };
 
 // Rounding modes of vconv (suffixes r/f/c/a/z/o of the real vconv).
-enum class RoundMode : uint8_t { kRint, kFloor, kCeil, kAway, kTrunc, kOdd };
+enum class RoundMode : uint8_t { kRint, kFloor, kCeil, kAway, kZero, kOdd };
 
 // Conditions of vcmp / vcmps.
 enum class CompareMode : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -110,7 +110,7 @@ NPU_ISA_ENUM_TRAITS(ScalarClass, "scalar class", "alu", "mul", "smem_load", "gm_
 NPU_ISA_ENUM_TRAITS(TimingKind, "timing kind", "scalar", "vector", "cube", "move", "control",
                     "sync");
 NPU_ISA_ENUM_TRAITS(DataType, "data type", "f16", "bf16", "f32", "s8", "u8", "s16", "s32", "s64");
-NPU_ISA_ENUM_TRAITS(RoundMode, "rounding mode", "rint", "floor", "ceil", "away", "trunc", "odd");
+NPU_ISA_ENUM_TRAITS(RoundMode, "rounding mode", "rint", "floor", "ceil", "away", "zero", "odd");
 NPU_ISA_ENUM_TRAITS(CompareMode, "comparison", "eq", "ne", "lt", "le", "gt", "ge");
 NPU_ISA_ENUM_TRAITS(MaskMode, "mask mode", "normal", "counter");
 NPU_ISA_ENUM_TRAITS(SpecialReg, "special register", "block_idx", "block_dim", "core_type",

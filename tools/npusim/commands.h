@@ -11,5 +11,9 @@
 namespace npu::cli {
 
 void add_config_command(CLI::App& app);
+void add_calibrate_command(CLI::App& app);
+void add_isa_command(CLI::App& app);
+void add_asm_command(CLI::App& app);
+void add_disasm_command(CLI::App& app);
 
 }  // namespace npu::cli

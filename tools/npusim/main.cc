@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
                        std::string("npusim ") + npu::kVersion + " (git " + npu::kGitRevision + ")");
   app.require_subcommand(1);
   npu::cli::add_config_command(app);
+  npu::cli::add_calibrate_command(app);
+  npu::cli::add_isa_command(app);
+  npu::cli::add_asm_command(app);
+  npu::cli::add_disasm_command(app);
 
   try {
     app.parse(argc, argv);
