@@ -1,0 +1,25 @@
+// What a user sees of a run: the terminal summary table, report.json (schema in
+// docs/report-schema.md, versioned by kReportSchemaVersion) and trace.json (Chrome trace event
+// format). All three are pure functions of the run, so the same inputs give the same bytes.
+#pragma once
+
+#include <string>
+
+#include "config/chip_config.h"
+#include "sim/core/chip.h"
+
+namespace npu::sim {
+
+inline constexpr int kReportSchemaVersion = 1;
+
+// report.json, pretty-printed with two-space indentation and a final newline.
+std::string report_json(const config::ChipConfig& config, const SimOptions& options,
+                        const RunResult& run);
+
+// The terminal summary: totals, per-core pipe utilization, stalls, memory.
+std::string summary_table(const config::ChipConfig& config, const RunResult& run);
+
+// trace.json: one process per core, one thread per pipe, one slice per instruction.
+std::string trace_json(const config::ChipConfig& config, const RunResult& run);
+
+}  // namespace npu::sim
