@@ -56,7 +56,7 @@ void check_gm(const GlobalMemory& gm, std::string_view operand, uint64_t address
 void check_packed_word(const isa::PackedLayout& layout, std::string_view operand,
                        uint64_t word) {
   if (auto problem = isa::check_packed(layout, word)) {
-    fault(fmt::format("{} ({} parameters {:#x}): {}", operand, layout.name, word, *problem));
+    fault(fmt::format("{} ({:#x}): {}", operand, word, *problem));
   }
 }
 
@@ -96,8 +96,11 @@ void check_dtypes(const isa::Instruction& inst) {
   const isa::InstructionInfo& info = isa::info(inst.opcode);
   if (info.dtypes.empty()) return;
   if (!info.allows(inst.dtype, inst.src_dtype)) {
-    fault(fmt::format("{} does not allow data types {}.{}", info.mnemonic,
-                      isa::name(inst.dtype), isa::name(inst.src_dtype)));
+    if (info.dtype_arity() == 2) {
+      fault(fmt::format("{} does not allow data types {}.{}", info.mnemonic,
+                        isa::name(inst.dtype), isa::name(inst.src_dtype)));
+    }
+    fault(fmt::format("{} does not allow data type {}", info.mnemonic, isa::name(inst.dtype)));
   }
 }
 

@@ -59,7 +59,7 @@ Load3dPlan plan_load3d(const Context& ctx, const Operands& op, const PipeState& 
   const isa::Instruction& inst = *op.inst;
   check_dtypes(inst);
   check_path(ctx, *isa::info(inst.opcode).path);
-  check_packed_word(isa::kFmatrixLayout, "fmatrix (set by set_fmatrix)", state.fmatrix[0]);
+  check_packed_word(isa::kFmatrixLayout, "fmatrix set by set_fmatrix", state.fmatrix[0]);
   check_packed_word(isa::kLoad3dPosLayout, "pos", op.rs[2]);
   check_packed_word(isa::kLoad3dGeomLayout, "geom", op.rs[3]);
   const isa::FmatrixParams fm = isa::unpack_fmatrix_params(state.fmatrix[0]);
