@@ -478,7 +478,7 @@ bool AiCore::execute_scalar(const DecodedInst& d, uint64_t& pc) {
     case Opcode::kEnd:
       m_s_complete = std::max(m_s_complete, m_t + latency);
       if (m_trace != nullptr) {
-        m_trace->add(TraceSlice{issue, latency, pc, m_id.index, static_cast<uint8_t>(Pipe::kS)});
+        m_trace->add(TraceSlice{issue, issue, latency, pc, m_id.index, static_cast<uint8_t>(Pipe::kS)});
       }
       return false;
     case Opcode::kSetFlag: {
@@ -559,7 +559,7 @@ bool AiCore::execute_scalar(const DecodedInst& d, uint64_t& pc) {
   }
   if (m_trace != nullptr) {
     const Cycle duration = d.info->timing == isa::TimingKind::kScalar ? latency : m_t - issue;
-    m_trace->add(TraceSlice{issue, duration, pc, m_id.index, static_cast<uint8_t>(Pipe::kS)});
+    m_trace->add(TraceSlice{issue, issue, duration, pc, m_id.index, static_cast<uint8_t>(Pipe::kS)});
   }
   if (taken) {
     const uint64_t penalty = m_config.scalar.branch_penalty_cycles;
@@ -682,7 +682,7 @@ void AiCore::run_pipe(Pipe pipe) {
         }
         u.accept = effect;
         if (m_trace != nullptr) {
-          m_trace->add(TraceSlice{start, effect - start, e.pc, m_id.index,
+          m_trace->add(TraceSlice{e.dispatch, start, effect - start, e.pc, m_id.index,
                                   static_cast<uint8_t>(pipe)});
         }
         break;
@@ -701,7 +701,7 @@ void AiCore::run_pipe(Pipe pipe) {
         u.last_complete = std::max(u.last_complete, start + 1);
         ++m_result.stats(pipe, PipeStat::kBusyCycles);
         if (m_trace != nullptr) {
-          m_trace->add(TraceSlice{start, 1, e.pc, m_id.index, static_cast<uint8_t>(pipe)});
+          m_trace->add(TraceSlice{e.dispatch, start, 1, e.pc, m_id.index, static_cast<uint8_t>(pipe)});
         }
         break;
       }
@@ -779,7 +779,7 @@ void AiCore::run_work(Pipe pipe, const Entry& e, Cycle start) {
   u.last_complete = std::max(u.last_complete, start + latency);
   stats(pipe, PipeStat::kBusyCycles) += occupancy;
   if (m_trace != nullptr) {
-    m_trace->add(TraceSlice{start, latency, e.pc, m_id.index, static_cast<uint8_t>(pipe)});
+    m_trace->add(TraceSlice{e.dispatch, start, latency, e.pc, m_id.index, static_cast<uint8_t>(pipe)});
   }
 }
 

@@ -286,9 +286,9 @@ std::string trace_json(const config::ChipConfig& config, const RunResult& run) {
     std::string name = index < run.instruction_text.size() ? run.instruction_text[index] : "?";
     emit(fmt::format(
         "{{\"ph\":\"X\",\"name\":{},\"pid\":{},\"tid\":{},\"ts\":{:.6f},\"dur\":{:.6f},"
-        "\"args\":{{\"pc\":\"0x{:x}\",\"start_cycle\":{},\"cycles\":{}}}}}",
+        "\"args\":{{\"pc\":\"0x{:x}\",\"issue_cycle\":{},\"start_cycle\":{},\"cycles\":{}}}}}",
         Json(name).dump(), s.core, s.pipe, static_cast<double>(s.start) * us_per_cycle,
-        static_cast<double>(s.duration) * us_per_cycle, s.pc, s.start, s.duration));
+        static_cast<double>(s.duration) * us_per_cycle, s.pc, s.issue, s.start, s.duration));
   }
   if (run.trace.dropped > 0) {
     emit(fmt::format(

@@ -12,6 +12,7 @@
 namespace npu::sim {
 
 struct TraceSlice {
+  Cycle issue = 0;  // cycle the scalar unit issued it (dispatch to the pipe's queue)
   Cycle start = 0;
   Cycle duration = 0;
   uint64_t pc = 0;

@@ -60,6 +60,15 @@ sim::TraceSlice SimRun::at(uint32_t core, uint64_t pc) const {
   return found.empty() ? sim::TraceSlice{} : found.front();
 }
 
+uint64_t SimRun::pc_of(const std::string& prefix, int nth) const {
+  const std::vector<std::string>& text = m_result.instruction_text;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i].rfind(prefix, 0) == 0 && nth-- == 0) return i * 8;
+  }
+  ADD_FAILURE() << "no instruction starting with " << prefix;
+  return ~0ull;
+}
+
 uint64_t SimRun::alloc(uint64_t bytes, const std::string& name) {
   return m_chip->gm().allocate(bytes, name);
 }

@@ -38,6 +38,9 @@ class SimRun {
   // The slice of the instruction at `pc` on `core` (its only slice; fails the test otherwise).
   sim::TraceSlice at(uint32_t core, uint64_t pc) const;
 
+  // Byte pc of the `nth` (0-based) instruction whose text starts with `prefix`.
+  uint64_t pc_of(const std::string& prefix, int nth = 0) const;
+
   // GM helpers.
   uint64_t alloc(uint64_t bytes, const std::string& name = "buf");
   void write(uint64_t address, const void* data, uint64_t bytes);
