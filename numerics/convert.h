@@ -27,18 +27,31 @@ namespace npu::numerics {
 
 namespace detail {
 
-// A branch-free choice between two bit patterns. A plain ?: lets GCC turn the choice into a
-// branch and sink the float arithmetic feeding one side into it, and float arithmetic under a
-// branch (it "could trap") stops the loop vectoriser.
-constexpr uint32_t select_bits(bool take_a, uint32_t a, uint32_t b) {
-  const uint32_t mask = 0u - static_cast<uint32_t>(take_a);
-  return (a & mask) | (b & ~mask);
+// fp32 -> fp16 on bit patterns, defined below; nearest even has its own shorter version.
+template <RoundingMode kMode>
+constexpr uint16_t fp32_to_fp16_bits(uint32_t x);
+
+// The hot case, nearest even, in half the instructions. Normal results: adding 0xFFF plus the
+// last kept bit before the shift rounds to nearest even (a carry may reach the exponent, up to
+// Inf). Subnormal results: |x| + 0.5f has an ulp of 2^-24, so the FPU's own nearest-even
+// addition (the default environment, numerics/fp_env.h) rounds |x| to the fp16 subnormal grid.
+template <>
+constexpr uint16_t fp32_to_fp16_bits<RoundingMode::kRint>(uint32_t x) {
+  const uint32_t sign = (x >> 16) & 0x8000u;
+  const uint32_t a = x & 0x7FFFFFFFu;
+  const bool subnormal = a < 0x38800000u;  // 2^-14
+  const uint32_t normal = (a - 0x38000000u + 0xFFFu + ((a >> 13) & 1u)) >> 13;
+  const uint32_t small =
+      fp32_bits(fp32_from_bits(select_bits(subnormal, a, 0u)) + 0.5f) - 0x3F000000u;
+  uint32_t magnitude = select_bits(subnormal, small, normal);
+  magnitude = select_bits(a >= 0x47800000u, 0x7C00u, magnitude);  // |x| >= 2^16 and Inf
+  return static_cast<uint16_t>(select_bits(a > kFp32InfBits, kFp16NaN.bits, sign | magnitude));
 }
 
-// fp32 -> fp16 on bit patterns. Above 2^-14 the result is normal: rebias the exponent by
-// subtracting 112 << 23 and cut 13 mantissa bits. Below, it is a subnormal m * 2^-24: scaling by
-// 2^24 is exact, and the float -> int truncation and the subtraction that split off the fraction
-// are exact too; the fraction's bit pattern then gives the round and sticky bits. (This avoids
+// The general case. Above 2^-14 the result is normal: rebias the exponent by subtracting
+// 112 << 23 and cut 13 mantissa bits. Below, it is a subnormal m * 2^-24: scaling by 2^24 is
+// exact, and the float -> int truncation and the subtraction that split off the fraction are
+// exact too; the fraction's bit pattern then gives the round and sticky bits. (This avoids
 // variable shifts, which SSE2 does not have, so the function vectorises.)
 template <RoundingMode kMode>
 constexpr uint16_t fp32_to_fp16_bits(uint32_t x) {
@@ -321,6 +334,24 @@ inline void convert(std::span<const Fp16> in, std::span<float> out) {
 }
 inline void convert(std::span<const Bf16> in, std::span<float> out) {
   detail::map_elements(in, out, [](Bf16 h) { return bf16_to_fp32(h); });
+}
+// fp32 / fp16 -> Int (int8_t, uint8_t, int16_t, int32_t) with saturation. Pass the output as a
+// std::span<Int> (a template cannot deduce Int through a vector's conversion).
+template <typename Int>
+requires detail::kIsConversionInt<Int>
+inline void convert(std::span<const float> in, std::span<Int> out,
+                    RoundingMode mode = RoundingMode::kRint) {
+  with_rounding_mode(mode, [&](auto m) {
+    detail::map_elements(in, out, [](float x) { return fp32_to_int<Int, decltype(m)::value>(x); });
+  });
+}
+template <typename Int>
+requires detail::kIsConversionInt<Int>
+inline void convert(std::span<const Fp16> in, std::span<Int> out,
+                    RoundingMode mode = RoundingMode::kRint) {
+  with_rounding_mode(mode, [&](auto m) {
+    detail::map_elements(in, out, [](Fp16 h) { return fp16_to_int<Int, decltype(m)::value>(h); });
+  });
 }
 
 }  // namespace npu::numerics

@@ -92,22 +92,41 @@ constexpr T mul_add(T a, T b, T c) {
 
 // ---- max, min, abs, relu (exact: the result is one of the inputs, or 0) -------------------------
 
-// IEEE 754-2019 maximum: NaN if either input is NaN, and +0 is larger than -0. Between equal
-// values the bitwise AND picks +0 out of {-0, +0} and is the value itself otherwise.
+namespace detail {
+
+// Maps a non-NaN fp32 bit pattern to an int32 that orders like the value, with -0 below +0:
+// negative patterns get their magnitude bits flipped. Integer-only, so max and min stay
+// branch-free and vectorise.
+constexpr int32_t ordered_key(uint32_t bits) {
+  const uint32_t flip = (0u - (bits >> 31)) >> 1;  // 0x7FFFFFFF for negatives, 0 otherwise
+  return static_cast<int32_t>(bits ^ flip);
+}
+
+}  // namespace detail
+
+// IEEE 754-2019 maximum: NaN if either input is NaN, and +0 is larger than -0.
 template <VectorFloat T>
 constexpr T max(T a, T b) {
   const float x = widen(a);
   const float y = widen(b);
-  const float larger = x > y ? x : (y > x ? y : fp32_from_bits(fp32_bits(x) & fp32_bits(y)));
-  return narrow<T>(is_nan(x) || is_nan(y) ? fp32_from_bits(kFp32NaNBits) : larger);
+  const uint32_t bx = fp32_bits(x);
+  const uint32_t by = fp32_bits(y);
+  const uint32_t larger =
+      detail::select_bits(detail::ordered_key(bx) >= detail::ordered_key(by), bx, by);
+  return narrow<T>(
+      fp32_from_bits(detail::select_bits(is_nan(x) | is_nan(y), kFp32NaNBits, larger)));
 }
 // IEEE 754-2019 minimum: NaN if either input is NaN, and -0 is smaller than +0.
 template <VectorFloat T>
 constexpr T min(T a, T b) {
   const float x = widen(a);
   const float y = widen(b);
-  const float smaller = x < y ? x : (y < x ? y : fp32_from_bits(fp32_bits(x) | fp32_bits(y)));
-  return narrow<T>(is_nan(x) || is_nan(y) ? fp32_from_bits(kFp32NaNBits) : smaller);
+  const uint32_t bx = fp32_bits(x);
+  const uint32_t by = fp32_bits(y);
+  const uint32_t smaller =
+      detail::select_bits(detail::ordered_key(bx) <= detail::ordered_key(by), bx, by);
+  return narrow<T>(
+      fp32_from_bits(detail::select_bits(is_nan(x) | is_nan(y), kFp32NaNBits, smaller)));
 }
 // Clears the sign; NaN -> canonical NaN.
 template <VectorFloat T>
@@ -124,7 +143,10 @@ constexpr T relu(T a) {
 template <VectorFloat T>
 constexpr T leaky_relu(T a, T alpha) {
   const float x = widen(a);
-  return narrow<T>(x > 0.0f ? x : x * widen(alpha));
+  const float scaled = x * widen(alpha);
+  const uint32_t bits = fp32_bits(x);
+  const bool positive = bits - 1u < kFp32InfBits;  // (0, +Inf]: not zero, negative or NaN
+  return narrow<T>(fp32_from_bits(detail::select_bits(positive, bits, fp32_bits(scaled))));
 }
 
 // ---- transcendentals: computed in double by the C library, rounded once -------------------------

@@ -59,9 +59,23 @@ constexpr bool is_subnormal(Bf16 h) { return (h.bits & 0x7F80u) == 0 && (h.bits 
 constexpr bool is_nan(float f) { return (fp32_bits(f) & 0x7FFFFFFFu) > kFp32InfBits; }
 constexpr bool is_inf(float f) { return (fp32_bits(f) & 0x7FFFFFFFu) == kFp32InfBits; }
 
+namespace detail {
+
+// A branch-free choice between two bit patterns. A plain ?: lets GCC turn the choice into a
+// branch and sink the float arithmetic feeding one side into it, and float arithmetic under a
+// branch (it "could trap") stops the loop vectoriser.
+constexpr uint32_t select_bits(bool take_a, uint32_t a, uint32_t b) {
+  const uint32_t mask = 0u - static_cast<uint32_t>(take_a);
+  return (a & mask) | (b & ~mask);
+}
+
+}  // namespace detail
+
 // Replaces any NaN by the canonical fp32 NaN; other values pass unchanged. Host arithmetic
 // produces NaNs with other signs and payloads (x86 makes 0xFFC00000), so every fp32 result of
 // this library passes through here.
-constexpr float canonicalize(float f) { return is_nan(f) ? fp32_from_bits(kFp32NaNBits) : f; }
+constexpr float canonicalize(float f) {
+  return fp32_from_bits(detail::select_bits(is_nan(f), kFp32NaNBits, fp32_bits(f)));
+}
 
 }  // namespace npu::numerics

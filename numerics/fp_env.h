@@ -1,11 +1,11 @@
 // The host floating-point environment npu_numerics relies on, and a check for it.
 //
 // The fp32 arithmetic of the contract is the host's: IEEE binary32 with round to nearest even,
-// subnormals kept. That holds in the default environment of x86-64 and AArch64 Linux, and breaks
-// if anything sets flush-to-zero / denormals-are-zero (linking code built with -ffast-math or
-// -Ofast does, through crtfastmath.o) or changes the rounding mode. numerics/CMakeLists.txt
-// refuses such flags at configure time; programs call check_host_fp_env() at start-up to catch
-// the rest.
+// subnormals kept (and fp32 -> fp16 with nearest even lets the FPU do part of its rounding). That
+// holds in the default environment of x86-64 and AArch64 Linux, and breaks if anything sets
+// flush-to-zero / denormals-are-zero (linking code built with -ffast-math or -Ofast does, through
+// crtfastmath.o) or changes the rounding mode. numerics/CMakeLists.txt refuses such flags at
+// configure time; programs call check_host_fp_env() at start-up to catch the rest.
 #pragma once
 
 #include <cfenv>

@@ -19,7 +19,9 @@ using testing::float_from_bits;
 // of every type, specials, subnormals, and a seeded random sample of all bit patterns.
 std::vector<float> int_conversion_inputs() {
   std::vector<float> inputs;
-  for (int q = -4 * 33000; q <= 4 * 33000; ++q) inputs.push_back(static_cast<float>(q) / 4);
+  for (int q = -4 * 33000; q <= 4 * 33000; ++q) {
+    inputs.push_back(static_cast<float>(q) / 4);
+  }
   const float edges[] = {127.5f,       127.49999f,  128.0f,      -128.5f,        -128.49998f,
                          -129.0f,      255.5f,      255.49998f,  256.0f,         -0.5f,
                          -0.49999997f, -1.0f,       32767.5f,    32768.0f,       -32768.5f,
@@ -36,7 +38,9 @@ std::vector<float> int_conversion_inputs() {
   inputs.push_back(fp32_from_bits(0xFFFFFFFFu));
   inputs.push_back(fp32_from_bits(0x7F800001u));
   testing::Random random(11);
-  for (int i = 0; i < (1 << 18); ++i) inputs.push_back(float_from_bits(random.next32()));
+  for (int i = 0; i < (1 << 18); ++i) {
+    inputs.push_back(float_from_bits(random.next32()));
+  }
   return inputs;
 }
 
@@ -123,7 +127,9 @@ TEST(ConvertInt, CornerCases) {
 
 std::vector<int32_t> int32_inputs() {
   std::vector<int32_t> inputs;
-  for (int32_t v = -70000; v <= 70000; ++v) inputs.push_back(v);
+  for (int32_t v = -70000; v <= 70000; ++v) {
+    inputs.push_back(v);
+  }
   for (int32_t base : {1 << 24, 1 << 25, 1 << 30, std::numeric_limits<int32_t>::max() - 200}) {
     for (int32_t d = 0; d < 200; ++d) {
       inputs.push_back(base + d);
@@ -133,7 +139,9 @@ std::vector<int32_t> int32_inputs() {
   inputs.push_back(std::numeric_limits<int32_t>::min());
   inputs.push_back(std::numeric_limits<int32_t>::max());
   testing::Random random(12);
-  for (int i = 0; i < (1 << 18); ++i) inputs.push_back(static_cast<int32_t>(random.next32()));
+  for (int i = 0; i < (1 << 18); ++i) {
+    inputs.push_back(static_cast<int32_t>(random.next32()));
+  }
   return inputs;
 }
 
@@ -199,6 +207,37 @@ TEST(ConvertInt, SmallIntegersToFp16AreExact) {
     const uint8_t u = static_cast<uint8_t>(v);
     EXPECT_EQ(uint8_to_fp16(u).bits, testing::float16_bits(static_cast<_Float16>(v))) << v;
   }
+}
+
+template <typename Int>
+void expect_arrays_match_scalars(const std::vector<float>& in, const std::vector<Fp16>& half) {
+  std::vector<Int> out(in.size());
+  std::vector<Int> out_half(half.size());
+  for (RoundingMode mode : kAllRoundingModes) {
+    convert(in, std::span<Int>(out), mode);
+    convert(std::span<const Fp16>(half), std::span<Int>(out_half), mode);
+    for (size_t i = 0; i < in.size(); ++i) {
+      ASSERT_EQ(out[i], fp32_to_int<Int>(in[i], mode)) << i;
+      ASSERT_EQ(out_half[i], fp16_to_int<Int>(half[i], mode)) << i;
+    }
+  }
+}
+
+TEST(ConvertInt, ArraysMatchScalarConversions) {
+  testing::Random random(13);
+  std::vector<float> in(1003);  // not a multiple of a vector
+  std::vector<Fp16> half(1003);
+  for (size_t i = 0; i < in.size(); ++i) {
+    const uint32_t r = random.next32();
+    // Half small values with fractions, half arbitrary bit patterns.
+    in[i] = i % 2 == 0 ? static_cast<float>(static_cast<int32_t>(r % 2000) - 1000) / 8
+                       : float_from_bits(r);
+    half[i] = Fp16{static_cast<uint16_t>(r)};
+  }
+  expect_arrays_match_scalars<int8_t>(in, half);
+  expect_arrays_match_scalars<uint8_t>(in, half);
+  expect_arrays_match_scalars<int16_t>(in, half);
+  expect_arrays_match_scalars<int32_t>(in, half);
 }
 
 static_assert(fp32_to_int<int8_t>(127.5f) == 127);

@@ -111,7 +111,9 @@ inline double reference_round_integer(double x, RoundingMode mode) {
       return std::trunc(x);
     case RoundingMode::kOdd: {
       const double t = std::trunc(x);
-      if (t == x || std::fmod(t, 2.0) != 0.0) return t;
+      if (t == x || std::fmod(t, 2.0) != 0.0) {
+        return t;
+      }
       return t + std::copysign(1.0, x);  // the odd neighbour on x's side
     }
   }
@@ -122,7 +124,9 @@ inline double reference_round_integer(double x, RoundingMode mode) {
 // x so that the format's last place is 1 (exact: a power of two), round to an integer, scale
 // back, and apply the overflow rule. The result is a double holding the exact format value.
 inline double reference_round(double x, const Format& format, RoundingMode mode) {
-  if (std::isnan(x) || std::isinf(x) || x == 0.0) return x;
+  if (std::isnan(x) || std::isinf(x) || x == 0.0) {
+    return x;
+  }
   int exp2 = 0;
   std::frexp(x, &exp2);  // |x| = m * 2^exp2, m in [0.5, 1)
   const int binade = std::max(exp2 - 1, format.min_exp);
@@ -140,23 +144,31 @@ inline double reference_round(double x, const Format& format, RoundingMode mode)
 
 // The bit patterns of reference results; NaN maps to the canonical NaN of the contract.
 inline uint16_t reference_fp16_bits(double x, RoundingMode mode) {
-  if (std::isnan(x)) return 0x7E00;
+  if (std::isnan(x)) {
+    return 0x7E00;
+  }
   return float16_bits(static_cast<_Float16>(reference_round(x, kFp16Format, mode)));
 }
 inline uint16_t reference_bf16_bits(double x, RoundingMode mode) {
-  if (std::isnan(x)) return 0x7FC0;
+  if (std::isnan(x)) {
+    return 0x7FC0;
+  }
   return static_cast<uint16_t>(
       float_bits(static_cast<float>(reference_round(x, kBf16Format, mode))) >> 16);
 }
 inline uint32_t reference_fp32_bits(double x, RoundingMode mode) {
-  if (std::isnan(x)) return 0x7FC00000u;
+  if (std::isnan(x)) {
+    return 0x7FC00000u;
+  }
   return float_bits(static_cast<float>(reference_round(x, kFp32Format, mode)));
 }
 
 // fp32 / double -> integer type: round in double, then clamp; NaN -> 0.
 template <typename Int>
 Int reference_to_int(double x, RoundingMode mode) {
-  if (std::isnan(x)) return 0;
+  if (std::isnan(x)) {
+    return 0;
+  }
   const double r = reference_round_integer(x, mode);
   if (r <= static_cast<double>(std::numeric_limits<Int>::min())) {
     return std::numeric_limits<Int>::min();
