@@ -73,7 +73,7 @@ MmadPlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffer
   check_local(buffers, Buffer::kL0b, "b", p.b, p.b_bytes);
   check_local(buffers, Buffer::kL0c, "c", p.c, p.c_bytes);
   if (mp.init == isa::MmadInit::kBias) {
-    check_local(buffers, Buffer::kBt, "bias", mp.bias_addr, uint64_t{mp.n} * 4);
+    check_local(buffers, Buffer::kBt, "bias", mp.bias_addr, p.n1 * 16 * 4);
   }
   return p;
 }
@@ -86,8 +86,7 @@ void init_fractal(Acc* c, const MmadPlan& p, const uint8_t* l0c, const uint8_t* 
     case isa::MmadInit::kZero: std::fill(c, c + 256, Acc{}); break;
     case isa::MmadInit::kBias:
       for (uint64_t n = 0; n < 16; ++n) {
-        const uint64_t col = j * 16 + n;
-        const Acc v = col < p.params.n ? load<Acc>(bt + p.params.bias_addr + col * 4) : Acc{};
+        const Acc v = load<Acc>(bt + p.params.bias_addr + (j * 16 + n) * 4);
         for (uint64_t r = 0; r < 16; ++r) c[r * 16 + n] = v;
       }
       break;
@@ -97,13 +96,10 @@ void init_fractal(Acc* c, const MmadPlan& p, const uint8_t* l0c, const uint8_t* 
   }
 }
 
-// Writes the rows < m and columns < n of output fractal (i, j); the padding of C is untouched.
+// Writes output fractal (i, j) whole, rows >= m and columns >= n included (docs/isa.md 5.5).
 template <typename Acc>
 void write_fractal(uint8_t* l0c, const MmadPlan& p, const Acc* c, uint64_t i, uint64_t j) {
-  uint8_t* out = l0c + p.c + (j * p.m1 + i) * kCFractalBytes;
-  const uint64_t rows = std::min<uint64_t>(16, p.params.m - i * 16);
-  const uint64_t cols = std::min<uint64_t>(16, p.params.n - j * 16);
-  for (uint64_t r = 0; r < rows; ++r) std::memcpy(out + r * 64, c + r * 16, cols * sizeof(Acc));
+  std::memcpy(l0c + p.c + (j * p.m1 + i) * kCFractalBytes, c, kCFractalBytes);
 }
 
 template <typename T>
@@ -204,7 +200,7 @@ void describe_mmad(const Context& ctx, const Operands& op, const LocalBuffers& b
   add_access(work, Buffer::kL0b, p.b, p.b_bytes, false);
   add_access(work, Buffer::kL0c, p.c, p.c_bytes, true);
   if (mp.init == isa::MmadInit::kBias) {
-    add_access(work, Buffer::kBt, mp.bias_addr, uint64_t{mp.n} * 4, false);
+    add_access(work, Buffer::kBt, mp.bias_addr, p.n1 * 16 * 4, false);
   }
 }
 

@@ -26,6 +26,7 @@ struct FixPlan {
   numerics::Relu relu = numerics::Relu::kOff;
   float scale = 1.0f;
   uint64_t src_extent = 0, dst_extent = 0;
+  uint64_t rows = 0, cols = 0;  // the region written: m x n, or padded to whole NZ rows
 
   // Byte offset of element (r, c) in the source and in the destination.
   uint64_t src_offset(uint64_t r, uint64_t c) const {
@@ -56,8 +57,16 @@ FixPlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
   p.atomic = inst.atomic && p.dst_buffer == Buffer::kGm;
   p.relu = inst.relu ? numerics::Relu::kOn : numerics::Relu::kOff;
   p.scale = numerics::fp32_from_bits(static_cast<uint32_t>(op.rs[3]));
-  const uint64_t m = p.params.m;
-  const uint64_t n = p.params.n;
+  // NZ output writes whole 32-byte rows of whole 16-row fractals.
+  const uint64_t m = p.nd ? p.params.m : round_up(p.params.m, 16);
+  const uint64_t n = p.nd ? p.params.n : round_up(p.params.n, p.out_c0);
+  p.rows = m;
+  p.cols = n;
+  if (p.params.src_stride < ceil_div(p.params.m, 16)) {
+    fault(fmt::format("params: src_stride {} is less than ceil(m / 16) = {}, so L0C column "
+                      "fractals would overlap",
+                      p.params.src_stride, ceil_div(p.params.m, 16)));
+  }
   if (p.atomic && inst.dtype == DataType::kS8) {
     fault("atomic add needs an f16, bf16, f32 or s32 output, not s8");
   }
@@ -66,8 +75,8 @@ FixPlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
                       p.params.dst_stride, n));
   }
   if (!p.nd && p.params.dst_stride < m) {
-    fault(fmt::format("params: NZ dst_stride {} is less than m {}, so column blocks would "
-                      "overlap",
+    fault(fmt::format("params: NZ dst_stride {} is less than m rounded up to 16 ({}), so column "
+                      "blocks would overlap",
                       p.params.dst_stride, m));
   }
   p.src_extent = p.src_offset(m - 1, n - 1) + 4;
@@ -87,8 +96,8 @@ FixPlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
 
 template <typename Src, typename Dst, typename Convert>
 void write_tile(const FixPlan& p, const uint8_t* src, uint8_t* dst, Convert convert) {
-  for (uint64_t c = 0; c < p.params.n; ++c) {
-    for (uint64_t r = 0; r < p.params.m; ++r) {
+  for (uint64_t c = 0; c < p.cols; ++c) {
+    for (uint64_t r = 0; r < p.rows; ++r) {
       const Dst value = convert(load<Src>(src + p.src_offset(r, c)));
       uint8_t* out = dst + p.dst_offset(r, c);
       if constexpr (std::is_same_v<Dst, int32_t>) {
@@ -118,12 +127,11 @@ bool is_fixpipe(Opcode opcode) {
 void describe_fixpipe(const Context& ctx, const Operands& op, const LocalBuffers& buffers,
                       const GlobalMemory& gm, Work& work) {
   const FixPlan p = plan(ctx, op, buffers, gm);
-  work.bytes = uint64_t{p.params.m} * p.params.n * p.out_bytes;
+  work.bytes = p.rows * p.cols * p.out_bytes;
   if (p.dst_buffer == Buffer::kGm) {
     const GmPattern pattern =
-        p.nd ? GmPattern{p.dst, p.params.m, p.params.n * p.out_bytes,
-                         p.params.dst_stride * p.out_bytes}
-             : GmPattern{p.dst, ceil_div(p.params.n, p.out_c0), uint64_t{p.params.m} * 32,
+        p.nd ? GmPattern{p.dst, p.rows, p.cols * p.out_bytes, p.params.dst_stride * p.out_bytes}
+             : GmPattern{p.dst, p.cols / p.out_c0, p.rows * 32,
                          uint64_t{p.params.dst_stride} * 32};
     set_gm(work, pattern, true);
   }

@@ -26,8 +26,6 @@ Img2colAddressGen::Img2colAddressGen(const Img2colParams& params)
       m_out_h(params.out_height()),
       m_out_w(params.out_width()),
       m_k_blocks(params.k_extension / params.c0),
-      m_total_k_blocks(uint64_t{params.channels / params.c0} * params.filter_h *
-                       params.filter_w),
       m_total(uint64_t{params.m_extension / 16} * m_k_blocks * 16) {}
 
 Img2colRow Img2colAddressGen::next() {
@@ -41,8 +39,8 @@ Img2colRow Img2colAddressGen::next() {
 
   const uint64_t m = m_p.m_start + m1 * 16 + row_in_fractal;
   const uint64_t kb = m_p.k_start / m_p.c0 + k1;
-  if (m >= m_out_h * m_out_w || kb >= m_total_k_blocks) {
-    row.pad = true;
+  if (m >= m_out_h * m_out_w) {
+    row.source = Img2colSource::kZero;
     return row;
   }
   const uint64_t oh = m / m_out_w;
@@ -57,7 +55,7 @@ Img2colRow Img2colAddressGen::next() {
                      static_cast<int64_t>(m_p.pad_left);
   if (ih < 0 || iw < 0 || ih >= static_cast<int64_t>(m_p.fm_height) ||
       iw >= static_cast<int64_t>(m_p.fm_width)) {
-    row.pad = true;
+    row.source = Img2colSource::kPadding;
     return row;
   }
   row.src_offset = ((c1 * m_p.fm_height + static_cast<uint64_t>(ih)) * m_p.fm_width +

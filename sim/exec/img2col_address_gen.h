@@ -7,10 +7,11 @@
 // The img2col matrix (docs/sim-exec.md, "load3d"): row m is output position (oh, ow) with
 // m = oh * OW + ow; column k = ((c1 * FH + kh) * FW + kw) * C0 + c0. Its element is the feature
 // map at (c1, ih, iw, c0) with ih = oh * stride_h - pad_top + kh * dilation_h (iw likewise), or
-// the padding value when (ih, iw) is outside the map, m >= OH * OW or k >= C1 * FH * FW * C0.
+// the padding value when (ih, iw) is outside the map, and 0 when m >= OH * OW.
 // The destination holds rows m_start .. m_start + m_extension - 1 and columns k_start ..
 // k_start + k_extension - 1 in ZZ layout: fractal (i, j) of 16 rows x C0 columns at
-// (i * K1 + j) * 512 bytes, K1 = k_extension / C0, rows of 32 bytes inside.
+// (i * K1 + j) * 512 bytes, K1 = k_extension / C0, rows of 32 bytes inside. The caller
+// guarantees the parameters load_exec.cc checks (multiples, k_start + k_extension <= K).
 //
 // Transaction-level interface: parameters in (constructor), one Img2colRow per next(), in
 // destination order (fractal by fractal in ZZ order, 16 rows each), so dst_offset grows by 32
@@ -37,10 +38,17 @@ struct Img2colParams {
   uint64_t out_width() const;
 };
 
+// Where a destination row's 32 bytes come from.
+enum class Img2colSource : uint8_t {
+  kFeatureMap,  // the L1 row at src_offset
+  kPadding,     // the padding value (the position is in the padding around the map)
+  kZero,        // zeros (row m beyond the img2col matrix, m >= Ho * Wo)
+};
+
 struct Img2colRow {
   uint64_t dst_offset = 0;  // bytes from the destination address
-  uint64_t src_offset = 0;  // bytes from the feature map address; 0 when pad
-  bool pad = false;         // the row is padding values
+  uint64_t src_offset = 0;  // bytes from the feature map address; 0 unless kFeatureMap
+  Img2colSource source = Img2colSource::kFeatureMap;
   bool operator==(const Img2colRow&) const = default;
 };
 
@@ -57,7 +65,6 @@ class Img2colAddressGen {
   Img2colParams m_p;
   uint64_t m_out_h, m_out_w;
   uint64_t m_k_blocks;  // K1 of the destination
-  uint64_t m_total_k_blocks;  // C1 * FH * FW
   uint64_t m_total;
   uint64_t m_index = 0;
 };

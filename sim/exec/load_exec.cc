@@ -91,6 +91,12 @@ Load3dPlan plan_load3d(const Context& ctx, const Operands& op, const PipeState& 
                       uint64_t{g.fm_height} + g.pad_top + g.pad_bottom,
                       uint64_t{g.fm_width} + g.pad_left + g.pad_right));
   }
+  const uint64_t k_total = uint64_t{g.channels} * g.filter_h * g.filter_w;
+  if (uint64_t{g.k_start} + g.k_extension > k_total) {
+    fault(fmt::format("pos: k_start {} + k_extension {} exceeds K = {} (channels x filter_h x "
+                      "filter_w)",
+                      g.k_start, g.k_extension, k_total));
+  }
   p.src_extent = uint64_t{g.channels / c0} * g.fm_height * g.fm_width * 32;
   p.dst_extent = uint64_t{g.m_extension / 16} * (g.k_extension / c0) * kFractalBytes;
   check_local(buffers, Buffer::kL1, "src", op.rs[1], p.src_extent);
@@ -141,11 +147,15 @@ void execute_load(const Context& ctx, const Operands& op, const PipeState& state
     for (uint64_t i = 0; i < 32; ++i) {
       pad_row[i] = static_cast<uint8_t>(pad >> (8 * (i % p.element_bytes)));
     }
+    static constexpr uint8_t kZeroRow[32] = {};
     uint8_t* dst = local_ptr(buffers, Buffer::kL0a, op.rs[0]);
     const uint8_t* src = l1 + op.rs[1];
     for (Img2colAddressGen gen(p.params); !gen.done();) {
       const Img2colRow row = gen.next();
-      std::memcpy(dst + row.dst_offset, row.pad ? pad_row : src + row.src_offset, 32);
+      const uint8_t* from = row.source == Img2colSource::kFeatureMap ? src + row.src_offset
+                            : row.source == Img2colSource::kPadding  ? pad_row
+                                                                     : kZeroRow;
+      std::memcpy(dst + row.dst_offset, from, 32);
     }
     return;
   }

@@ -102,6 +102,11 @@ MtePlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
       }
       p.left_bytes = pv.left_pad * p.element_bytes;
       p.right_bytes = pv.right_pad * p.element_bytes;
+      if (p.left_bytes > 32 || p.right_bytes > 32) {
+        fault(fmt::format("pad: left_pad {} and right_pad {} {} elements must each fit in 32 "
+                          "bytes",
+                          pv.left_pad, pv.right_pad, isa::long_name(inst.dtype)));
+      }
       p.pad_value = pv.value;
       p.row_bytes = round_up(p.left_bytes + pp.burst_bytes + p.right_bytes, 32);
       const uint64_t row_pitch = p.row_bytes + uint64_t{pp.local_gap} * 32;
@@ -109,7 +114,7 @@ MtePlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
                uint64_t{pp.burst_bytes} + pp.gm_gap, row_pitch};
       p.src_extent = MteAddressGen::src_extent(p.gen);
       p.dst_extent = (p.gen.nburst - 1) * row_pitch + p.row_bytes;
-      p.data_bytes = p.gen.nburst * p.gen.burst_bytes;
+      p.data_bytes = p.gen.nburst * p.row_bytes;
       break;
     }
     case Kind::kPadOut: {
@@ -127,6 +132,11 @@ MtePlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
       check_packed_word(isa::kNd2NzLayout, "params", op.rs[2]);
       p.nd = isa::unpack_nd2nz_params(op.rs[2]);
       p.element_bytes = isa::element_size(inst.dtype);
+      if (p.nd.src_row_stride < p.nd.cols) {
+        fault(fmt::format("params: src_row_stride {} is less than cols {}, so source rows "
+                          "would overlap",
+                          p.nd.src_row_stride, p.nd.cols));
+      }
       if (p.nd.dst_c0_stride < p.nd.rows) {
         fault(fmt::format("params: dst_c0_stride {} is less than rows {}, so column blocks "
                           "would overlap in L1",
@@ -137,12 +147,18 @@ MtePlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
       p.dst_extent = (blocks - 1) * p.nd.dst_c0_stride * 32 + uint64_t{p.nd.rows} * 32;
       p.src_extent = (uint64_t{p.nd.rows} - 1) * p.nd.src_row_stride * p.element_bytes +
                      uint64_t{p.nd.cols} * p.element_bytes;
-      p.data_bytes = uint64_t{p.nd.rows} * p.nd.cols * p.element_bytes;
+      p.data_bytes = blocks * p.nd.rows * 32;
       break;
     }
   }
   check_side(buffers, gm, p.dst_buffer, "dst", p.dst, p.dst_extent, gm_alignment);
   check_side(buffers, gm, p.src_buffer, "src", p.src, p.src_extent);
+  if (p.src_buffer == p.dst_buffer && p.src < p.dst + p.dst_extent &&
+      p.dst < p.src + p.src_extent) {
+    fault(fmt::format("dst {} [{:#x}, +{}) overlaps src [{:#x}, +{}): a local copy's source and "
+                      "destination may not overlap",
+                      buffer_name(p.dst_buffer), p.dst, p.dst_extent, p.src, p.src_extent));
+  }
   return p;
 }
 
@@ -254,7 +270,7 @@ void execute_mte(const Context& ctx, const Operands& op, LocalBuffers& buffers,
         if (atomic) {
           atomic_add(op.inst->dtype, to, from, b.bytes);
         } else {
-          std::memmove(to, from, b.bytes);  // UB -> UB copies may overlap
+          std::memcpy(to, from, b.bytes);
         }
       }
       break;

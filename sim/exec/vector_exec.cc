@@ -1,11 +1,11 @@
-// The vector unit on UB with the DaVinci repeat model: a repeat covers 256 bytes as 8 blocks of
-// 32 bytes; operand X's element e of block b of repeat r sits at
-//   X + r * X_rep_stride * 32 + b * X_blk_stride * 32 + e * sizeof(element),
-// and the 128-bit mask (normal mode: bit i enables element i of every repeat; counter mode:
+// The vector unit on UB with the DaVinci repeat model (docs/isa.md 5.7): a repeat covers 256
+// bytes as 8 blocks of 32 bytes; element e of repeat r of operand X sits at
+//   X + (r * X_rep_stride + floor(p / 32) * X_blk_stride) * 32 + p % 32,   p = e * sizeof(element),
+// and the 128-bit mask (normal mode: bit e enables element e of every repeat; counter mode:
 // the low word is the total element count and the repeat field is ignored) selects the
 // elements that are computed. Every element's arithmetic is numerics/elementwise.h's or
-// numerics/convert.h's. Elements are processed in order (repeat, then element), each read
-// before it is written, which defines overlapping operands (docs/sim-exec.md).
+// numerics/convert.h's. Each repeat reads all its active source elements before it writes
+// any, and repeats run in order, which defines in-place operation.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,12 +27,17 @@ using numerics::Fp16;
 
 // Counter mode runs at most this many repeats (the element count is checked against it).
 constexpr uint64_t kMaxCounterRepeats = 65535;
+// Elements per repeat at most (16-bit elements; 8-bit elements only occur in vconv, whose
+// other operand is 16-bit).
+constexpr uint64_t kMaxEpr = 128;
 
-// A strided operand.
+// A strided operand: element e of repeat r at base + (r * rep + (p / 32) * blk) * 32 + p % 32
+// with p = e * es (docs/isa.md 5.7, "Addressing").
 struct Stream {
   uint64_t base = 0, blk = 0, rep = 0, es = 2;
-  uint64_t addr(uint64_t r, uint64_t b, uint64_t e) const {
-    return base + r * rep * 32 + b * blk * 32 + e * es;
+  uint64_t addr(uint64_t r, uint64_t e) const {
+    const uint64_t p = e * es;
+    return base + (r * rep + (p / 32) * blk) * 32 + p % 32;
   }
 };
 
@@ -40,8 +45,9 @@ struct Stream {
 enum class Shape {
   kStrided,     // the repeat model
   kBits,        // one bit per element, repeat r at base + r * epr / 8 (vcmp dst, vsel sel)
-  kPerRepeat,   // one element per repeat, contiguous (vcadd / vcmax / vcmin dst)
-  kPerBlock,    // one element per block, contiguous (vcg* dst, vbrcb src)
+  kPerRepeat,   // one element per repeat at base + r * rep * es (vcadd / vcmax / vcmin dst)
+  kPerBlock,    // one element per block at base + (r * rep * 8 + b) * es (vcg* dst)
+  kBroadcast,   // vbrcb src: element 8 r + b, contiguous
   kOffsets,     // one uint32 per element, contiguous (vgather offsets)
   kGatherBase,  // vgather src: anything from base to the end of UB
   kFixed512,    // vtranspose: 512 bytes
@@ -59,12 +65,11 @@ struct VecPlan {
   Opcode opcode = Opcode::kVadd;
   DataType dtype = DataType::kF16;
   DataType src_dtype = DataType::kF16;
-  uint64_t epr = 128;        // elements per repeat
-  uint64_t per_block = 16;   // elements per block
+  uint64_t epr = 128;  // elements per repeat
   uint64_t repeats = 0;
   uint64_t active_total = 0;
   bool counter = false;
-  uint64_t count = 0;                // counter mode: total elements
+  uint64_t count = 0;                 // counter mode: total elements
   uint64_t mask_lo = 0, mask_hi = 0;  // normal mode, cut to epr bits
   uint64_t scalar = 0;
   // Operands: [0] dst, then the sources in field order.
@@ -98,12 +103,16 @@ Form form_of(Opcode op) {
 
 uint64_t extent_of(const Region& g, const VecPlan& p, uint64_t ub_size) {
   const uint64_t es = g.stream.es;
+  const uint64_t last = p.repeats - 1;
   switch (g.shape) {
-    case Shape::kStrided:
-      return (p.repeats - 1) * g.stream.rep * 32 + 7 * g.stream.blk * 32 + p.per_block * es;
+    case Shape::kStrided: {
+      const uint64_t blocks = p.epr * es / 32;  // 4 or 8: every block is full
+      return (last * g.stream.rep + (blocks - 1) * g.stream.blk) * 32 + 32;
+    }
     case Shape::kBits: return p.repeats * p.epr / 8;
-    case Shape::kPerRepeat: return p.repeats * es;
-    case Shape::kPerBlock: return p.repeats * 8 * es;
+    case Shape::kPerRepeat: return (last * g.stream.rep + 1) * es;
+    case Shape::kPerBlock: return (last * g.stream.rep * 8 + 8) * es;
+    case Shape::kBroadcast: return p.repeats * 8 * es;
     case Shape::kOffsets: return p.repeats * p.epr * 4;
     case Shape::kGatherBase: return g.stream.base < ub_size ? ub_size - g.stream.base : 0;
     case Shape::kFixed512: return 512;
@@ -121,8 +130,8 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
   const uint64_t es = isa::element_size(inst.dtype);
   const uint64_t src_es = isa::element_size(inst.src_dtype);
   p.epr = 256 / std::max(es, src_es);
-  p.per_block = p.epr / 8;
   const Form form = form_of(inst.opcode);
+  const Opcode o = inst.opcode;
 
   isa::VectorParams vp;
   if (form == Form::kTranspose) {
@@ -134,7 +143,7 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
                                                                               : 3;
     check_packed_word(isa::kVectorLayout, "params", op.rs[params_reg]);
     vp = isa::unpack_vector_params(op.rs[params_reg]);
-    p.counter = state.mask_mode == isa::MaskMode::kCounter;
+    p.counter = state.mask_mode == isa::MaskMode::kCounter && o != Opcode::kVbrcb;
     if (p.counter) {
       p.count = state.mask_lo;
       p.repeats = p.count / p.epr + (p.count % p.epr != 0 ? 1 : 0);
@@ -144,10 +153,12 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
       }
       p.active_total = p.count;
     } else {
-      if (vp.repeat == 0) fault("params: repeat is 0 (normal mask mode needs 1..255)");
       p.repeats = vp.repeat;
-      p.mask_lo = p.epr < 64 ? state.mask_lo & ((1ull << p.epr) - 1) : state.mask_lo;
-      p.mask_hi = p.epr > 64 ? state.mask_hi : 0;
+      // vbrcb ignores the mask: every element of every repeat is written.
+      const uint64_t lo = o == Opcode::kVbrcb ? ~0ull : state.mask_lo;
+      const uint64_t hi = o == Opcode::kVbrcb ? ~0ull : state.mask_hi;
+      p.mask_lo = p.epr < 64 ? lo & ((1ull << p.epr) - 1) : lo;
+      p.mask_hi = p.epr > 64 ? hi : 0;
       p.active_total = static_cast<uint64_t>(std::popcount(p.mask_lo) +
                                              std::popcount(p.mask_hi)) * p.repeats;
     }
@@ -157,7 +168,6 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
                  uint64_t elem, bool write) {
     p.regions[p.region_count++] = Region{name, shape, Stream{base, blk, rep, elem}, write, 0};
   };
-  const Opcode o = inst.opcode;
   const bool reduce = o == Opcode::kVcadd || o == Opcode::kVcmax || o == Opcode::kVcmin;
   const bool block_reduce = o == Opcode::kVcgadd || o == Opcode::kVcgmax || o == Opcode::kVcgmin;
   const Shape dst_shape = o == Opcode::kVcmp || o == Opcode::kVcmps ? Shape::kBits
@@ -176,7 +186,7 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
       p.scalar = op.rs[2];
       break;
     case Form::kUnary:
-      add("src", o == Opcode::kVbrcb ? Shape::kPerBlock : Shape::kStrided, op.rs[1],
+      add("src", o == Opcode::kVbrcb ? Shape::kBroadcast : Shape::kStrided, op.rs[1],
           vp.src0_blk_stride, vp.src0_rep_stride, src_es, false);
       break;
     case Form::kSelect:
@@ -191,7 +201,7 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
       add("offsets", Shape::kOffsets, op.rs[2], 0, 0, 4, false);
       break;
   }
-  if (p.repeats == 0) return p;  // counter mode with no elements: nothing is touched
+  if (p.repeats == 0) return p;  // repeat 0, or counter mode with no element: a no-op
   const uint64_t ub_size = buffers.size(Buffer::kUb);
   for (size_t k = 0; k < p.region_count; ++k) {
     Region& g = p.regions[k];
@@ -201,16 +211,11 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
   return p;
 }
 
-// Calls f(r, b, e, i) for every active element, in order.
+// Calls f(e) for every active element e of repeat r, in order.
 template <typename F>
-inline void for_each_active(const VecPlan& p, F f) {
-  for (uint64_t r = 0; r < p.repeats; ++r) {
-    for (uint64_t b = 0; b < 8; ++b) {
-      for (uint64_t e = 0; e < p.per_block; ++e) {
-        const uint64_t i = b * p.per_block + e;
-        if (p.active(r, i)) f(r, b, e, i);
-      }
-    }
+inline void for_each_active(const VecPlan& p, uint64_t r, F f) {
+  for (uint64_t e = 0; e < p.epr; ++e) {
+    if (p.active(r, e)) f(e);
   }
 }
 
@@ -240,25 +245,35 @@ T shift_right(T x, uint64_t amount) {
 template <typename T>
 constexpr bool kIsFloat = std::is_same_v<T, Fp16> || std::is_same_v<T, float>;
 
-// dst = f(src0, src1, old dst) over the strided operands.
+// dst = f(src0, src1, old dst) over the strided operands. Each repeat reads all its active
+// source elements (and the old dst, which vmla adds) before it writes any.
 template <typename T, typename F>
 void run_binary(const VecPlan& p, uint8_t* ub, F f) {
-  const Stream d = p.s(0), a = p.s(1), b2 = p.s(2);
-  for_each_active(p, [&](uint64_t r, uint64_t b, uint64_t e, uint64_t) {
-    uint8_t* out = ub + d.addr(r, b, e);
-    store<T>(out, f(load<T>(ub + a.addr(r, b, e)), load<T>(ub + b2.addr(r, b, e)),
-                    load<T>(out)));
-  });
+  const Stream d = p.s(0), a = p.s(1), b = p.s(2);
+  T x[kMaxEpr], y[kMaxEpr], old[kMaxEpr];
+  for (uint64_t r = 0; r < p.repeats; ++r) {
+    for_each_active(p, r, [&](uint64_t e) {
+      x[e] = load<T>(ub + a.addr(r, e));
+      y[e] = load<T>(ub + b.addr(r, e));
+      old[e] = load<T>(ub + d.addr(r, e));
+    });
+    for_each_active(p, r, [&](uint64_t e) { store<T>(ub + d.addr(r, e), f(x[e], y[e], old[e])); });
+  }
 }
 
-// dst = f(src, old dst).
+// dst = f(src, old dst), likewise.
 template <typename D, typename S, typename F>
 void run_unary(const VecPlan& p, uint8_t* ub, F f) {
   const Stream d = p.s(0), a = p.s(1);
-  for_each_active(p, [&](uint64_t r, uint64_t b, uint64_t e, uint64_t) {
-    uint8_t* out = ub + d.addr(r, b, e);
-    store<D>(out, f(load<S>(ub + a.addr(r, b, e)), load<D>(out)));
-  });
+  S x[kMaxEpr];
+  D old[kMaxEpr];
+  for (uint64_t r = 0; r < p.repeats; ++r) {
+    for_each_active(p, r, [&](uint64_t e) {
+      x[e] = load<S>(ub + a.addr(r, e));
+      old[e] = load<D>(ub + d.addr(r, e));
+    });
+    for_each_active(p, r, [&](uint64_t e) { store<D>(ub + d.addr(r, e), f(x[e], old[e])); });
+  }
 }
 
 template <typename T>
@@ -286,16 +301,12 @@ void run_compare(const VecPlan& p, uint8_t* ub, isa::CompareMode mode, bool with
   const T s = scalar_as<T>(p.scalar);
   const uint64_t row = p.epr / 8;
   for (uint64_t r = 0; r < p.repeats; ++r) {
-    uint8_t bits[16] = {};
-    for (uint64_t b = 0; b < 8; ++b) {
-      for (uint64_t e = 0; e < p.per_block; ++e) {
-        const uint64_t i = b * p.per_block + e;
-        if (!p.active(r, i)) continue;
-        const T x = load<T>(ub + a.addr(r, b, e));
-        const T y = with_scalar ? s : load<T>(ub + b2.addr(r, b, e));
-        if (compare(mode, x, y)) bits[i / 8] = static_cast<uint8_t>(bits[i / 8] | (1u << (i % 8)));
-      }
-    }
+    uint8_t bits[kMaxEpr / 8] = {};
+    for_each_active(p, r, [&](uint64_t e) {
+      const T x = load<T>(ub + a.addr(r, e));
+      const T y = with_scalar ? s : load<T>(ub + b2.addr(r, e));
+      if (compare(mode, x, y)) bits[e / 8] = static_cast<uint8_t>(bits[e / 8] | (1u << (e % 8)));
+    });
     std::memcpy(ub + d.base + r * row, bits, row);
   }
 }
@@ -306,14 +317,20 @@ void run_select(const VecPlan& p, uint8_t* ub) {
   const Stream d = p.s(0), a = p.s(1), b2 = p.s(2);
   const uint64_t sel = p.s(3).base;
   const uint64_t row = p.epr / 8;
-  for_each_active(p, [&](uint64_t r, uint64_t b, uint64_t e, uint64_t i) {
-    const bool bit = ((ub[sel + r * row + i / 8] >> (i % 8)) & 1u) != 0;
-    store<T>(ub + d.addr(r, b, e), load<T>(ub + (bit ? a.addr(r, b, e) : b2.addr(r, b, e))));
-  });
+  T chosen[kMaxEpr];
+  for (uint64_t r = 0; r < p.repeats; ++r) {
+    for_each_active(p, r, [&](uint64_t e) {
+      const bool bit = ((ub[sel + r * row + e / 8] >> (e % 8)) & 1u) != 0;
+      chosen[e] = load<T>(ub + (bit ? a.addr(r, e) : b2.addr(r, e)));
+    });
+    for_each_active(p, r, [&](uint64_t e) { store<T>(ub + d.addr(r, e), chosen[e]); });
+  }
 }
 
 // vcadd / vcmax / vcmin (per repeat) and vcg* (per block): the active elements of each group
-// in order, reduced by numerics; a group with no active element writes nothing.
+// in order, reduced by numerics; a group with no active element writes nothing. Results go to
+// dst + r * rep * es (per repeat) or dst + (r * rep * 8 + b) * es (per block), with dst's
+// repeat stride counting results.
 template <typename T>
 void run_reduce(const VecPlan& p, uint8_t* ub, bool per_block) {
   const Stream d = p.s(0), a = p.s(1);
@@ -321,27 +338,37 @@ void run_reduce(const VecPlan& p, uint8_t* ub, bool per_block) {
   const int kind = o == Opcode::kVcadd || o == Opcode::kVcgadd   ? 0
                    : o == Opcode::kVcmax || o == Opcode::kVcgmax ? 1
                                                                  : 2;
-  T group[128];
-  auto flush = [&](uint64_t n, uint64_t index) {
-    if (n == 0) return;
-    const std::span<const T> x(group, n);
-    const T v = kind == 0 ? numerics::reduce_add(x)
-                : kind == 1 ? numerics::reduce_max(x)
-                            : numerics::reduce_min(x);
-    store<T>(ub + d.base + index * sizeof(T), v);
+  auto reduce = [kind](const T* x, uint64_t n) {
+    const std::span<const T> group(x, n);
+    return kind == 0 ? numerics::reduce_add(group)
+           : kind == 1 ? numerics::reduce_max(group)
+                       : numerics::reduce_min(group);
   };
+  const uint64_t per = 32 / sizeof(T);  // elements per block
+  T values[kMaxEpr];
   for (uint64_t r = 0; r < p.repeats; ++r) {
-    uint64_t n = 0;
-    for (uint64_t b = 0; b < 8; ++b) {
-      for (uint64_t e = 0; e < p.per_block; ++e) {
-        if (p.active(r, b * p.per_block + e)) group[n++] = load<T>(ub + a.addr(r, b, e));
+    // Read the whole repeat first, then write its results.
+    if (per_block) {
+      T results[8];
+      bool present[8] = {};
+      for (uint64_t b = 0; b < 8; ++b) {
+        uint64_t n = 0;
+        for (uint64_t e = b * per; e < (b + 1) * per; ++e) {
+          if (p.active(r, e)) values[n++] = load<T>(ub + a.addr(r, e));
+        }
+        if (n > 0) {
+          results[b] = reduce(values, n);
+          present[b] = true;
+        }
       }
-      if (per_block) {
-        flush(n, r * 8 + b);
-        n = 0;
+      for (uint64_t b = 0; b < 8; ++b) {
+        if (present[b]) store<T>(ub + d.base + (r * d.rep * 8 + b) * sizeof(T), results[b]);
       }
+    } else {
+      uint64_t n = 0;
+      for_each_active(p, r, [&](uint64_t e) { values[n++] = load<T>(ub + a.addr(r, e)); });
+      if (n > 0) store<T>(ub + d.base + r * d.rep * sizeof(T), reduce(values, n));
     }
-    if (!per_block) flush(n, r);
   }
 }
 
@@ -468,36 +495,45 @@ void run_move(const VecPlan& p, uint8_t* ub) {
   switch (p.opcode) {
     case Opcode::kVdup: {
       const U v = scalar_as<U>(p.scalar);
-      for_each_active(p, [&](uint64_t r, uint64_t b, uint64_t e, uint64_t) {
-        store<U>(ub + d.addr(r, b, e), v);
-      });
+      for (uint64_t r = 0; r < p.repeats; ++r) {
+        for_each_active(p, r, [&](uint64_t e) { store<U>(ub + d.addr(r, e), v); });
+      }
       return;
     }
     case Opcode::kVcopy: run_unary<U, U>(p, ub, [](U x, U) { return x; }); return;
     case Opcode::kVbrcb: {
       const uint64_t src = p.s(1).base;
-      for_each_active(p, [&](uint64_t r, uint64_t b, uint64_t e, uint64_t) {
-        store<U>(ub + d.addr(r, b, e), load<U>(ub + src + (r * 8 + b) * sizeof(U)));
-      });
+      const uint64_t per = 32 / sizeof(U);
+      for (uint64_t r = 0; r < p.repeats; ++r) {
+        U block_value[8];
+        for (uint64_t b = 0; b < 8; ++b) {
+          block_value[b] = load<U>(ub + src + (r * 8 + b) * sizeof(U));
+        }
+        for (uint64_t e = 0; e < p.epr; ++e) store<U>(ub + d.addr(r, e), block_value[e / per]);
+      }
       return;
     }
     case Opcode::kVgather: {
       const uint64_t src = p.s(1).base;
       const uint64_t offsets = p.s(2).base;
       const uint64_t ub_size = p.regions[1].extent + src;
-      for_each_active(p, [&](uint64_t r, uint64_t b, uint64_t e, uint64_t i) {
-        const uint64_t slot = r * p.epr + i;
-        const uint64_t off = load<uint32_t>(ub + offsets + slot * 4);
-        const uint64_t from = src + off;
-        if (from % sizeof(U) != 0 || from + sizeof(U) > ub_size) {
-          fault(fmt::format("vgather: offsets[{}] = {:#x} reads UB address {:#x}, which is "
-                            "{} (UB is {} bytes, elements {}-byte aligned)",
-                            slot, off, from,
-                            from % sizeof(U) != 0 ? "misaligned" : "out of bounds", ub_size,
-                            sizeof(U)));
-        }
-        store<U>(ub + d.addr(r, b, e), load<U>(ub + from));
-      });
+      U gathered[kMaxEpr];
+      for (uint64_t r = 0; r < p.repeats; ++r) {
+        for_each_active(p, r, [&](uint64_t e) {
+          const uint64_t slot = r * p.epr + e;
+          const uint64_t off = load<uint32_t>(ub + offsets + slot * 4);
+          const uint64_t from = src + off;
+          if (from % sizeof(U) != 0 || from + sizeof(U) > ub_size) {
+            fault(fmt::format("vgather: offsets[{}] = {:#x} reads UB address {:#x}, which is "
+                              "{} (UB is {} bytes, elements {}-byte aligned)",
+                              slot, off, from,
+                              from % sizeof(U) != 0 ? "misaligned" : "out of bounds", ub_size,
+                              sizeof(U)));
+          }
+          gathered[e] = load<U>(ub + from);
+        });
+        for_each_active(p, r, [&](uint64_t e) { store<U>(ub + d.addr(r, e), gathered[e]); });
+      }
       return;
     }
     case Opcode::kVtranspose: {

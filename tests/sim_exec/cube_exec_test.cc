@@ -37,6 +37,9 @@ class CubeTest : public ExecTest {
     return ((c / 16) * m1 + r / 16) * 1024 + ((r % 16) * 16 + c % 16) * 4;
   }
 
+  static uint64_t m1(const Shape& s) { return (s.m + 15) / 16; }
+  static uint64_t n1(const Shape& s) { return (s.n + 15) / 16; }
+
   uint64_t mmad_params(const Shape& s, isa::MmadInit init, uint32_t bias = 0) {
     return isa::pack_mmad_params({s.m, s.k, s.n, init, bias});
   }
@@ -88,23 +91,33 @@ TEST_F(CubeTest, Fp16AndBf16AllInitModesWithRaggedShapes) {
         }
         fill_random(buf(Buffer::kL0c) + kC, 32768, rng);
         std::vector<uint8_t> before(buf(Buffer::kL0c), buf(Buffer::kL0c) + 65536);
-        for (uint64_t c = 0; c < s.n; ++c) {
+        for (uint64_t c = 0; c < 16 * n1(s); ++c) {
           put<float>(Buffer::kBt, 64 + c * 4, static_cast<float>(c) * 0.25f - 3.0f);
         }
         const Work w = run(inst(Opcode::kMmad, DataType::kF32, type),
                            {kC, kA, kB, mmad_params(s, init, 64)});
         EXPECT_EQ(w.macs, uint64_t{s.m} * s.n * s.k);
         EXPECT_EQ(w.fractals, ((s.m + 15) / 16) * ((s.n + 15) / 16) * ((s.k + 15) / 16));
+        // Whole C fractals are written: rows >= m and columns >= n come from the padding
+        // rows of A and columns of B (NaN here), read from the buffers.
+        auto a_at = [&](uint64_t r, uint64_t kk) {
+          return r < s.m ? a[r * s.k + kk]
+                         : widen(get<uint16_t>(Buffer::kL0a, kA + a_offset(s, 16, 2, r, kk)));
+        };
+        auto b_at = [&](uint64_t kk, uint64_t c) {
+          return c < s.n ? b[kk * s.n + c]
+                         : widen(get<uint16_t>(Buffer::kL0b, kB + b_offset(s, 16, 2, kk, c)));
+        };
         std::vector<uint8_t> expected = before;
-        for (uint64_t r = 0; r < s.m; ++r) {
-          for (uint64_t c = 0; c < s.n; ++c) {
+        for (uint64_t r = 0; r < 16 * m1(s); ++r) {
+          for (uint64_t c = 0; c < 16 * n1(s); ++c) {
             float acc = 0.0f;
             if (init == isa::MmadInit::kBias) acc = static_cast<float>(c) * 0.25f - 3.0f;
             if (init == isa::MmadInit::kAccumulate) {
               std::memcpy(&acc, &before[kC + c_offset(s, r, c)], 4);
             }
             for (uint64_t kk = 0; kk < s.k; ++kk) {
-              const float product = a[r * s.k + kk] * b[kk * s.n + c];
+              const float product = a_at(r, kk) * b_at(kk, c);
               acc = acc + product;
             }
             const uint32_t bits = canonical(acc);
@@ -134,11 +147,13 @@ TEST_F(CubeTest, Int8AndUint8WrapAroundInt32) {
           put<int32_t>(Buffer::kL0c, kC + i, INT32_MAX - static_cast<int32_t>(i));
         }
         std::vector<uint8_t> before(buf(Buffer::kL0c), buf(Buffer::kL0c) + 65536);
-        for (uint64_t c = 0; c < s.n; ++c) put<int32_t>(Buffer::kBt, c * 4, INT32_MIN + int32_t(c));
+        for (uint64_t c = 0; c < 16 * n1(s); ++c) {
+          put<int32_t>(Buffer::kBt, c * 4, INT32_MIN + int32_t(c));
+        }
         run(inst(Opcode::kMmad, DataType::kS32, type), {kC, kA, kB, mmad_params(s, init, 0)});
         std::vector<uint8_t> expected = before;
-        for (uint64_t r = 0; r < s.m; ++r) {
-          for (uint64_t c = 0; c < s.n; ++c) {
+        for (uint64_t r = 0; r < 16 * m1(s); ++r) {
+          for (uint64_t c = 0; c < 16 * n1(s); ++c) {
             int64_t acc = 0;
             if (init == isa::MmadInit::kBias) acc = INT32_MIN + int64_t(c);
             if (init == isa::MmadInit::kAccumulate) {

@@ -54,8 +54,23 @@ TEST_F(DescribeTest, GmOutsideAnAllocation) {
 TEST_F(DescribeTest, ParameterRanges) {
   EXPECT_EQ(fault_of(inst(Opcode::kCopyGmToUb), {0, 0, isa::pack_mte_params({1, 1, 0, 0}) & ~0xFFFull}),
             "params (0x1000): nburst = 0 is out of range 1..4095");
-  EXPECT_EQ(fault_of(inst(Opcode::kVadd, DataType::kF16), {0, 0, 0, vec(0)}),
-            "params: repeat is 0 (normal mask mode needs 1..255)");
+  // repeat 0 is legal and does nothing (docs/isa.md 5.7).
+  const Work none = describe(inst(Opcode::kVadd, DataType::kF16), {0, 0, 0xFFFFFF, vec(0)});
+  EXPECT_EQ(none.repeats, 0u);
+  EXPECT_EQ(none.access_count, 0);
+  EXPECT_EQ(fault_of(inst(Opcode::kCopyGmToL1Pad, DataType::kF16),
+                     {0, 0, isa::pack_pad_params({1, 2, 0, 0}), isa::pack_pad_value({0, 17, 0})}),
+            "pad: left_pad 17 and right_pad 0 fp16 elements must each fit in 32 bytes");
+  EXPECT_EQ(fault_of(inst(Opcode::kCopyGmToL1Nd2nz, DataType::kF16),
+                     {0, 0, isa::pack_nd2nz_params({4, 16, 15, 16})}),
+            "params: src_row_stride 15 is less than cols 16, so source rows would overlap");
+  isa::Instruction nz = inst(Opcode::kFixL0cToUb, DataType::kF16, DataType::kF32);
+  EXPECT_EQ(fault_of(nz, {0, 0, isa::pack_fixpipe_params({16, 17, 1, 32}), 0}),
+            "params: src_stride 1 is less than ceil(m / 16) = 2, so L0C column fractals would "
+            "overlap");
+  EXPECT_EQ(fault_of(nz, {0, 0, isa::pack_fixpipe_params({16, 17, 2, 31}), 0}),
+            "params: NZ dst_stride 31 is less than m rounded up to 16 (32), so column blocks "
+            "would overlap");
   EXPECT_EQ(fault_of(inst(Opcode::kLoad2dL1ToL0a, DataType::kS8),
                      {0, 0, isa::pack_load2d_params({0, 1, 1, 0, true})}),
             "params: transpose needs a 16-bit data type, not int8");
@@ -88,6 +103,10 @@ TEST_F(DescribeTest, Load3dNeedsFmatrixAndConsistentGeometry) {
   EXPECT_EQ(fault_of(inst(Opcode::kLoad3dL1ToL0a, DataType::kF16),
                      {0, 0, pos, isa::pack_load3d_geom({1, 1, 3, 5, 1, 1, 16})}),
             "geom: the 5x3 filter (dilation 1x1) does not fit the padded 4x4 feature map");
+  EXPECT_EQ(fault_of(inst(Opcode::kLoad3dL1ToL0a, DataType::kF16),
+                     {0, 0, isa::pack_load3d_pos({32, 16, 16, 0}),
+                      isa::pack_load3d_geom({1, 1, 2, 1, 1, 1, 16})}),
+            "pos: k_start 16 + k_extension 32 exceeds K = 32 (channels x filter_h x filter_w)");
   EXPECT_EQ(fault_of(inst(Opcode::kLoad3dL1ToL0a, DataType::kF16),
                      {0, 0, isa::pack_load3d_pos({16, 8, 0, 0}),
                       isa::pack_load3d_geom({1, 1, 1, 1, 1, 1, 16})}),

@@ -91,15 +91,17 @@ TEST_F(FixpipeTest, EveryTypePairToUbInNdAndNzWithReluAndScale) {
         const uint64_t es = isa::element_size(out);
         const uint64_t c0 = 32 / es;
         const bool nd = layout == isa::FixLayout::kNd;
-        const uint32_t dst_stride = nd ? 40 : 20;
+        const uint32_t dst_stride = nd ? 40 : 32;
         isa::Instruction i = inst(Opcode::kFixL0cToUb, out, in);
         i.relu = relu;
         i.layout = layout;
         const Work w = run(i, {256, kSrc, fix(n, m, src_stride, dst_stride), float_bits(scale)});
-        EXPECT_EQ(w.bytes, uint64_t{m} * n * es);
+        EXPECT_EQ(w.bytes, nd ? uint64_t{m} * n * es : 32u * ((n + c0 - 1) / c0 * c0) * es);
+        // NZ writes whole 32-byte rows of whole 16-row fractals, reading L0C beyond m and n.
+        const uint64_t rows = nd ? m : 32, cols = nd ? n : (n + c0 - 1) / c0 * c0;
         std::vector<uint8_t> expected(16384, 0xA5);
-        for (uint64_t r = 0; r < m; ++r) {
-          for (uint64_t c = 0; c < n; ++c) {
+        for (uint64_t r = 0; r < rows; ++r) {
+          for (uint64_t c = 0; c < cols; ++c) {
             const uint32_t raw = get<uint32_t>(Buffer::kL0c, kSrc + src_offset(src_stride, r, c));
             const uint32_t v = reference(out, in, raw, scale, relu);
             const uint64_t at = nd ? (r * dst_stride + c) * es
@@ -141,18 +143,19 @@ TEST_F(FixpipeTest, AtomicAddIntoGmAndPlainStoreToL1) {
     }
   }
   // To L1 in NZ: fp16 output, C0 = 16.
-  run(inst(Opcode::kFixL0cToL1, DataType::kF16, DataType::kF32), {0, kSrc, fix(n, m, 1, 8), 0});
+  run(inst(Opcode::kFixL0cToL1, DataType::kF16, DataType::kF32), {0, kSrc, fix(n, m, 1, 16), 0});
   for (uint64_t r = 0; r < m; ++r) {
     for (uint64_t c = 0; c < n; ++c) {
       const float x = get<float>(Buffer::kL0c, kSrc + src_offset(1, r, c));
-      EXPECT_EQ(get<uint16_t>(Buffer::kL1, ((c / 16) * 8 + r) * 32 + (c % 16) * 2),
+      EXPECT_EQ(get<uint16_t>(Buffer::kL1, ((c / 16) * 16 + r) * 32 + (c % 16) * 2),
                 reference_fp16_bits(x, RoundingMode::kRint));
     }
   }
 }
 
 // NZ -> ND (fixpipe to GM) followed by ND -> NZ (copy_gm_to_l1_nd2nz) gives what fixpipe
-// writes to L1 in NZ directly.
+// writes to L1 in NZ directly, on the m x n matrix (NZ output also fills the padding from
+// L0C, nd2nz with zeros).
 TEST_F(FixpipeTest, NzToNdToNzRoundTrip) {
   Random rng(23);
   for (DataType out : {DataType::kF16, DataType::kF32, DataType::kS8}) {
@@ -167,7 +170,16 @@ TEST_F(FixpipeTest, NzToNdToNzRoundTrip) {
     std::vector<uint8_t> via_nd(buf(Buffer::kL1), buf(Buffer::kL1) + 32768);
     std::memset(buf(Buffer::kL1), 0, 65536);
     run(inst(Opcode::kFixL0cToL1, out, DataType::kF32), {0, kSrc, fix(n, m, 2, 32), float_bits(1.0f)});
-    EXPECT_EQ(0, std::memcmp(via_nd.data(), buf(Buffer::kL1), 32768)) << isa::name(out);
+    const uint64_t es = isa::element_size(out), c0 = 32 / es;
+    for (uint64_t r = 0; r < m; ++r) {
+      for (uint64_t c = 0; c < n; ++c) {
+        const uint64_t at = ((c / c0) * 32 + r) * 32 + (c % c0) * es;
+        ASSERT_EQ(0, std::memcmp(&via_nd[at], buf(Buffer::kL1) + at, es))
+            << isa::name(out) << " " << r << "," << c;
+      }
+    }
+    // Columns of the last block beyond n: zero via nd2nz.
+    EXPECT_EQ(via_nd[((n / c0) * 32) * 32 + (n % c0) * es], 0);
   }
 }
 

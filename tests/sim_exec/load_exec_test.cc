@@ -54,15 +54,17 @@ TEST(Img2colAddressGenTest, WalksRowsInZzOrderAndMarksPadding) {
   std::vector<Img2colRow> rows;
   while (!gen.done()) rows.push_back(gen.next());
   // Fractal 0 is k block 0 (kw = 0): row m = (oh, ow) reads (oh, ow - 1).
-  EXPECT_EQ(rows[0], (Img2colRow{0, 0, true}));
-  EXPECT_EQ(rows[1], (Img2colRow{32, 0, false}));
-  EXPECT_EQ(rows[2], (Img2colRow{64, 0, true}));
-  EXPECT_EQ(rows[3], (Img2colRow{96, 64, false}));
-  EXPECT_EQ(rows[4], (Img2colRow{128, 0, true}));  // m = 4 >= OH * OW
+  using S = Img2colSource;
+  EXPECT_EQ(rows[0], (Img2colRow{0, 0, S::kPadding}));
+  EXPECT_EQ(rows[1], (Img2colRow{32, 0, S::kFeatureMap}));
+  EXPECT_EQ(rows[2], (Img2colRow{64, 0, S::kPadding}));
+  EXPECT_EQ(rows[3], (Img2colRow{96, 64, S::kFeatureMap}));
+  EXPECT_EQ(rows[4], (Img2colRow{128, 0, S::kZero}));  // m = 4 >= OH * OW
   // Fractal 1 is k block 1 (kw = 1): row m reads (oh, ow).
-  EXPECT_EQ(rows[16], (Img2colRow{512, 0, false}));
-  EXPECT_EQ(rows[17], (Img2colRow{544, 32, false}));
-  EXPECT_EQ(rows[19], (Img2colRow{608, 96, false}));
+  EXPECT_EQ(rows[16], (Img2colRow{512, 0, S::kFeatureMap}));
+  EXPECT_EQ(rows[17], (Img2colRow{544, 32, S::kFeatureMap}));
+  EXPECT_EQ(rows[19], (Img2colRow{608, 96, S::kFeatureMap}));
+  EXPECT_EQ(rows[20], (Img2colRow{640, 0, S::kZero}));
 }
 
 struct ConvCase {
@@ -104,7 +106,10 @@ TEST_F(LoadTest, Load3dImg2colMatchesTheConvolutionDefinition) {
         const int64_t m = t.m_start + int64_t(i);
         const uint64_t k = t.k_start + j;
         uint64_t value = pad_bits;
-        if (m < oh_count * ow_count && k < k_total) {
+        ASSERT_LT(k, k_total);
+        if (m >= oh_count * ow_count) {
+          value = 0;  // rows beyond the img2col matrix are zero
+        } else {
           const int64_t oh = m / ow_count, ow = m % ow_count;
           const uint64_t c1 = k / (uint64_t{t.fh} * t.fw * c0);
           const uint64_t kh = k / (uint64_t{t.fw} * c0) % t.fh;

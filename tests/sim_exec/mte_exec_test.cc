@@ -83,10 +83,13 @@ TEST_F(MteTest, UbToGmAndL1PathsCopyBytes) {
   EXPECT_EQ(0, std::memcmp(buf(Buffer::kL1) + 96, gm_ptr(a, 1024), 32));
 }
 
-TEST_F(MteTest, UbToUbOverlappingCopyIsAMove) {
+TEST_F(MteTest, UbToUbCopiesAndRefusesOverlap) {
   for (int i = 0; i < 256; ++i) buf(Buffer::kUb)[i] = static_cast<uint8_t>(i);
-  run(inst(Opcode::kCopyUbToUb), {32, 0, mte(1, 4, 0, 0)});
-  for (int i = 0; i < 128; ++i) EXPECT_EQ(buf(Buffer::kUb)[32 + i], i) << i;
+  run(inst(Opcode::kCopyUbToUb), {128, 0, mte(1, 4, 0, 0)});
+  for (int i = 0; i < 128; ++i) EXPECT_EQ(buf(Buffer::kUb)[128 + i], i) << i;
+  EXPECT_EQ(fault_of(inst(Opcode::kCopyUbToUb), {32, 0, mte(1, 4, 0, 0)}),
+            "dst UB [0x20, +128) overlaps src [0x0, +128): a local copy's source and destination "
+            "may not overlap");
 }
 
 TEST_F(MteTest, AtomicAddF32WithSpecialValues) {
@@ -168,7 +171,7 @@ TEST_F(MteTest, PadCopyGmToUbPadsEachRow) {
     std::memcpy(row + 4, gm_ptr(src, 256) + 2 + i * 10, 6);
   }
   EXPECT_EQ(0, std::memcmp(expected.data(), buf(Buffer::kUb), 512));
-  EXPECT_EQ(w.bytes, 18u);
+  EXPECT_EQ(w.bytes, 3u * 32);  // nburst * row_bytes
   EXPECT_EQ(w.gm.count, 3u);
   EXPECT_EQ(w.gm.length, 6u);
   EXPECT_EQ(w.gm.stride, 10u);

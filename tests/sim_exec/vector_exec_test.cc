@@ -63,10 +63,12 @@ struct Layout {
 
 class VectorTest : public ExecTest {
  protected:
-  // Element e of block b of repeat r of an operand: the repeat model's definition.
+  // Element k of repeat r of an operand: the repeat model's definition (docs/isa.md 5.7),
+  // with p = k * es the element's byte position in its repeat.
   static uint64_t at(uint64_t base, uint64_t blk, uint64_t rep, uint64_t es, uint64_t r,
-                     uint64_t b, uint64_t e) {
-    return base + r * rep * 32 + b * blk * 32 + e * es;
+                     uint64_t k) {
+    const uint64_t p = k * es;
+    return base + (r * rep + (p / 32) * blk) * 32 + p % 32;
   }
 
   // Whether element i of repeat r is active under the current mask state.
@@ -97,7 +99,6 @@ class VectorTest : public ExecTest {
     const uint64_t es = isa::element_size(i.dtype);
     const uint64_t src_es = isa::element_size(i.src_dtype);
     const uint64_t epr = 256 / std::max(es, src_es);
-    const uint64_t pb = epr / 8;
     const uint64_t params = l.params();
     if (binary) {
       run(i, {kDst, kSrc0, kSrc1, params});
@@ -108,17 +109,14 @@ class VectorTest : public ExecTest {
     }
     std::vector<uint8_t> expected = before;
     for (uint64_t r = 0; r < repeats(l, epr); ++r) {
-      for (uint64_t b = 0; b < 8; ++b) {
-        for (uint64_t e = 0; e < pb; ++e) {
-          if (!active(epr, r, b * pb + e)) continue;
-          const uint64_t d = at(kDst, l.dst_blk, l.dst_rep, es, r, b, e);
-          const uint32_t x = read(before, at(kSrc0, l.src0_blk, l.src0_rep, src_es, r, b, e), src_es);
-          const uint32_t y =
-              binary ? read(before, at(kSrc1, l.src1_blk, l.src1_rep, es, r, b, e), es)
-                     : static_cast<uint32_t>(scalar);
-          const uint32_t v = f(x, y, read(before, d, es));
-          std::memcpy(&expected[d], &v, es);
-        }
+      for (uint64_t k = 0; k < epr; ++k) {
+        if (!active(epr, r, k)) continue;
+        const uint64_t d = at(kDst, l.dst_blk, l.dst_rep, es, r, k);
+        const uint32_t x = read(before, at(kSrc0, l.src0_blk, l.src0_rep, src_es, r, k), src_es);
+        const uint32_t y = binary ? read(before, at(kSrc1, l.src1_blk, l.src1_rep, es, r, k), es)
+                                  : static_cast<uint32_t>(scalar);
+        const uint32_t v = f(x, y, read(before, d, es));
+        std::memcpy(&expected[d], &v, es);
       }
     }
     for (uint64_t k = 0; k < 65536; ++k) {
@@ -391,7 +389,7 @@ TEST_F(VectorTest, CompareWritesBitsAndSelectReadsThem) {
   Layout l;
   for (DataType t : {DataType::kF16, DataType::kF32, DataType::kS16, DataType::kS32}) {
     const uint64_t es = isa::element_size(t);
-    const uint64_t epr = 256 / es, pb = epr / 8;
+    const uint64_t epr = 256 / es;
     for (isa::CompareMode mode : {isa::CompareMode::kEq, isa::CompareMode::kNe,
                                   isa::CompareMode::kLt, isa::CompareMode::kLe,
                                   isa::CompareMode::kGt, isa::CompareMode::kGe}) {
@@ -403,11 +401,10 @@ TEST_F(VectorTest, CompareWritesBitsAndSelectReadsThem) {
       run(i, {kAux, kSrc0, kSrc1, l.params()});
       for (uint64_t r = 0; r < l.repeat; ++r) {
         for (uint64_t k = 0; k < epr; ++k) {
-          const uint64_t b = k / pb, e = k % pb;
           bool expected = false;
           if (active(epr, r, k)) {
-            const uint32_t a = get<uint32_t>(Buffer::kUb, at(kSrc0, l.src0_blk, l.src0_rep, es, r, b, e));
-            const uint32_t c = get<uint32_t>(Buffer::kUb, at(kSrc1, l.src1_blk, l.src1_rep, es, r, b, e));
+            const uint32_t a = get<uint32_t>(Buffer::kUb, at(kSrc0, l.src0_blk, l.src0_rep, es, r, k));
+            const uint32_t c = get<uint32_t>(Buffer::kUb, at(kSrc1, l.src1_blk, l.src1_rep, es, r, k));
             const double x = value(es == 2 ? a & 0xFFFF : a, t), y = value(es == 2 ? c & 0xFFFF : c, t);
             switch (mode) {
               case isa::CompareMode::kEq: expected = x == y; break;
@@ -430,11 +427,10 @@ TEST_F(VectorTest, CompareWritesBitsAndSelectReadsThem) {
       for (uint64_t r = 0; r < l.repeat; ++r) {
         for (uint64_t k = 0; k < epr; ++k) {
           if (!active(epr, r, k)) continue;
-          const uint64_t b = k / pb, e = k % pb;
           const bool bit = (before[kAux + r * epr / 8 + k / 8] >> (k % 8)) & 1;
-          const uint64_t from = bit ? at(kSrc0, l.src0_blk, l.src0_rep, es, r, b, e)
-                                    : at(kSrc1, l.src1_blk, l.src1_rep, es, r, b, e);
-          std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, b, e)], &before[from], es);
+          const uint64_t from = bit ? at(kSrc0, l.src0_blk, l.src0_rep, es, r, k)
+                                    : at(kSrc1, l.src1_blk, l.src1_rep, es, r, k);
+          std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, k)], &before[from], es);
         }
       }
       ASSERT_EQ(0, std::memcmp(expected.data(), buf(Buffer::kUb), 65536)) << isa::name(t);
@@ -488,7 +484,7 @@ TEST_F(VectorTest, ReductionsPerRepeatAndPerBlock) {
       // Tame values (no NaN) in most repeats so sums mean something; NaN stays in repeat 3.
       for (uint64_t r = 0; r < 3; ++r) {
         for (uint64_t k = 0; k < epr; ++k) {
-          const uint64_t a = at(kSrc0, l.src0_blk, l.src0_rep, es, r, k / pb, k % pb);
+          const uint64_t a = at(kSrc0, l.src0_blk, l.src0_rep, es, r, k);
           const float v = static_cast<float>(static_cast<int>(rng.next() % 2001) - 1000) / 64.0f;
           if (es == 2) put<uint16_t>(Buffer::kUb, a, float16_bits(static_cast<_Float16>(v)));
           else put<float>(Buffer::kUb, a, v * 1.001f);
@@ -500,7 +496,6 @@ TEST_F(VectorTest, ReductionsPerRepeatAndPerBlock) {
       std::vector<uint8_t> expected = before;
       for (uint64_t r = 0; r < l.repeat; ++r) {
         std::vector<float> group;
-        std::vector<bool> nan;
         auto flush = [&](uint64_t index) {
           if (group.empty()) return;
           uint32_t result;
@@ -526,12 +521,15 @@ TEST_F(VectorTest, ReductionsPerRepeatAndPerBlock) {
         for (uint64_t b = 0; b < 8; ++b) {
           for (uint64_t e = 0; e < pb; ++e) {
             if (!active(epr, r, b * pb + e)) continue;
-            const uint32_t bits = read(before, at(kSrc0, l.src0_blk, l.src0_rep, es, r, b, e), es);
+            const uint32_t bits =
+                read(before, at(kSrc0, l.src0_blk, l.src0_rep, es, r, b * pb + e), es);
             group.push_back(static_cast<float>(value(bits, t)));
           }
-          if (per_block) flush(r * 8 + b);
+          // Results: dst + (r * dst_rep_stride * 8 + b) * es per block, dst + r *
+          // dst_rep_stride * es per repeat (the repeat stride counts results here).
+          if (per_block) flush(r * l.dst_rep * 8 + b);
         }
-        if (!per_block) flush(r);
+        if (!per_block) flush(r * l.dst_rep);
       }
       ASSERT_EQ(0, std::memcmp(expected.data(), buf(Buffer::kUb), 65536))
           << isa::info(op).mnemonic << "." << isa::name(t);
@@ -554,12 +552,12 @@ TEST_F(VectorTest, DupCopyBroadcastGatherTranspose) {
       const std::vector<uint8_t> before(buf(Buffer::kUb), buf(Buffer::kUb) + 65536);
       run(inst(Opcode::kVdup, t), {kDst, scalar, l.params()});
       std::vector<uint8_t> expected = before;
-      const uint64_t epr = 256 / es, pb = epr / 8;
+      const uint64_t epr = 256 / es;
       for (uint64_t r = 0; r < l.repeat; ++r) {
         for (uint64_t k = 0; k < epr; ++k) {
           if (!active(epr, r, k)) continue;
           const uint32_t v = keep_low(scalar);
-          std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, k / pb, k % pb)], &v, es);
+          std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, k)], &v, es);
         }
       }
       ASSERT_EQ(0, std::memcmp(expected.data(), buf(Buffer::kUb), 65536)) << "vdup " << isa::name(t);
@@ -567,7 +565,7 @@ TEST_F(VectorTest, DupCopyBroadcastGatherTranspose) {
     // vcopy.
     check_elementwise(inst(Opcode::kVcopy, t), false, ~0ull, l,
                       [](uint32_t a, uint32_t, uint32_t) { return a; }, 801);
-    // vbrcb: block b of repeat r is src[8 r + b].
+    // vbrcb: block b of repeat r is src[8 r + b]; the mask does not apply.
     {
       fill_random(buf(Buffer::kUb), 65536, rng);
       const std::vector<uint8_t> before(buf(Buffer::kUb), buf(Buffer::kUb) + 65536);
@@ -576,8 +574,7 @@ TEST_F(VectorTest, DupCopyBroadcastGatherTranspose) {
       const uint64_t epr = 256 / es, pb = epr / 8;
       for (uint64_t r = 0; r < l.repeat; ++r) {
         for (uint64_t k = 0; k < epr; ++k) {
-          if (!active(epr, r, k)) continue;
-          std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, k / pb, k % pb)],
+          std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, k)],
                       &before[kSrc0 + (r * 8 + k / pb) * es], es);
         }
       }
@@ -586,7 +583,7 @@ TEST_F(VectorTest, DupCopyBroadcastGatherTranspose) {
     // vgather: offsets are uint32 byte offsets from src, one per element.
     {
       fill_random(buf(Buffer::kUb), 65536, rng);
-      const uint64_t epr = 256 / es, pb = epr / 8;
+      const uint64_t epr = 256 / es;
       for (uint64_t k = 0; k < l.repeat * epr; ++k) {
         put<uint32_t>(Buffer::kUb, kAux + k * 4, static_cast<uint32_t>((rng.next() % 2048) * es));
       }
@@ -598,7 +595,7 @@ TEST_F(VectorTest, DupCopyBroadcastGatherTranspose) {
           if (!active(epr, r, k)) continue;
           uint32_t off;
           std::memcpy(&off, &before[kAux + (r * epr + k) * 4], 4);
-          std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, k / pb, k % pb)],
+          std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, k)],
                       &before[kSrc1 + off], es);
         }
       }
