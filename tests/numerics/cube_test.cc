@@ -203,6 +203,73 @@ TEST(CubeFractal, Int8MatchesOneElementFunctionAndInt64Reference) {
   }
 }
 
+TEST(CubeFractal, Uint8MatchesInt64Reference) {
+  testing::Random random(34);
+  for (size_t trial = 0; trial < 10; ++trial) {
+    std::array<uint8_t, kFractalAbSizeInt8> a{};
+    std::array<uint8_t, kFractalAbSizeInt8> b{};
+    for (uint8_t& v : a) {
+      v = static_cast<uint8_t>(random.next32());
+    }
+    for (uint8_t& v : b) {
+      v = static_cast<uint8_t>(random.next32());
+    }
+    std::array<int32_t, kFractalCSize> c{};
+    for (int32_t& v : c) {
+      v = static_cast<int32_t>(random.next32());
+    }
+    const size_t k_count = trial < 8 ? kFractalKInt8 : trial;
+    std::array<int32_t, kFractalCSize> expected{};
+    for (size_t m = 0; m < kFractalM; ++m) {
+      for (size_t n = 0; n < kFractalN; ++n) {
+        const size_t i = m * kFractalN + n;
+        const std::span<const uint8_t> row(a.data() + m * kFractalKInt8, k_count);
+        const std::span<const uint8_t> col(b.data() + n * kFractalKInt8, k_count);
+        int64_t sum = c[i];
+        for (size_t k = 0; k < k_count; ++k) {
+          sum += int64_t{row[k]} * int64_t{col[k]};
+        }
+        expected[i] = static_cast<int32_t>(static_cast<uint32_t>(sum));
+        ASSERT_EQ(mac_uint8(c[i], row, col), expected[i]);
+      }
+    }
+    mmad_fractal_uint8(c, a, b, k_count);
+    for (size_t i = 0; i < kFractalCSize; ++i) {
+      ASSERT_EQ(c[i], expected[i]) << "trial " << trial << " at " << i;
+    }
+  }
+  const std::vector<uint8_t> max = {255};
+  EXPECT_EQ(mac_uint8(std::numeric_limits<int32_t>::max(), max, max),
+            std::numeric_limits<int32_t>::min() + 65024);
+}
+
+// The pre-widened entry point gives the bits of mmad_fractal_fp16 / _bf16.
+TEST(CubeFractal, WidenedOperandsGiveTheSameBits) {
+  testing::Random random(35);
+  for (size_t trial = 0; trial < 10; ++trial) {
+    const auto a = random_operands<Fp16, kFractalAbSizeFp16>(random, true);
+    const auto b = random_operands<Fp16, kFractalAbSizeFp16>(random, false);
+    std::array<float, kFractalAbSizeFp16> a32{};
+    std::array<float, kFractalAbSizeFp16> bt{};
+    for (size_t m = 0; m < kFractalM; ++m) {
+      for (size_t k = 0; k < kFractalKFp16; ++k) {
+        a32[m * kFractalKFp16 + k] = fp16_to_fp32(a[m * kFractalKFp16 + k]);
+        bt[k * kFractalN + m] = fp16_to_fp32(b[m * kFractalKFp16 + k]);  // row m of L0B = n
+      }
+    }
+    const size_t k_count = 16 - trial;
+    std::array<float, kFractalCSize> c1{};
+    std::array<float, kFractalCSize> c2{};
+    c1.fill(0.125f);
+    c2.fill(0.125f);
+    mmad_fractal_fp16(c1, a, b, k_count);
+    mmad_fractal_widened(c2, a32, bt, k_count);
+    for (size_t i = 0; i < kFractalCSize; ++i) {
+      ASSERT_EQ(float_bits(c1[i]), float_bits(c2[i])) << "trial " << trial << " at " << i;
+    }
+  }
+}
+
 // The sequential order inside a whole fractal: row 0 of A and column 0 of B hold the
 // products 2^24, 1, 1, 1 (then zeros), the rest is zero.
 TEST(CubeFractal, Fp16FractalKeepsTheSequentialOrder) {
