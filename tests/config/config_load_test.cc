@@ -71,15 +71,15 @@ TEST(ShippedChips, TinyIsOneCoupledCore) {
 
 TEST(ShippedChips, TimingDefaultsAreThe910bMeasurements) {
   const config::ChipConfig c = load_shipped("tiny").config;
-  EXPECT_EQ(c.cube.startup_cycles, 2u);
+  EXPECT_EQ(c.cube.startup_cycles, 3u);
   EXPECT_EQ(c.cube.fp16.cycles_per_fractal, 1u);
   EXPECT_DOUBLE_EQ(c.vector.binary.cycles_per_repeat_b16, 1.93);
   EXPECT_DOUBLE_EQ(c.vector.transcendental.cycles_per_repeat_b16, 3.9);
   EXPECT_DOUBLE_EQ(c.paths.l1_to_l0a.bytes_per_cycle, 256);
   EXPECT_DOUBLE_EQ(c.paths.l1_to_l0b.bytes_per_cycle, 128);
-  EXPECT_DOUBLE_EQ(c.mte.gm_efficiency.at(1024), 0.25);
-  EXPECT_DOUBLE_EQ(c.mte.gm_efficiency.at(1 << 30), 0.98);
-  EXPECT_DOUBLE_EQ(c.mte.gm_efficiency.at((4096 + 16384) / 2), (0.26 + 0.63) / 2);
+  EXPECT_DOUBLE_EQ(c.mte.gm_efficiency.at(1024), 0.107);
+  EXPECT_DOUBLE_EQ(c.mte.gm_efficiency.at(1 << 30), 0.971);
+  EXPECT_DOUBLE_EQ(c.mte.gm_efficiency.at((4096 + 16384) / 2), (0.195 + 0.519) / 2);
 }
 
 TEST(ConfigLoad, ExtendsAppliesTheParentThenTheChild) {
