@@ -83,6 +83,8 @@ class ParamTable {
 
  private:
   ParamBuilder add(ParamDecl decl);
+  template <class Value, class Access>
+  ParamBuilder add_value(std::string key, ParamType type, Access access);
 
   std::vector<ParamDecl> m_decls;
   std::unordered_map<std::string, size_t> m_index;
@@ -97,57 +99,40 @@ std::string format_value(const ParamValue& value);
 
 // ---- template definitions ----
 
-template <class Access>
-ParamBuilder ParamTable::add_int(std::string key, Access access) {
+// A field stored as `Value` in ParamValue and converted to and from the field's own type
+// (uint64_t fields hold kInt values, and so on).
+template <class Value, class Access>
+ParamBuilder ParamTable::add_value(std::string key, ParamType type, Access access) {
   ParamDecl d;
   d.key = std::move(key);
-  d.type = ParamType::kInt;
+  d.type = type;
   d.store = [access](ChipConfig& c, const ParamValue& v) {
     auto& field = access(c);
-    field = static_cast<std::remove_reference_t<decltype(field)>>(std::get<int64_t>(v));
+    field = static_cast<std::remove_reference_t<decltype(field)>>(std::get<Value>(v));
   };
-  d.load = [access](const ChipConfig& c) { return ParamValue(static_cast<int64_t>(access(c))); };
+  d.load = [access](const ChipConfig& c) { return ParamValue(static_cast<Value>(access(c))); };
   return add(std::move(d));
 }
 
+template <class Access>
+ParamBuilder ParamTable::add_int(std::string key, Access access) {
+  return add_value<int64_t>(std::move(key), ParamType::kInt, access);
+}
 template <class Access>
 ParamBuilder ParamTable::add_float(std::string key, Access access) {
-  ParamDecl d;
-  d.key = std::move(key);
-  d.type = ParamType::kFloat;
-  d.store = [access](ChipConfig& c, const ParamValue& v) { access(c) = std::get<double>(v); };
-  d.load = [access](const ChipConfig& c) { return ParamValue(static_cast<double>(access(c))); };
-  return add(std::move(d));
+  return add_value<double>(std::move(key), ParamType::kFloat, access);
 }
-
 template <class Access>
 ParamBuilder ParamTable::add_bool(std::string key, Access access) {
-  ParamDecl d;
-  d.key = std::move(key);
-  d.type = ParamType::kBool;
-  d.store = [access](ChipConfig& c, const ParamValue& v) { access(c) = std::get<bool>(v); };
-  d.load = [access](const ChipConfig& c) { return ParamValue(static_cast<bool>(access(c))); };
-  return add(std::move(d));
+  return add_value<bool>(std::move(key), ParamType::kBool, access);
 }
-
 template <class Access>
 ParamBuilder ParamTable::add_string(std::string key, Access access) {
-  ParamDecl d;
-  d.key = std::move(key);
-  d.type = ParamType::kString;
-  d.store = [access](ChipConfig& c, const ParamValue& v) { access(c) = std::get<std::string>(v); };
-  d.load = [access](const ChipConfig& c) { return ParamValue(std::string(access(c))); };
-  return add(std::move(d));
+  return add_value<std::string>(std::move(key), ParamType::kString, access);
 }
-
 template <class Access>
 ParamBuilder ParamTable::add_curve(std::string key, Access access) {
-  ParamDecl d;
-  d.key = std::move(key);
-  d.type = ParamType::kCurve;
-  d.store = [access](ChipConfig& c, const ParamValue& v) { access(c) = std::get<Curve>(v); };
-  d.load = [access](const ChipConfig& c) { return ParamValue(Curve(access(c))); };
-  return add(std::move(d));
+  return add_value<Curve>(std::move(key), ParamType::kCurve, access);
 }
 
 template <class E, class Access>
