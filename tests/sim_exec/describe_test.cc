@@ -1,5 +1,8 @@
 // describe()'s checks: every kind of program error names the operand and the offending values,
 // and nothing is touched when describe() refuses. The messages are asserted in full.
+#include <chrono>
+#include <cstdio>
+
 #include "tests/sim_exec/exec_test_util.h"
 
 namespace npu::sim::testing {
@@ -192,6 +195,40 @@ TEST_F(DescribeTest, SetUpInstructionsOnlyChangeState) {
   executor.describe(op, s, buffers, gm, w);
   EXPECT_EQ(w.bytes, 0u);
   EXPECT_EQ(w.access_count, 0);
+}
+
+}  // namespace
+}  // namespace npu::sim::testing
+
+namespace npu::sim::testing {
+namespace {
+
+// Not a unit test: describe() calls per host second, for timing-only mode. Run with
+// --gtest_also_run_disabled_tests --gtest_filter='*DescribeThroughput*'.
+TEST_F(DescribeTest, DISABLED_DescribeThroughput) {
+  const uint64_t a = gm.allocate(1 << 20, "a");
+  const isa::Instruction vadd = inst(Opcode::kVadd, DataType::kF16);
+  const isa::Instruction copy = inst(Opcode::kCopyGmToUb);
+  const isa::Instruction mmad = inst(Opcode::kMmad, DataType::kF32, DataType::kF16);
+  Operands ops[3];
+  ops[0].inst = &vadd;
+  ops[0].rs = {0, 4096, 8192, vec(8), 0};
+  ops[1].inst = &copy;
+  ops[1].rs = {0, a, mte(4, 8), 0, 0};
+  ops[2].inst = &mmad;
+  ops[2].rs = {0, 0, 0, isa::pack_mmad_params({64, 64, 64, isa::MmadInit::kZero, 0}), 0};
+  Work work;
+  const int count = 3'000'000;
+  uint64_t sum = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < count; ++i) {
+    executor.describe(ops[i % 3], state, buffers, gm, work);
+    sum += work.bytes + work.repeats + work.macs;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%d describe() calls: %.3f s (%.1f M/s), checksum %llu\n", count, seconds,
+              count / seconds / 1e6, static_cast<unsigned long long>(sum));
 }
 
 }  // namespace
