@@ -632,5 +632,24 @@ TEST_F(VectorTest, InPlaceOperandsReadEachElementBeforeWritingIt) {
   }
 }
 
+// dst one block after src inside the same repeat: every source element is read before the
+// repeat writes, so the result is the original data shifted by one block, not block 0 smeared.
+TEST_F(VectorTest, OverlapWithinARepeatReadsSourcesFirst) {
+  state.mask_hi = state.mask_lo = ~0ull;
+  for (uint64_t k = 0; k < 256; ++k) put<uint16_t>(Buffer::kUb, k * 2, static_cast<uint16_t>(k));
+  Layout l;
+  l = {2, 1, 1, 1, 8, 8, 8};
+  run(inst(Opcode::kVcopy, DataType::kS16), {32, 0, l.params()});
+  // Repeat 0 copies the original elements 0..127 to 16..143; repeat 1 then reads 128..255,
+  // of which 128..143 were just written by repeat 0 (repeats run in order).
+  for (uint64_t k = 0; k < 128; ++k) EXPECT_EQ(get<uint16_t>(Buffer::kUb, 32 + k * 2), k) << k;
+  for (uint64_t k = 0; k < 16; ++k) {
+    EXPECT_EQ(get<uint16_t>(Buffer::kUb, 32 + (128 + k) * 2), 112 + k) << k;
+  }
+  for (uint64_t k = 16; k < 128; ++k) {
+    EXPECT_EQ(get<uint16_t>(Buffer::kUb, 32 + (128 + k) * 2), 128 + k) << k;
+  }
+}
+
 }  // namespace
 }  // namespace npu::sim::testing
