@@ -48,8 +48,12 @@ struct Token {
   uint32_t end_col;  // column just past the last character
 };
 
-bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
+bool ident_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+}
+bool ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+}
 bool digit(char c) { return c >= '0' && c <= '9'; }
 
 std::string printable(char c) {
@@ -89,12 +93,24 @@ std::vector<Token> lex(std::string_view line) {
         const char e = line[i + 1];
         i += 2;
         switch (e) {
-          case 'n': value += '\n'; break;
-          case 't': value += '\t'; break;
-          case 'r': value += '\r'; break;
-          case '0': value += '\0'; break;
-          case '\\': value += '\\'; break;
-          case '"': value += '"'; break;
+          case 'n':
+            value += '\n';
+            break;
+          case 't':
+            value += '\t';
+            break;
+          case 'r':
+            value += '\r';
+            break;
+          case '0':
+            value += '\0';
+            break;
+          case '\\':
+            value += '\\';
+            break;
+          case '"':
+            value += '"';
+            break;
           case 'x': {
             int v = 0;
             int n = 0;
@@ -107,7 +123,8 @@ std::vector<Token> lex(std::string_view line) {
             value += static_cast<char>(v);
             break;
           }
-          default: fail(col(i - 2), "unknown escape sequence '\\" + printable(e) + "'");
+          default:
+            fail(col(i - 2), "unknown escape sequence '\\" + printable(e) + "'");
         }
       }
       if (!closed) fail(col(start), "unterminated string: missing closing '\"'");
@@ -125,13 +142,13 @@ std::vector<Token> lex(std::string_view line) {
           break;
         }
       }
-      tokens.push_back({TokKind::kNumber, std::string(line.substr(start, i - start)), col(start),
-                        col(i)});
+      tokens.push_back(
+          {TokKind::kNumber, std::string(line.substr(start, i - start)), col(start), col(i)});
     } else if (ident_start(c)) {
       const size_t start = i;
       while (i < line.size() && ident_char(line[i])) ++i;
-      tokens.push_back({TokKind::kIdent, std::string(line.substr(start, i - start)), col(start),
-                        col(i)});
+      tokens.push_back(
+          {TokKind::kIdent, std::string(line.substr(start, i - start)), col(start), col(i)});
     } else if (c == ',' || c == '(' || c == ')' || c == '=' || c == ':') {
       tokens.push_back({TokKind::kPunct, std::string(1, c), col(i), col(i + 1)});
       ++i;
@@ -188,8 +205,8 @@ struct Operand {
   enum class Kind { kIdent, kNumber, kString, kMem } kind = Kind::kIdent;
   std::string key;  // `key=value` operands; empty for positional ones
   uint32_t key_col = 0;
-  Token value;                       // ident / number / string; for kMem: the offset (or "0")
-  std::optional<Token> base;         // kMem: the base register
+  Token value;                // ident / number / string; for kMem: the offset (or "0")
+  std::optional<Token> base;  // kMem: the base register
   uint32_t col() const { return key.empty() ? value.col : key_col; }
 };
 
@@ -217,7 +234,8 @@ std::vector<Operand> parse_operands(const std::vector<Token>& tokens, size_t beg
     Operand op;
     size_t i = 0;
     if (group.size() >= 2 && is_punct(*group[1], '=')) {
-      if (group[0]->kind != TokKind::kIdent) fail(group[0]->col, "expected a field name before '='");
+      if (group[0]->kind != TokKind::kIdent)
+        fail(group[0]->col, "expected a field name before '='");
       op.key = group[0]->text;
       op.key_col = group[0]->col;
       if (group.size() == 2) fail(group[1]->col, "expected a value after '='");
@@ -252,7 +270,8 @@ std::vector<Operand> parse_operands(const std::vector<Token>& tokens, size_t beg
       ++i;
     }
     if (i < group.size()) {
-      if (group[i]->kind == TokKind::kPunct) fail(group[i]->col, "unexpected '" + group[i]->text + "'");
+      if (group[i]->kind == TokKind::kPunct)
+        fail(group[i]->col, "unexpected '" + group[i]->text + "'");
       fail(group[i]->col, "expected ',' before " + quote(group[i]->text));
     }
     out.push_back(std::move(op));
@@ -315,7 +334,8 @@ uint32_t parse_symbol(const Operand& op, std::span<const std::string_view> names
     choices += names[i];
   }
   if (op.kind != Operand::Kind::kIdent) {
-    fail(op.value.col, "expected a " + std::string(what) + " (" + choices + "), got " + describe(op));
+    fail(op.value.col,
+         "expected a " + std::string(what) + " (" + choices + "), got " + describe(op));
   }
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i] != op.value.text) continue;
@@ -325,8 +345,8 @@ uint32_t parse_symbol(const Operand& op, std::span<const std::string_view> names
     }
     return static_cast<uint32_t>(i);
   }
-  fail(op.value.col, "unknown " + std::string(what) + " " + quote(op.value.text) + " (expected " +
-                         choices + ")");
+  fail(op.value.col,
+       "unknown " + std::string(what) + " " + quote(op.value.text) + " (expected " + choices + ")");
 }
 
 // ---- The assembler --------------------------------------------------------------------------
@@ -393,8 +413,9 @@ class Assembler {
       if (i >= tokens.size()) return;
       const Token& head = tokens[i];
       if (head.kind != TokKind::kIdent) {
-        fail(head.col, "expected an instruction, a directive or a label, got " +
-                           quote(head.kind == TokKind::kString ? "\"" + head.text + "\"" : head.text));
+        fail(head.col,
+             "expected an instruction, a directive or a label, got " +
+                 quote(head.kind == TokKind::kString ? "\"" + head.text + "\"" : head.text));
       }
       const std::vector<Operand> ops = parse_operands(tokens, i + 1);
       m_end_col = tokens.back().end_col;
@@ -438,8 +459,9 @@ class Assembler {
       fail(m_end_col, quote(head.text) + " expects " + std::string(what) + ", got " +
                           std::to_string(ops.size()) + " operand" + (ops.size() == 1 ? "" : "s"));
     }
-    if (ops.size() > n) fail(ops[n].col(), "unexpected operand after " + std::string(what) +
-                                               " of " + quote(head.text));
+    if (ops.size() > n)
+      fail(ops[n].col(),
+           "unexpected operand after " + std::string(what) + " of " + quote(head.text));
   }
 
   void no_keys(const std::vector<Operand>& ops) {
@@ -574,8 +596,8 @@ class Assembler {
     const std::string& type = type_op.value.text;
     const std::string_view kChoices = "gm, s8, u8, s16, s32, s64, f16, bf16 or f32";
     if (type_op.kind != Operand::Kind::kIdent) {
-      fail(type_op.col(), "expected an argument type (" + std::string(kChoices) + "), got " +
-                              describe(type_op));
+      fail(type_op.col(),
+           "expected an argument type (" + std::string(kChoices) + "), got " + describe(type_op));
     }
     if (type == "gm") {
       a.kind = ArgKind::kGmPointer;
@@ -583,8 +605,8 @@ class Assembler {
       a.kind = is_float(*t) ? ArgKind::kFloat : ArgKind::kInt;
       a.dtype = *t;
     } else {
-      fail(type_op.col(), "unknown argument type " + quote(type) + " (expected " +
-                              std::string(kChoices) + ")");
+      fail(type_op.col(),
+           "unknown argument type " + quote(type) + " (expected " + std::string(kChoices) + ")");
     }
     k.args.push_back(std::move(a));
   }
@@ -615,8 +637,7 @@ class Assembler {
     if (op.kind != Operand::Kind::kNumber) {
       fail(op.col(), "expected a label or an instruction offset, got " + describe(op));
     }
-    inst.imm = static_cast<int64_t>(
-        parse_in_range(op, "branch offset", INT32_MIN, INT32_MAX));
+    inst.imm = static_cast<int64_t>(parse_in_range(op, "branch offset", INT32_MIN, INT32_MAX));
   }
 
   Instruction make(Opcode opcode) {
@@ -631,9 +652,9 @@ class Assembler {
       if (!op.key.empty()) fail(op.key_col, quote(head.text) + " has no named fields");
     }
     if (ops.size() != n) {
-      const std::string message = quote(head.text) + " expects " + std::to_string(n) +
-                                  " operand" + (n == 1 ? "" : "s") + " (" + std::string(names) +
-                                  "), got " + std::to_string(ops.size());
+      const std::string message = quote(head.text) + " expects " + std::to_string(n) + " operand" +
+                                  (n == 1 ? "" : "s") + " (" + std::string(names) + "), got " +
+                                  std::to_string(ops.size());
       fail(ops.size() < n ? m_end_col : ops[n].col(), message);
     }
   }
@@ -668,8 +689,7 @@ class Assembler {
     if (base == "li") {
       count_operands(head, ops, 2, "rd, imm");
       const uint8_t rd = parse_register(ops[0]);
-      const Int128 v = parse_in_range(ops[1], "immediate", INT64_MIN,
-                                      static_cast<Int128>(~0ull));
+      const Int128 v = parse_in_range(ops[1], "immediate", INT64_MIN, static_cast<Int128>(~0ull));
       li(rd, v, col);
     } else if (base == "la") {
       count_operands(head, ops, 2, "rd, symbol");
@@ -690,8 +710,9 @@ class Assembler {
       count_operands(head, ops, 2, "rd, rs");
       const uint8_t rd = parse_register(ops[0]);
       const uint8_t rs = parse_register(ops[1]);
-      Instruction inst = make(base == "neg" ? Opcode::kSub : base == "not" ? Opcode::kXori
-                                                                          : Opcode::kAddi);
+      Instruction inst = make(base == "neg"   ? Opcode::kSub
+                              : base == "not" ? Opcode::kXori
+                                              : Opcode::kAddi);
       inst.rd = rd;
       (base == "neg" ? inst.rs2 : inst.rs1) = rs;
       if (base == "not") inst.imm = -1;
@@ -740,9 +761,9 @@ class Assembler {
     std::vector<std::pair<std::string, uint32_t>> suffixes;  // text, column
     for (size_t p = dot; p != std::string::npos;) {
       const size_t next = text.find('.', p + 1);
-      suffixes.emplace_back(text.substr(p + 1, next == std::string::npos ? std::string::npos
-                                                                         : next - p - 1),
-                            head.col + static_cast<uint32_t>(p));
+      suffixes.emplace_back(
+          text.substr(p + 1, next == std::string::npos ? std::string::npos : next - p - 1),
+          head.col + static_cast<uint32_t>(p));
       p = next;
     }
     if (suffixes.empty() && pseudo(head, base, ops)) return;
@@ -753,8 +774,9 @@ class Assembler {
     operands(*row, head, ops, inst);
   }
 
-  void data_types(const InstructionInfo& row, const std::vector<std::pair<std::string, uint32_t>>& suffixes,
-                  const Token& head, Instruction& inst) {
+  void data_types(const InstructionInfo& row,
+                  const std::vector<std::pair<std::string, uint32_t>>& suffixes, const Token& head,
+                  Instruction& inst) {
     const int arity = row.dtype_arity();
     const std::string who = quote(row.mnemonic);
     std::string supported;
@@ -767,9 +789,11 @@ class Assembler {
       fail(suffixes[0].second, who + " takes no data-type suffix");
     }
     if (static_cast<int>(suffixes.size()) != arity) {
-      fail(suffixes.size() > static_cast<size_t>(arity) ? suffixes[static_cast<size_t>(arity)].second
-                                                        : head.end_col,
-           who + " needs " + (arity == 1 ? std::string("a data-type suffix") : "2 data-type suffixes") +
+      fail(suffixes.size() > static_cast<size_t>(arity)
+               ? suffixes[static_cast<size_t>(arity)].second
+               : head.end_col,
+           who + " needs " +
+               (arity == 1 ? std::string("a data-type suffix") : "2 data-type suffixes") +
                " (one of " + supported + ")");
     }
     DataType types[2] = {DataType::kF16, DataType::kF16};
@@ -784,9 +808,10 @@ class Assembler {
     if (arity == 0) return;
     if (arity == 1) types[1] = types[0];
     if (!row.allows(types[0], types[1])) {
-      const std::string given = "." + std::string(name(types[0])) +
-                                (arity == 2 ? "." + std::string(name(types[1])) : "");
-      fail(suffixes[0].second, who + " does not support " + given + " (it supports " + supported + ")");
+      const std::string given =
+          "." + std::string(name(types[0])) + (arity == 2 ? "." + std::string(name(types[1])) : "");
+      fail(suffixes[0].second,
+           who + " does not support " + given + " (it supports " + supported + ")");
     }
     inst.dtype = types[0];
     inst.src_dtype = types[1];
@@ -795,11 +820,11 @@ class Assembler {
   int64_t field_value(const InstructionInfo& row, const FieldSpec& f, const Operand& op,
                       std::optional<Token>& label) {
     switch (f.kind) {
-      case FieldKind::kReg: return parse_register(op);
+      case FieldKind::kReg:
+        return parse_register(op);
       case FieldKind::kSImm:
       case FieldKind::kUImm:
-        return static_cast<int64_t>(
-            parse_in_range(op, "immediate", f.min_value(), f.max_value()));
+        return static_cast<int64_t>(parse_in_range(op, "immediate", f.min_value(), f.max_value()));
       case FieldKind::kBranch: {
         Instruction tmp;
         set_target(tmp, op, label);
@@ -809,11 +834,12 @@ class Assembler {
       case FieldKind::kEnum:
         return parse_symbol(op, f.enum_names, f.enum_what, f.allowed, row.mnemonic);
       case FieldKind::kEvent:
-        return static_cast<int64_t>(parse_in_range(
-            op, f.name == "flag" ? "flag id" : "event id", 0, f.max_value()));
+        return static_cast<int64_t>(
+            parse_in_range(op, f.name == "flag" ? "flag id" : "event id", 0, f.max_value()));
       case FieldKind::kFlag:
         return static_cast<int64_t>(parse_in_range(op, f.name, 0, 1));
-      case FieldKind::kDType: break;
+      case FieldKind::kDType:
+        break;
     }
     NPU_UNREACHABLE("field kind without an operand syntax");
   }
@@ -826,7 +852,8 @@ class Assembler {
     std::vector<const FieldSpec*> named;
     const FieldSpec* mem_base = nullptr;
     for (const FieldSpec& f : row.fields) {
-      if (f.syntax == Syntax::kPositional || f.syntax == Syntax::kMemOffset) positional.push_back(&f);
+      if (f.syntax == Syntax::kPositional || f.syntax == Syntax::kMemOffset)
+        positional.push_back(&f);
       if (f.syntax == Syntax::kPositional && f.role == RegRole::kPacked) packed.push_back(&f);
       if (f.syntax == Syntax::kNamed) named.push_back(&f);
       if (f.syntax == Syntax::kMemBase) mem_base = &f;
@@ -855,9 +882,9 @@ class Assembler {
       if (!packed.empty() && pos_ops.size() == positional.size() - packed.size()) {
         packed_form = true;
       } else {
-        std::string message = who + " expects " + std::to_string(positional.size()) +
-                              " operand" + (positional.size() == 1 ? "" : "s") + " (" +
-                              list(positional, false) + ")";
+        std::string message = who + " expects " + std::to_string(positional.size()) + " operand" +
+                              (positional.size() == 1 ? "" : "s") + " (" + list(positional, false) +
+                              ")";
         if (!packed.empty()) {
           message += " or " + std::to_string(positional.size() - packed.size()) +
                      " with the parameters as named fields (" + list(positional, true) + ", " +
@@ -881,8 +908,9 @@ class Assembler {
         }
         Operand offset = op;
         offset.kind = Operand::Kind::kNumber;
-        set_slot(inst, f->slot, static_cast<int64_t>(parse_in_range(
-                                    offset, "offset", f->min_value(), f->max_value())));
+        set_slot(
+            inst, f->slot,
+            static_cast<int64_t>(parse_in_range(offset, "offset", f->min_value(), f->max_value())));
         set_slot(inst, mem_base->slot, parse_register_token(*op.base));
         continue;
       }
@@ -915,8 +943,8 @@ class Assembler {
         found = true;
         if (!packed_form) {
           fail(op->key_col, quote(op->key) + " is a field of the " + std::string(packed[i]->name) +
-                                " register; name it only when the " +
-                                std::string(packed[i]->name) + " register operand is left out");
+                                " register; name it only when the " + std::string(packed[i]->name) +
+                                " register operand is left out");
         }
         const PackedField& pf = packed[i]->packed->fields[static_cast<size_t>(index)];
         uint64_t value = 0;
@@ -929,7 +957,8 @@ class Assembler {
       }
       if (found) continue;
       std::string expected;
-      for (const FieldSpec* f : named) expected += (expected.empty() ? "" : ", ") + std::string(f->name);
+      for (const FieldSpec* f : named)
+        expected += (expected.empty() ? "" : ", ") + std::string(f->name);
       if (packed_form) {
         for (const FieldSpec* p : packed) {
           for (const PackedField& pf : p->packed->fields) {
@@ -948,8 +977,8 @@ class Assembler {
           if (f->kind == FieldKind::kReg && get_slot(inst, f->slot) == kTemps[i]) {
             fail(op->value.col, "x" + std::to_string(kTemps[i]) +
                                     " is clobbered by this instruction's expansion (it carries "
-                                    "the " + std::string(packed[i]->name) +
-                                    " word); use another register");
+                                    "the " +
+                                    std::string(packed[i]->name) + " word); use another register");
           }
         }
       }
@@ -960,9 +989,9 @@ class Assembler {
         for (size_t j = 0; j < layout.fields.size(); ++j) {
           const PackedField& pf = layout.fields[j];
           if (packed_values[i][j].op == nullptr && pf.required) {
-            fail(m_end_col, "missing field " + quote(pf.name) + " (" + who +
-                                " without its " + std::string(packed[i]->name) +
-                                " register needs " + std::string(pf.name) + "=...)");
+            fail(m_end_col, "missing field " + quote(pf.name) + " (" + who + " without its " +
+                                std::string(packed[i]->name) + " register needs " +
+                                std::string(pf.name) + "=...)");
           }
           values.push_back(packed_values[i][j].op ? packed_values[i][j].value : pf.default_value);
         }
@@ -990,8 +1019,9 @@ class Assembler {
       Instruction& inst = m_code[f.index];
       if (f.kind == Fixup::Kind::kBranch) {
         if (target.section != Section::kText) {
-          error(f.line, f.col, "label " + quote(f.label) +
-                                   " is in .rodata; a branch target must be a .text label");
+          error(
+              f.line, f.col,
+              "label " + quote(f.label) + " is in .rodata; a branch target must be a .text label");
           continue;
         }
         inst.imm = (static_cast<int64_t>(target.offset) - static_cast<int64_t>(f.index * 8)) / 8;

@@ -21,23 +21,29 @@ std::string operand(const InstructionInfo& row, const FieldSpec& f, const Instru
                     uint64_t pc, const LabelLookup& labels) {
   const int64_t v = get_slot(inst, f.slot);
   switch (f.kind) {
-    case FieldKind::kReg: return "x" + std::to_string(v);
-    case FieldKind::kSImm: return std::to_string(v);
-    case FieldKind::kUImm: return f.width >= 16 ? "0x" + hex(static_cast<uint64_t>(v)) : std::to_string(v);
+    case FieldKind::kReg:
+      return "x" + std::to_string(v);
+    case FieldKind::kSImm:
+      return std::to_string(v);
+    case FieldKind::kUImm:
+      return f.width >= 16 ? "0x" + hex(static_cast<uint64_t>(v)) : std::to_string(v);
     case FieldKind::kBranch: {
       if (labels) {
         const int64_t target = static_cast<int64_t>(pc) + v * 8;
         if (target >= 0) {
-          if (std::optional<std::string> label = labels(static_cast<uint64_t>(target))) return *label;
+          if (std::optional<std::string> label = labels(static_cast<uint64_t>(target)))
+            return *label;
         }
       }
       return std::to_string(v);
     }
     case FieldKind::kPipe:
     case FieldKind::kEnum:
-    case FieldKind::kDType: return std::string(f.enum_names[static_cast<size_t>(v)]);
+    case FieldKind::kDType:
+      return std::string(f.enum_names[static_cast<size_t>(v)]);
     case FieldKind::kEvent:
-    case FieldKind::kFlag: return std::to_string(v);
+    case FieldKind::kFlag:
+      return std::to_string(v);
   }
   NPU_UNREACHABLE("bad field kind in " + std::string(row.mnemonic));
 }

@@ -14,8 +14,8 @@
 namespace npu::isa {
 namespace {
 
-constexpr std::string_view kBlocks[] = {"enums", "formats", "summary", "packed", "reference",
-                                        "npubin"};
+constexpr std::string_view kBlocks[] = {"enums",  "formats",   "summary",
+                                        "packed", "reference", "npubin"};
 
 std::string hex(uint64_t value, int digits) {
   char buffer[32];
@@ -56,21 +56,30 @@ std::string buffers(uint16_t mask) {
 
 std::string timing(const InstructionInfo& row) {
   switch (row.timing) {
-    case TimingKind::kScalar: return "scalar " + std::string(name(row.scalar_class));
-    case TimingKind::kVector: return "vector " + std::string(name(row.vector_class));
-    case TimingKind::kCube: return "cube";
-    case TimingKind::kMove: return "move " + std::string(name(*row.path));
-    case TimingKind::kControl: return "control";
-    case TimingKind::kSync: return "sync";
+    case TimingKind::kScalar:
+      return "scalar " + std::string(name(row.scalar_class));
+    case TimingKind::kVector:
+      return "vector " + std::string(name(row.vector_class));
+    case TimingKind::kCube:
+      return "cube";
+    case TimingKind::kMove:
+      return "move " + std::string(name(*row.path));
+    case TimingKind::kControl:
+      return "control";
+    case TimingKind::kSync:
+      return "sync";
   }
   NPU_UNREACHABLE("bad timing kind");
 }
 
 std::string pipe_text(const InstructionInfo& row) {
   switch (row.pipe_source) {
-    case PipeSource::kFixed: return upper(name(row.pipe));
-    case PipeSource::kPipeField: return "operand `" + std::string(row.fields[0].name) + "`";
-    case PipeSource::kDstPipeField: return "operand `dst_pipe`";
+    case PipeSource::kFixed:
+      return upper(name(row.pipe));
+    case PipeSource::kPipeField:
+      return "operand `" + std::string(row.fields[0].name) + "`";
+    case PipeSource::kDstPipeField:
+      return "operand `dst_pipe`";
   }
   NPU_UNREACHABLE("bad pipe source");
 }
@@ -93,9 +102,12 @@ std::string kind_text(const FieldSpec& f) {
       if (f.role == RegRole::kPacked) out += ": `" + std::string(f.packed->name) + "` word";
       return out;
     }
-    case FieldKind::kSImm: return "signed immediate";
-    case FieldKind::kUImm: return "unsigned immediate";
-    case FieldKind::kBranch: return "signed offset, instructions";
+    case FieldKind::kSImm:
+      return "signed immediate";
+    case FieldKind::kUImm:
+      return "unsigned immediate";
+    case FieldKind::kBranch:
+      return "signed offset, instructions";
     case FieldKind::kPipe:
     case FieldKind::kEnum: {
       std::string out = std::string(f.enum_what) + ": ";
@@ -107,9 +119,12 @@ std::string kind_text(const FieldSpec& f) {
       }
       return out;
     }
-    case FieldKind::kEvent: return "unsigned id";
-    case FieldKind::kFlag: return "flag 0 / 1";
-    case FieldKind::kDType: return "data type (mnemonic suffix)";
+    case FieldKind::kEvent:
+      return "unsigned id";
+    case FieldKind::kFlag:
+      return "flag 0 / 1";
+    case FieldKind::kDType:
+      return "data type (mnemonic suffix)";
   }
   NPU_UNREACHABLE("bad field kind");
 }
@@ -126,21 +141,24 @@ std::string block_enums() {
     out += "\n";
   };
   table("Pipes", Pipe{}, "(`all` only in `pipe_barrier`)");
-  out += "**Buffers** (addresses in registers are byte offsets inside the buffer; GM addresses "
-         "are 64-bit)\n\n| code | name |\n|---|---|\n";
+  out +=
+      "**Buffers** (addresses in registers are byte offsets inside the buffer; GM addresses "
+      "are 64-bit)\n\n| code | name |\n|---|---|\n";
   for (size_t i = 0; i < enum_count<Buffer>(); ++i) {
     out += "| " + std::to_string(i) + " | `" + std::string(name(static_cast<Buffer>(i))) + "` |\n";
   }
-  out += "\n**Data types** (mnemonic suffix, long name, element size)\n\n"
-         "| code | suffix | name | bytes | C0 (elements per 32 B) |\n|---|---|---|---|---|\n";
+  out +=
+      "\n**Data types** (mnemonic suffix, long name, element size)\n\n"
+      "| code | suffix | name | bytes | C0 (elements per 32 B) |\n|---|---|---|---|---|\n";
   for (size_t i = 0; i < enum_count<DataType>(); ++i) {
     const auto t = static_cast<DataType>(i);
     out += "| " + std::to_string(i) + " | `." + std::string(name(t)) + "` | " +
            std::string(long_name(t)) + " | " + std::to_string(element_size(t)) + " | " +
            std::to_string(c0_elements(t)) + " |\n";
   }
-  out += "\n**Data paths** (the chip config has `paths.<name>` for each)\n\n"
-         "| code | name | instructions |\n|---|---|---|\n";
+  out +=
+      "\n**Data paths** (the chip config has `paths.<name>` for each)\n\n"
+      "| code | name | instructions |\n|---|---|---|\n";
   for (size_t i = 0; i < enum_count<DataPath>(); ++i) {
     std::string users;
     for (const InstructionInfo& row : instruction_table()) {
@@ -151,8 +169,9 @@ std::string block_enums() {
     out += "| " + std::to_string(i) + " | `" + std::string(name(static_cast<DataPath>(i))) +
            "` | " + users + " |\n";
   }
-  out += "\n**Vector timing classes** (the chip config has `vector.<class>.*` for each)\n\n"
-         "| code | class | instructions |\n|---|---|---|\n";
+  out +=
+      "\n**Vector timing classes** (the chip config has `vector.<class>.*` for each)\n\n"
+      "| code | class | instructions |\n|---|---|---|\n";
   for (size_t i = 0; i < enum_count<VectorClass>(); ++i) {
     std::string users;
     for (const InstructionInfo& row : instruction_table()) {
@@ -193,11 +212,11 @@ std::string block_formats() {
       "Bits 7:0 of every instruction hold the major opcode. Every bit not covered by a field of "
       "the instruction is reserved and must be 0; the decoder rejects the word otherwise.\n\n"
       "| format | fields (bits) |\n|---|---|\n";
-  constexpr Format kFormats[] = {Format::kR,  Format::kI,  Format::kSh, Format::kU,   Format::kLd,
-                                 Format::kSt, Format::kB,  Format::kJ,  Format::kJr,  Format::kSr,
+  constexpr Format kFormats[] = {Format::kR,  Format::kI,    Format::kSh, Format::kU,  Format::kLd,
+                                 Format::kSt, Format::kB,    Format::kJ,  Format::kJr, Format::kSr,
                                  Format::kN,  Format::kSync, Format::kX};
   constexpr std::string_view kSlotNames[] = {
-      "rd",   "rs1",  "rs2",  "rs3",    "rs4",  "rs5",    "imm",   "pipe",
+      "rd",       "rs1",   "rs2",  "rs3",  "rs4",    "rs5",    "imm",   "pipe",
       "dst_pipe", "event", "mode", "relu", "layout", "atomic", "dtype", "src_dtype"};
   for (Format f : kFormats) {
     std::vector<std::pair<BitRange, std::string_view>> fields;
@@ -210,8 +229,8 @@ std::string block_formats() {
               [](const auto& a, const auto& b) { return a.first.lo > b.first.lo; });
     std::string text;
     for (const auto& [range, slot] : fields) {
-      text += (text.empty() ? "" : ", ") + std::string(slot) + " [" + bits(range.lo, range.width) +
-              "]";
+      text +=
+          (text.empty() ? "" : ", ") + std::string(slot) + " [" + bits(range.lo, range.width) + "]";
     }
     out += "| " + std::string(format_name(f)) + " | " + (text.empty() ? "none" : text) +
            ", opcode [7:0] |\n";
@@ -226,8 +245,9 @@ std::string block_summary() {
                     "what it does |\n|---|---|---|---|---|---|---|\n";
   for (const InstructionInfo& row : instruction_table()) {
     out += "| [`" + std::string(row.mnemonic) + "`](#" + std::string(row.mnemonic) + ") | " +
-           hex(row.major, 2) + " | " + pipe_text(row) + " | " + std::string(format_name(row.format)) +
-           " | " + timing(row) + " | " + dtypes_text(row) + " | " + cell(row.summary) + " |\n";
+           hex(row.major, 2) + " | " + pipe_text(row) + " | " +
+           std::string(format_name(row.format)) + " | " + timing(row) + " | " + dtypes_text(row) +
+           " | " + cell(row.summary) + " |\n";
   }
   out.pop_back();
   return out;
@@ -287,9 +307,10 @@ std::string block_reference() {
       out += "| field | bits | kind | meaning |\n|---|---|---|---|\n";
       for (const FieldSpec& f : row.fields) {
         std::string meaning(f.doc);
-        if (f.syntax == Syntax::kNamed) meaning += " (optional `" + std::string(f.name) + "=`, default 0)";
-        out += "| " + std::string(f.name) + " | " + bits(f.lo, f.width) + " | " + cell(kind_text(f)) +
-               " | " + cell(meaning) + " |\n";
+        if (f.syntax == Syntax::kNamed)
+          meaning += " (optional `" + std::string(f.name) + "=`, default 0)";
+        out += "| " + std::string(f.name) + " | " + bits(f.lo, f.width) + " | " +
+               cell(kind_text(f)) + " | " + cell(meaning) + " |\n";
       }
       out += "\n";
     }
@@ -321,8 +342,8 @@ std::string end_marker(std::string_view block) {
 
 // A field name as a SystemVerilog identifier: keywords get a trailing '_' (repeat -> repeat_).
 std::string sv_name(std::string_view field) {
-  constexpr std::string_view kKeywords[] = {"repeat", "begin", "end", "input", "output", "type",
-                                            "wait", "event", "table", "default", "case"};
+  constexpr std::string_view kKeywords[] = {"repeat", "begin", "end",   "input",   "output", "type",
+                                            "wait",   "event", "table", "default", "case"};
   for (std::string_view k : kKeywords) {
     if (k == field) return std::string(field) + "_";
   }
@@ -440,7 +461,8 @@ std::string render_sv_package() {
   for (size_t i = 0; i < rows.size(); ++i) {
     char value[8];
     std::snprintf(value, sizeof value, "%02x", rows[i].major);
-    out += "    OP_" + upper(rows[i].mnemonic) + " = 8'h" + value + (i + 1 < rows.size() ? ",\n" : "\n");
+    out += "    OP_" + upper(rows[i].mnemonic) + " = 8'h" + value +
+           (i + 1 < rows.size() ? ",\n" : "\n");
   }
   out += "  } opcode_e;\n\n";
 
@@ -462,21 +484,22 @@ std::string render_sv_package() {
       {Format::kR, "R"},   {Format::kI, "I"},   {Format::kSh, "SH"},     {Format::kU, "U"},
       {Format::kLd, "LD"}, {Format::kSt, "ST"}, {Format::kB, "B"},       {Format::kJ, "J"},
       {Format::kJr, "JR"}, {Format::kSr, "SR"}, {Format::kSync, "SYNC"}, {Format::kX, "X"}};
-  constexpr std::string_view kSlotNames[] = {"RD",   "RS1",  "RS2",  "RS3",    "RS4",  "RS5",
-                                             "IMM",  "PIPE", "DST_PIPE", "EVENT", "MODE", "RELU",
-                                             "LAYOUT", "ATOMIC", "DTYPE", "SRC_DTYPE"};
+  constexpr std::string_view kSlotNames[] = {
+      "RD",       "RS1",   "RS2",  "RS3",  "RS4",    "RS5",    "IMM",   "PIPE",
+      "DST_PIPE", "EVENT", "MODE", "RELU", "LAYOUT", "ATOMIC", "DTYPE", "SRC_DTYPE"};
   for (const auto& [format, fname] : kFormats) {
     for (size_t s = 0; s < kSlotCount; ++s) {
       if (const std::optional<BitRange> r = format_layout(format, static_cast<Slot>(s))) {
-        const std::string base = "  localparam int unsigned " + std::string(fname) + "_" +
-                                 std::string(kSlotNames[s]);
+        const std::string base =
+            "  localparam int unsigned " + std::string(fname) + "_" + std::string(kSlotNames[s]);
         out += base + "_LSB = " + std::to_string(r->lo) + ";\n";
         out += base + "_W = " + std::to_string(r->width) + ";\n";
       }
     }
   }
-  out += "\n  // Packed parameter words (registers read by heavy instructions). Members named like a\n"
-         "  // SystemVerilog keyword carry a trailing '_' (repeat_).\n";
+  out +=
+      "\n  // Packed parameter words (registers read by heavy instructions). Members named like a\n"
+      "  // SystemVerilog keyword carry a trailing '_' (repeat_).\n";
   for (const PackedLayout* layout : all_packed_layouts()) {
     std::vector<const PackedField*> fields;
     for (const PackedField& f : layout->fields) fields.push_back(&f);
@@ -486,8 +509,8 @@ std::string render_sv_package() {
     int next = 64;  // the bit above the next field to place, MSB first
     const auto reserved = [&](int lo) {
       if (next > lo) {
-        out += "    logic [" + std::to_string(next - 1) + ":" + std::to_string(lo) +
-               "] reserved_" + std::to_string(lo) + ";\n";
+        out += "    logic [" + std::to_string(next - 1) + ":" + std::to_string(lo) + "] reserved_" +
+               std::to_string(lo) + ";\n";
       }
     };
     for (const PackedField* f : fields) {
@@ -499,14 +522,16 @@ std::string render_sv_package() {
     out += "  } " + std::string(layout->name) + "_params_t;\n\n";
   }
 
-  out += "  // The pipe that runs each opcode (PIPE_S for the synchronisation instructions, whose\n"
-         "  // pipe comes from an operand).\n";
+  out +=
+      "  // The pipe that runs each opcode (PIPE_S for the synchronisation instructions, whose\n"
+      "  // pipe comes from an operand).\n";
   out += "  function automatic pipe_e opcode_pipe(opcode_e op);\n    unique case (op)\n";
   for (const InstructionInfo& row : rows) {
     out += "      OP_" + upper(row.mnemonic) + ": return PIPE_" + upper(name(row.pipe)) + ";\n";
   }
-  out += "      default: return PIPE_S;\n    endcase\n  endfunction\n\n"
-         "  /* verilator lint_on UNUSEDPARAM */\n\nendpackage\n";
+  out +=
+      "      default: return PIPE_S;\n    endcase\n  endfunction\n\n"
+      "  /* verilator lint_on UNUSEDPARAM */\n\nendpackage\n";
   return out;
 }
 

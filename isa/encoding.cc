@@ -95,9 +95,9 @@ const Tables& tables() {
     Tables t;
     t.rows = table::build_rows();
     std::vector<std::string> problems = check_encodings(t.rows);
-    NPU_CHECK(t.rows.size() == kOpcodeCount,
-              "the instruction table has " + std::to_string(t.rows.size()) + " rows for " +
-                  std::to_string(kOpcodeCount) + " opcodes");
+    NPU_CHECK(t.rows.size() == kOpcodeCount, "the instruction table has " +
+                                                 std::to_string(t.rows.size()) + " rows for " +
+                                                 std::to_string(kOpcodeCount) + " opcodes");
     t.by_major.fill(-1);
     for (size_t i = 0; i < t.rows.size(); ++i) {
       const InstructionInfo& row = t.rows[i];
@@ -124,8 +124,8 @@ bool is_enum_like(FieldKind kind) {
 std::string bad_field_value(const FieldSpec& f, uint64_t raw) {
   if (!is_enum_like(f.kind)) return {};
   if (raw >= f.enum_names.size() || raw >= 32 || ((f.allowed >> raw) & 1u) == 0) {
-    return "field " + std::string(f.name) + " holds " + std::to_string(raw) +
-           ", which is not a " + std::string(f.enum_what) + " allowed there";
+    return "field " + std::string(f.name) + " holds " + std::to_string(raw) + ", which is not a " +
+           std::string(f.enum_what) + " allowed there";
   }
   return {};
 }
@@ -220,8 +220,8 @@ std::vector<std::string> check_encodings(std::span<const InstructionInfo> rows) 
     for (const FieldSpec& f : row.fields) {
       const std::string what = who + "." + std::string(f.name);
       if (f.width == 0 || f.lo + f.width > 64) {
-        problems.push_back(what + ": bits " + std::to_string(f.lo) + "+" +
-                           std::to_string(f.width) + " are outside the 64-bit word");
+        problems.push_back(what + ": bits " + std::to_string(f.lo) + "+" + std::to_string(f.width) +
+                           " are outside the 64-bit word");
         continue;
       }
       if ((field_bits(f) & used) != 0) {
@@ -284,22 +284,38 @@ const InstructionInfo* find_mnemonic(std::string_view mnemonic) {
 
 int64_t get_slot(const Instruction& inst, Slot slot) {
   switch (slot) {
-    case Slot::kRd: return inst.rd;
-    case Slot::kRs1: return inst.rs1;
-    case Slot::kRs2: return inst.rs2;
-    case Slot::kRs3: return inst.rs3;
-    case Slot::kRs4: return inst.rs4;
-    case Slot::kRs5: return inst.rs5;
-    case Slot::kImm: return inst.imm;
-    case Slot::kPipe: return static_cast<int64_t>(inst.pipe);
-    case Slot::kDstPipe: return static_cast<int64_t>(inst.dst_pipe);
-    case Slot::kEvent: return inst.event;
-    case Slot::kMode: return inst.mode;
-    case Slot::kRelu: return inst.relu ? 1 : 0;
-    case Slot::kLayout: return static_cast<int64_t>(inst.layout);
-    case Slot::kAtomic: return inst.atomic ? 1 : 0;
-    case Slot::kDtype: return static_cast<int64_t>(inst.dtype);
-    case Slot::kSrcDtype: return static_cast<int64_t>(inst.src_dtype);
+    case Slot::kRd:
+      return inst.rd;
+    case Slot::kRs1:
+      return inst.rs1;
+    case Slot::kRs2:
+      return inst.rs2;
+    case Slot::kRs3:
+      return inst.rs3;
+    case Slot::kRs4:
+      return inst.rs4;
+    case Slot::kRs5:
+      return inst.rs5;
+    case Slot::kImm:
+      return inst.imm;
+    case Slot::kPipe:
+      return static_cast<int64_t>(inst.pipe);
+    case Slot::kDstPipe:
+      return static_cast<int64_t>(inst.dst_pipe);
+    case Slot::kEvent:
+      return inst.event;
+    case Slot::kMode:
+      return inst.mode;
+    case Slot::kRelu:
+      return inst.relu ? 1 : 0;
+    case Slot::kLayout:
+      return static_cast<int64_t>(inst.layout);
+    case Slot::kAtomic:
+      return inst.atomic ? 1 : 0;
+    case Slot::kDtype:
+      return static_cast<int64_t>(inst.dtype);
+    case Slot::kSrcDtype:
+      return static_cast<int64_t>(inst.src_dtype);
   }
   NPU_UNREACHABLE("bad slot");
 }
@@ -307,22 +323,54 @@ int64_t get_slot(const Instruction& inst, Slot slot) {
 void set_slot(Instruction& inst, Slot slot, int64_t value) {
   const auto u8 = static_cast<uint8_t>(value);
   switch (slot) {
-    case Slot::kRd: inst.rd = u8; return;
-    case Slot::kRs1: inst.rs1 = u8; return;
-    case Slot::kRs2: inst.rs2 = u8; return;
-    case Slot::kRs3: inst.rs3 = u8; return;
-    case Slot::kRs4: inst.rs4 = u8; return;
-    case Slot::kRs5: inst.rs5 = u8; return;
-    case Slot::kImm: inst.imm = value; return;
-    case Slot::kPipe: inst.pipe = static_cast<Pipe>(u8); return;
-    case Slot::kDstPipe: inst.dst_pipe = static_cast<Pipe>(u8); return;
-    case Slot::kEvent: inst.event = u8; return;
-    case Slot::kMode: inst.mode = u8; return;
-    case Slot::kRelu: inst.relu = value != 0; return;
-    case Slot::kLayout: inst.layout = static_cast<FixLayout>(u8); return;
-    case Slot::kAtomic: inst.atomic = value != 0; return;
-    case Slot::kDtype: inst.dtype = static_cast<DataType>(u8); return;
-    case Slot::kSrcDtype: inst.src_dtype = static_cast<DataType>(u8); return;
+    case Slot::kRd:
+      inst.rd = u8;
+      return;
+    case Slot::kRs1:
+      inst.rs1 = u8;
+      return;
+    case Slot::kRs2:
+      inst.rs2 = u8;
+      return;
+    case Slot::kRs3:
+      inst.rs3 = u8;
+      return;
+    case Slot::kRs4:
+      inst.rs4 = u8;
+      return;
+    case Slot::kRs5:
+      inst.rs5 = u8;
+      return;
+    case Slot::kImm:
+      inst.imm = value;
+      return;
+    case Slot::kPipe:
+      inst.pipe = static_cast<Pipe>(u8);
+      return;
+    case Slot::kDstPipe:
+      inst.dst_pipe = static_cast<Pipe>(u8);
+      return;
+    case Slot::kEvent:
+      inst.event = u8;
+      return;
+    case Slot::kMode:
+      inst.mode = u8;
+      return;
+    case Slot::kRelu:
+      inst.relu = value != 0;
+      return;
+    case Slot::kLayout:
+      inst.layout = static_cast<FixLayout>(u8);
+      return;
+    case Slot::kAtomic:
+      inst.atomic = value != 0;
+      return;
+    case Slot::kDtype:
+      inst.dtype = static_cast<DataType>(u8);
+      return;
+    case Slot::kSrcDtype:
+      inst.src_dtype = static_cast<DataType>(u8);
+      return;
   }
   NPU_UNREACHABLE("bad slot");
 }
@@ -433,9 +481,12 @@ uint64_t encode(const Instruction& inst) {
 Pipe execution_pipe(const Instruction& inst) {
   const InstructionInfo& row = info(inst.opcode);
   switch (row.pipe_source) {
-    case PipeSource::kFixed: return row.pipe;
-    case PipeSource::kPipeField: return inst.pipe;
-    case PipeSource::kDstPipeField: return inst.dst_pipe;
+    case PipeSource::kFixed:
+      return row.pipe;
+    case PipeSource::kPipeField:
+      return inst.pipe;
+    case PipeSource::kDstPipeField:
+      return inst.dst_pipe;
   }
   NPU_UNREACHABLE("bad pipe source");
 }

@@ -53,8 +53,22 @@ enum class FieldKind : uint8_t {
 
 // The member of Instruction a field decodes into.
 enum class Slot : uint8_t {
-  kRd, kRs1, kRs2, kRs3, kRs4, kRs5, kImm, kPipe, kDstPipe, kEvent, kMode, kRelu, kLayout,
-  kAtomic, kDtype, kSrcDtype
+  kRd,
+  kRs1,
+  kRs2,
+  kRs3,
+  kRs4,
+  kRs5,
+  kImm,
+  kPipe,
+  kDstPipe,
+  kEvent,
+  kMode,
+  kRelu,
+  kLayout,
+  kAtomic,
+  kDtype,
+  kSrcDtype
 };
 inline constexpr size_t kSlotCount = 16;
 
@@ -79,15 +93,15 @@ struct FieldSpec {
   FieldKind kind = FieldKind::kReg;
   Slot slot = Slot::kRd;
   Syntax syntax = Syntax::kPositional;
-  uint8_t lo = 0;     // least significant bit
-  uint8_t width = 0;  // bits
+  uint8_t lo = 0;        // least significant bit
+  uint8_t width = 0;     // bits
   bool written = false;  // register fields: the instruction writes the register
   RegRole role = RegRole::kValue;
-  Buffer buffer = Buffer::kGm;           // role kAddress: which buffer
-  const PackedLayout* packed = nullptr;  // role kPacked: the layout
+  Buffer buffer = Buffer::kGm;                        // role kAddress: which buffer
+  const PackedLayout* packed = nullptr;               // role kPacked: the layout
   std::span<const std::string_view> enum_names = {};  // kEnum / kPipe / kDType spellings
   std::string_view enum_what;                         // "rounding mode", "pipe", ...
-  uint32_t allowed = ~0u;  // kEnum / kPipe: bit i set = value i is legal
+  uint32_t allowed = ~0u;                             // kEnum / kPipe: bit i set = value i is legal
   std::string_view doc;
 
   constexpr uint64_t mask() const { return width >= 64 ? ~0ull : ((1ull << width) - 1); }
@@ -122,15 +136,15 @@ struct InstructionInfo {
   Pipe pipe = Pipe::kS;
   PipeSource pipe_source = PipeSource::kFixed;
   TimingKind timing = TimingKind::kScalar;
-  ScalarClass scalar_class = ScalarClass::kAlu;  // timing == kScalar
+  ScalarClass scalar_class = ScalarClass::kAlu;     // timing == kScalar
   VectorClass vector_class = VectorClass::kSimple;  // timing == kVector
-  std::optional<DataPath> path;  // timing == kMove (and load3d, fixpipe, ...)
-  uint16_t reads = 0;   // bit i: reads Buffer i
-  uint16_t writes = 0;  // bit i: writes Buffer i
-  std::vector<TypeSig> dtypes;  // allowed suffix combinations; empty = no suffix
+  std::optional<DataPath> path;                     // timing == kMove (and load3d, fixpipe, ...)
+  uint16_t reads = 0;                               // bit i: reads Buffer i
+  uint16_t writes = 0;                              // bit i: writes Buffer i
+  std::vector<TypeSig> dtypes;    // allowed suffix combinations; empty = no suffix
   std::vector<FieldSpec> fields;  // in assembly order: positional, named, suffix last
-  std::string_view summary;  // one line: what it computes
-  std::string_view example;  // one line of assembly that uses it
+  std::string_view summary;       // one line: what it computes
+  std::string_view example;       // one line of assembly that uses it
   // Derived from the fields: fixed bits and their values (opcode + reserved zeros).
   uint64_t mask = 0;
   uint64_t match = 0;
@@ -147,8 +161,8 @@ struct Instruction {
   Opcode opcode = Opcode::kCount;
   DataType dtype = DataType::kF16;      // first data-type suffix
   DataType src_dtype = DataType::kF16;  // second suffix (conversions); equals dtype otherwise
-  uint8_t rd = 0;                                         // written scalar register
-  uint8_t rs1 = 0, rs2 = 0, rs3 = 0, rs4 = 0, rs5 = 0;    // read scalar registers
+  uint8_t rd = 0;                       // written scalar register
+  uint8_t rs1 = 0, rs2 = 0, rs3 = 0, rs4 = 0, rs5 = 0;  // read scalar registers
   Pipe pipe = Pipe::kS;      // set_flag / wait_flag source pipe; pipe_barrier; cross-core
   Pipe dst_pipe = Pipe::kS;  // set_flag / wait_flag destination pipe
   uint8_t event = 0;         // event id / cross-core flag id
@@ -156,7 +170,7 @@ struct Instruction {
   bool relu = false;         // fixpipe
   FixLayout layout = FixLayout::kNz;  // fixpipe
   bool atomic = false;                // fix_l0c_to_gm
-  int64_t imm = 0;  // immediate, memory offset, or branch offset in instructions
+  int64_t imm = 0;                    // immediate, memory offset, or branch offset in instructions
 
   RoundMode round_mode() const { return static_cast<RoundMode>(mode); }
   CompareMode compare() const { return static_cast<CompareMode>(mode); }

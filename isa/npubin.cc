@@ -126,8 +126,9 @@ std::string read_name(const Reader& r, std::span<const uint8_t> bytes, const Sec
   const auto* begin = bytes.data() + s.strings_offset + name_offset;
   const auto* end = bytes.data() + s.strings_offset + s.strings_size;
   const auto* nul = std::find(begin, end, uint8_t{0});
-  if (nul == end) r.fail(what + ": name at string offset " + std::to_string(name_offset) +
-                         " is not NUL-terminated");
+  if (nul == end)
+    r.fail(what + ": name at string offset " + std::to_string(name_offset) +
+           " is not NUL-terminated");
   std::string name(begin, nul);
   if (!is_valid_name(name)) {
     r.fail(what + ": invalid name '" + name.substr(0, 40) + "'");
@@ -165,8 +166,7 @@ bool is_valid_name(std::string_view name) {
     if (!alpha(c) && !digit(c)) return false;
   }
   // x0..x31 (and x followed by any digits) read as registers in operands.
-  if (name.size() >= 2 && name[0] == 'x' &&
-      std::all_of(name.begin() + 1, name.end(), digit)) {
+  if (name.size() >= 2 && name[0] == 'x' && std::all_of(name.begin() + 1, name.end(), digit)) {
     return false;
   }
   return true;
@@ -251,10 +251,12 @@ std::vector<uint8_t> write_npubin(const Binary& binary) {
   set("args_offset", args_offset);
   set("arg_count", arg_count);
 
-  for (size_t i = 0; i < binary.code.size(); ++i) put_le(out, code_offset + 8 * i, binary.code[i], 8);
+  for (size_t i = 0; i < binary.code.size(); ++i)
+    put_le(out, code_offset + 8 * i, binary.code[i], 8);
   std::copy(binary.rodata.begin(), binary.rodata.end(),
             out.begin() + static_cast<std::ptrdiff_t>(rodata_offset));
-  std::copy(strings.begin(), strings.end(), out.begin() + static_cast<std::ptrdiff_t>(strings_offset));
+  std::copy(strings.begin(), strings.end(),
+            out.begin() + static_cast<std::ptrdiff_t>(strings_offset));
   for (size_t i = 0; i < binary.symbols.size(); ++i) {
     const Symbol& s = binary.symbols[i];
     const size_t at = symbols_offset + i * kSymbolEntrySize;
@@ -286,10 +288,8 @@ std::vector<uint8_t> write_npubin(const Binary& binary) {
 
 Binary read_npubin(std::span<const uint8_t> bytes, const std::string& file_name) {
   const Reader r(bytes, file_name);
-  if (bytes.size() < kMagic.size() ||
-      !std::equal(kMagic.begin(), kMagic.end(), bytes.begin())) {
-    if (bytes.size() < kMagic.size() &&
-        std::equal(bytes.begin(), bytes.end(), kMagic.begin())) {
+  if (bytes.size() < kMagic.size() || !std::equal(kMagic.begin(), kMagic.end(), bytes.begin())) {
+    if (bytes.size() < kMagic.size() && std::equal(bytes.begin(), bytes.end(), kMagic.begin())) {
       r.header("magic");  // a truncated but otherwise right magic: report the truncation
     }
     r.fail("not a .npubin file (bad magic number)");
@@ -333,8 +333,8 @@ Binary read_npubin(std::span<const uint8_t> bytes, const std::string& file_name)
   }
   const uint64_t actual = npubin_checksum(bytes);
   if (checksum != actual) {
-    r.fail("bad checksum: the header says " + hex(checksum) + ", the contents give " +
-           hex(actual) + " (the file is corrupted)");
+    r.fail("bad checksum: the header says " + hex(checksum) + ", the contents give " + hex(actual) +
+           " (the file is corrupted)");
   }
 
   if (s.code_size % 8 != 0) {
@@ -424,16 +424,17 @@ Binary read_npubin(std::span<const uint8_t> bytes, const std::string& file_name)
     kernel.entry = static_cast<uint32_t>(entry);
     if (first_arg != next_arg || count > s.arg_count - next_arg) {
       r.fail(what + " '" + kernel.name + "': arguments " + std::to_string(first_arg) + "+" +
-             std::to_string(count) + " do not follow the previous kernel's in the argument "
-             "table (expected first argument " + std::to_string(next_arg) + " of " +
-             std::to_string(s.arg_count) + ")");
+             std::to_string(count) +
+             " do not follow the previous kernel's in the argument "
+             "table (expected first argument " +
+             std::to_string(next_arg) + " of " + std::to_string(s.arg_count) + ")");
     }
     next_arg += count;
     std::set<std::string> arg_names;
     for (uint64_t a = first_arg; a < first_arg + count; ++a) {
       const uint64_t arg_at = s.args_offset + a * kArgEntrySize;
-      const std::string arg_what = what + " '" + kernel.name + "' argument " +
-                                   std::to_string(a - first_arg);
+      const std::string arg_what =
+          what + " '" + kernel.name + "' argument " + std::to_string(a - first_arg);
       KernelArg arg;
       arg.name = read_name(r, bytes, s, r.at(arg_at, 4), arg_what);
       const uint64_t kind = r.at(arg_at + 4, 1);
@@ -483,7 +484,8 @@ void save_npubin(const Binary& binary, const std::string& path) {
   const std::vector<uint8_t> bytes = write_npubin(binary);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw UserError(SourceLocation{path, 0, 0}, "cannot open file for writing");
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out) throw UserError(SourceLocation{path, 0, 0}, "write failed");
 }
 

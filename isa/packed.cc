@@ -80,8 +80,7 @@ constexpr PackedField kLoad3dGeomFields[] = {
     {"filter_h", 20, 8, 1, 255, 1, true, "elements", "filter height"},
     {"dilation_w", 28, 8, 1, 255, 1, false, "elements", "horizontal dilation"},
     {"dilation_h", 36, 8, 1, 255, 1, false, "elements", "vertical dilation"},
-    {"channels", 44, 16, 1, 65535, 1, true, "elements",
-     "input channels C (a multiple of C0)"},
+    {"channels", 44, 16, 1, 65535, 1, true, "elements", "input channels C (a multiple of C0)"},
 };
 
 constexpr PackedField kMmadFields[] = {
@@ -128,8 +127,7 @@ const PackedLayout kPadLayout = {"pad", "byte-granular copies with padding", kPa
 const PackedLayout kPadValueLayout = {"pad_value", "padding of the _pad copies", kPadValueFields};
 const PackedLayout kNd2NzLayout = {"nd2nz", "ND -> NZ conversion on GM -> L1", kNd2NzFields};
 const PackedLayout kLoad2dLayout = {"load2d", "L1 -> L0A / L0B fractal copies", kLoad2dFields};
-const PackedLayout kFmatrixLayout = {"fmatrix", "the feature map load3d reads",
-                                     kFmatrixFields};
+const PackedLayout kFmatrixLayout = {"fmatrix", "the feature map load3d reads", kFmatrixFields};
 const PackedLayout kLoad3dPosLayout = {"load3d_pos", "the part of the img2col matrix produced",
                                        kLoad3dPosFields};
 const PackedLayout kLoad3dGeomLayout = {"load3d_geom", "the convolution geometry of load3d",
@@ -154,9 +152,9 @@ int PackedLayout::find(std::string_view field_name) const {
 
 std::span<const PackedLayout* const> all_packed_layouts() {
   static const PackedLayout* const kAll[] = {
-      &kMteLayout,       &kPadLayout,        &kPadValueLayout, &kNd2NzLayout,
-      &kLoad2dLayout,    &kFmatrixLayout,    &kLoad3dPosLayout, &kLoad3dGeomLayout,
-      &kMmadLayout,      &kFixpipeLayout,    &kVectorLayout};
+      &kMteLayout,    &kPadLayout,     &kPadValueLayout,  &kNd2NzLayout,
+      &kLoad2dLayout, &kFmatrixLayout, &kLoad3dPosLayout, &kLoad3dGeomLayout,
+      &kMmadLayout,   &kFixpipeLayout, &kVectorLayout};
   return kAll;
 }
 
@@ -178,15 +176,13 @@ std::optional<std::string> check_packed(const PackedLayout& layout, uint64_t wor
   const uint64_t reserved = word & layout.reserved_mask();
   if (reserved != 0) {
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "0x%016llx",
-                  static_cast<unsigned long long>(reserved));
+    std::snprintf(buffer, sizeof buffer, "0x%016llx", static_cast<unsigned long long>(reserved));
     return std::string(layout.name) + " parameters have reserved bits set (" + buffer + ")";
   }
   for (const PackedField& f : layout.fields) {
     const uint64_t v = f.get(word);
     if (v < f.min || v > f.max) {
-      return std::string(f.name) + " = " + std::to_string(v) + " is out of range " +
-             range_text(f);
+      return std::string(f.name) + " = " + std::to_string(v) + " is out of range " + range_text(f);
     }
   }
   return std::nullopt;
@@ -249,8 +245,7 @@ Load2dParams unpack_load2d_params(uint64_t w) {
 }
 
 uint64_t pack_fmatrix_params(const FmatrixParams& p) {
-  const uint64_t v[] = {p.width,     p.height,  p.pad_left,
-                        p.pad_right, p.pad_top, p.pad_bottom};
+  const uint64_t v[] = {p.width, p.height, p.pad_left, p.pad_right, p.pad_top, p.pad_bottom};
   return pack(kFmatrixLayout, v);
 }
 
@@ -310,9 +305,8 @@ FixpipeParams unpack_fixpipe_params(uint64_t w) {
 }
 
 uint64_t pack_vector_params(const VectorParams& p) {
-  const uint64_t v[] = {p.repeat,         p.dst_blk_stride,  p.src0_blk_stride,
-                        p.src1_blk_stride, p.dst_rep_stride, p.src0_rep_stride,
-                        p.src1_rep_stride};
+  const uint64_t v[] = {p.repeat,         p.dst_blk_stride,  p.src0_blk_stride, p.src1_blk_stride,
+                        p.dst_rep_stride, p.src0_rep_stride, p.src1_rep_stride};
   return pack(kVectorLayout, v);
 }
 

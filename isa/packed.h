@@ -173,7 +173,7 @@ FixpipeParams unpack_fixpipe_params(uint64_t word);
 // Every vector instruction: repeat count and block / repeat strides (32 B units).
 extern const PackedLayout kVectorLayout;
 struct VectorParams {
-  uint32_t repeat = 1;  // 0..255
+  uint32_t repeat = 1;                                                    // 0..255
   uint32_t dst_blk_stride = 1, src0_blk_stride = 1, src1_blk_stride = 1;  // 0..255
   uint32_t dst_rep_stride = 8, src0_rep_stride = 8, src1_rep_stride = 8;  // 0..255
 };

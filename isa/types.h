@@ -27,14 +27,34 @@ enum class Buffer : uint8_t { kGm, kL1, kL0a, kL0b, kL0c, kUb, kBt, kFb, kSmem }
 
 // Data-movement paths. The chip config has a bandwidth/latency entry `paths.<name>` for each.
 enum class DataPath : uint8_t {
-  kGmToL1, kGmToUb, kGmToL0a, kGmToL0b, kL1ToL0a, kL1ToL0b, kL1ToUb, kL1ToBt,
-  kL0cToGm, kL0cToL1, kL0cToUb, kUbToGm, kUbToL1, kUbToUb
+  kGmToL1,
+  kGmToUb,
+  kGmToL0a,
+  kGmToL0b,
+  kL1ToL0a,
+  kL1ToL0b,
+  kL1ToUb,
+  kL1ToBt,
+  kL0cToGm,
+  kL0cToL1,
+  kL0cToUb,
+  kUbToGm,
+  kUbToL1,
+  kUbToUb
 };
 
 // Vector timing classes. The chip config has `vector.<class>.*` for each.
 enum class VectorClass : uint8_t {
-  kSimple, kBinary, kTranscendental, kSqrt, kDivide, kMultiplyAdd, kReduce, kBlockReduce,
-  kGather, kTranspose
+  kSimple,
+  kBinary,
+  kTranscendental,
+  kSqrt,
+  kDivide,
+  kMultiplyAdd,
+  kReduce,
+  kBlockReduce,
+  kGather,
+  kTranspose
 };
 
 // Scalar latency classes. The chip config has a latency for each.
@@ -65,7 +85,14 @@ enum class MaskMode : uint8_t { kNormal, kCounter };
 
 // Special registers readable with rdsr.
 enum class SpecialReg : uint8_t {
-  kBlockIdx, kBlockDim, kCoreType, kSubBlockIdx, kSubBlockDim, kCycle, kArgsBase, kRodataBase
+  kBlockIdx,
+  kBlockDim,
+  kCoreType,
+  kSubBlockIdx,
+  kSubBlockDim,
+  kCycle,
+  kArgsBase,
+  kRodataBase
 };
 
 // Values of the core_type special register.

@@ -108,7 +108,8 @@ TEST(IsaAssembler, NamedParameterFormWithTwoPackedRegistersUsesX31AndX30) {
     const Instruction inst = decode(b.code[i]);
     uint64_t& reg = inst.rd == 31 ? x31 : x30;
     if (inst.opcode == Opcode::kLui) reg = static_cast<uint64_t>(inst.imm) << 32;
-    if (inst.opcode == Opcode::kAddi) reg = (inst.rs1 == 0 ? 0 : reg) + static_cast<uint64_t>(inst.imm);
+    if (inst.opcode == Opcode::kAddi)
+      reg = (inst.rs1 == 0 ? 0 : reg) + static_cast<uint64_t>(inst.imm);
   }
   EXPECT_EQ(x31, pack_load3d_pos({.k_extension = 144, .m_extension = 64}));
   EXPECT_EQ(x30, pack_load3d_geom({.stride_w = 2, .filter_w = 3, .filter_h = 3, .channels = 16}));
@@ -148,11 +149,11 @@ TEST(IsaAssembler, DataDirectivesLayOutBytesLittleEndian) {
       "end_of_data:\n",
       "t.s");
   const std::vector<uint8_t> expected = {
-      1,    0xff, 0xff, 0x34, 0x12, 0,    0,    0,                          // .byte .half .align
-      0xfe, 0xff, 0xff, 0xff,                                               // .word -2
-      8,    7,    6,    5,    4,    3,    2,    1,                          // .dword
-      0,    0,    0xc0, 0x3f,                                               // .float 1.5
-      'h',  'i',  '\n', 'A',  0,    'B',  0,    0, 0};                      // strings, zero
+      1,    0xff, 0xff, 0x34, 0x12, 0,   0, 0,      // .byte .half .align
+      0xfe, 0xff, 0xff, 0xff,                       // .word -2
+      8,    7,    6,    5,    4,    3,   2, 1,      // .dword
+      0,    0,    0xc0, 0x3f,                       // .float 1.5
+      'h',  'i',  '\n', 'A',  0,    'B', 0, 0, 0};  // strings, zero
   EXPECT_EQ(b.rodata, expected);
   EXPECT_EQ(b.find_symbol("a")->offset, 0u);
   EXPECT_EQ(b.find_symbol("b")->offset, 8u);
@@ -217,7 +218,8 @@ const BadCase kBadCases[] = {
     {"vadd.f16.f32 x1, x2, x3, x4",
      "t.s:1:9: error: 'vadd' needs a data-type suffix (one of .f16, .f32, .s16, .s32)"},
     {"add.s32 x1, x2, x3", "t.s:1:4: error: 'add' takes no data-type suffix"},
-    {"vdiv.s32 x1, x2, x3, x4", "t.s:1:5: error: 'vdiv' does not support .s32 (it supports .f16, .f32)"},
+    {"vdiv.s32 x1, x2, x3, x4",
+     "t.s:1:5: error: 'vdiv' does not support .s32 (it supports .f16, .f32)"},
     {"mmad.f16.f16 x1, x2, x3, x4",
      "t.s:1:5: error: 'mmad' does not support .f16.f16 (it supports .f32.f16, .f32.bf16, "
      ".s32.s8, .s32.u8)"},
@@ -359,7 +361,7 @@ TEST(IsaAssemblerErrorsAll, AtLeastFortyCases) { EXPECT_GE(std::size(kBadCases),
 TEST(IsaAssemblerErrorsAll, EveryErrorOfAFileIsReportedInLineOrder) {
   const std::string source =
       "start:\n"
-      "  add x1, x2\n"          // 2: missing operand
+      "  add x1, x2\n"  // 2: missing operand
       "  vadd.f16 x1, x2, x3, x4\n"
       "  set_flag mte2, q, 0\n"  // 4: bad pipe
       "  beq x1, x2, nowhere\n"  // 5: unknown label (found in pass two)

@@ -85,9 +85,11 @@ TEST(IsaEncoding, KnownWordsBitForBit) {
   // add x3, x1, x2: opcode 0x01, rd 3 at bit 8, rs1 1 at bit 13, rs2 2 at bit 18.
   EXPECT_EQ(assemble_one("add x3, x1, x2"), 0x01ull | 3ull << 8 | 1ull << 13 | 2ull << 18);
   // addi x3, x1, -16: imm in bits 63:32, two's complement.
-  EXPECT_EQ(assemble_one("addi x3, x1, -16"), 0x18ull | 3ull << 8 | 1ull << 13 | 0xfffffff0ull << 32);
+  EXPECT_EQ(assemble_one("addi x3, x1, -16"),
+            0x18ull | 3ull << 8 | 1ull << 13 | 0xfffffff0ull << 32);
   // lds.s32 x3, 8(x2): format LD, dtype s32 (code 6) at bits 25:23.
-  EXPECT_EQ(assemble_one("lds.s32 x3, 8(x2)"), 0x28ull | 3ull << 8 | 2ull << 13 | 6ull << 23 | 8ull << 32);
+  EXPECT_EQ(assemble_one("lds.s32 x3, 8(x2)"),
+            0x28ull | 3ull << 8 | 2ull << 13 | 6ull << 23 | 8ull << 32);
   // set_flag mte2, v, 3: pipe 4 at 42:40, dst_pipe 1 at 45:43, event 3 at 53:48.
   EXPECT_EQ(assemble_one("set_flag mte2, v, 3"), 0x40ull | 4ull << 40 | 1ull << 43 | 3ull << 48);
   // vconv.f16.f32 x3, x4, x6, round=floor: dtype 0, src_dtype 2 at 43:41, mode 1 at 47:44.
@@ -110,8 +112,9 @@ TEST(IsaDecoding, ReservedBits) {
   Instruction inst;
   const uint64_t word = 0x01ull | 1ull << 63;  // add with bit 63 set
   EXPECT_EQ(try_decode(word, inst), DecodeStatus::kReservedBits);
-  EXPECT_EQ(decode_error(word),
-            "illegal encoding 0x8000000000000001: 'add' has reserved bits set (0x8000000000000000)");
+  EXPECT_EQ(
+      decode_error(word),
+      "illegal encoding 0x8000000000000001: 'add' has reserved bits set (0x8000000000000000)");
   EXPECT_EQ(try_decode(0x3full | 1ull << 8, inst), DecodeStatus::kReservedBits);  // end with rd
 }
 
@@ -172,7 +175,8 @@ TEST(IsaValidate, ReportsTheFirstProblem) {
   Instruction flag;
   flag.opcode = Opcode::kWaitFlag;
   flag.pipe = Pipe::kAll;
-  EXPECT_EQ(validate(flag), "'wait_flag' field src_pipe holds 7, which is not a pipe allowed there");
+  EXPECT_EQ(validate(flag),
+            "'wait_flag' field src_pipe holds 7, which is not a pipe allowed there");
 }
 
 TEST(IsaExecutionPipe, ComesFromTheTableOrTheOperand) {

@@ -120,8 +120,9 @@ TEST(IsaCli, DisasmRejectsCorruptBinaries) {
   write_file(dir + "/short.npubin", bytes);
   const CommandResult t = run_npusim("disasm " + dir + "/short.npubin");
   EXPECT_EQ(t.exit_code, 2);
-  EXPECT_EQ(t.err, dir + "/short.npubin: error: truncated header: the file is 50 bytes and ends "
-                         "inside field 'strings_offset' (bytes 48..51)\n");
+  EXPECT_EQ(t.err, dir +
+                       "/short.npubin: error: truncated header: the file is 50 bytes and ends "
+                       "inside field 'strings_offset' (bytes 48..51)\n");
   const CommandResult none = run_npusim("disasm " + dir + "/none.npubin");
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_EQ(none.err, dir + "/none.npubin: error: cannot open file\n");

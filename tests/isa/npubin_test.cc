@@ -104,7 +104,7 @@ TEST(IsaNpubin, FileHelpersRoundTripAndReportMissingFiles) {
 TEST(IsaNpubinCorrupt, TruncatedInsideEveryHeaderField) {
   const std::vector<uint8_t> full = valid_bytes();
   for (const HeaderField& f : npubin_header_fields()) {
-    for (uint32_t cut = f.offset; cut < f.offset + f.size; cut += f.size - 1 > 0 ? f.size - 1 : 1) {
+    for (uint32_t cut = f.offset; cut<f.offset + f.size; cut += f.size - 1> 0 ? f.size - 1 : 1) {
       const std::vector<uint8_t> b(full.begin(), full.begin() + cut);
       EXPECT_EQ(load_error(b), "k.npubin: error: truncated header: the file is " +
                                    std::to_string(cut) + " bytes and ends inside field '" +
@@ -180,8 +180,10 @@ TEST(IsaNpubinCorrupt, SectionPastTheEndOfTheFile) {
   std::vector<uint8_t> b = valid_bytes();
   put(b, kCodeSize, 800000);
   fix_checksum(b);
-  EXPECT_EQ(load_error(b), "k.npubin: error: code section (offset 96, 800000 bytes) extends past "
-                           "the end of the file (" + std::to_string(b.size()) + " bytes)");
+  EXPECT_EQ(load_error(b),
+            "k.npubin: error: code section (offset 96, 800000 bytes) extends past "
+            "the end of the file (" +
+                std::to_string(b.size()) + " bytes)");
   std::vector<uint8_t> c = valid_bytes();
   put(c, kStringsOffset, 0xffffffff);
   fix_checksum(c);
@@ -204,8 +206,7 @@ TEST(IsaNpubinCorrupt, SectionsOverlappingEachOther) {
 TEST(IsaNpubinCorrupt, MisalignedTable) {
   EXPECT_EQ(error_after([](auto& b) { put(b, kKernelsOffset, get(b, kKernelsOffset) + 1); }),
             "k.npubin: error: kernel table offset " +
-                std::to_string(get(valid_bytes(), kKernelsOffset) + 1) +
-                " is not 4-byte aligned");
+                std::to_string(get(valid_bytes(), kKernelsOffset) + 1) + " is not 4-byte aligned");
 }
 
 TEST(IsaNpubinCorrupt, IllegalInstructionWord) {
@@ -227,9 +228,10 @@ TEST(IsaNpubinCorrupt, SymbolNameOutsideTheStringTable) {
 
 TEST(IsaNpubinCorrupt, NameNotTerminated) {
   // The last string of the table is the argument name "y"; overwrite its NUL.
-  EXPECT_EQ(error_after([](auto& b) { b[get(b, kStringsOffset) + get(b, kStringsSize) - 1] = 'z'; }),
-            "k.npubin: error: kernel 1 'second' argument 0: name at string offset 35 is not "
-            "NUL-terminated");
+  EXPECT_EQ(
+      error_after([](auto& b) { b[get(b, kStringsOffset) + get(b, kStringsSize) - 1] = 'z'; }),
+      "k.npubin: error: kernel 1 'second' argument 0: name at string offset 35 is not "
+      "NUL-terminated");
 }
 
 TEST(IsaNpubinCorrupt, InvalidName) {
@@ -265,7 +267,8 @@ TEST(IsaNpubinCorrupt, KernelEntryOutOfRange) {
   const std::vector<uint8_t> v = valid_bytes();
   EXPECT_EQ(error_after([](auto& b) { put(b, get(b, kKernelsOffset) + 4, 4); }),
             "k.npubin: error: kernel 0 'scale': entry offset 4 is not an instruction of the code "
-            "section (" + std::to_string(get(v, kCodeSize)) + " bytes)");
+            "section (" +
+                std::to_string(get(v, kCodeSize)) + " bytes)");
 }
 
 TEST(IsaNpubinCorrupt, KernelArgumentRangeInconsistent) {
@@ -307,14 +310,22 @@ TEST(IsaNpubinMutation, ThousandsOfMutatedFilesNeverCrash) {
     const int edits = 1 + static_cast<int>(rng() % 3);
     for (int e = 0; e < edits; ++e) {
       switch (b.empty() ? 3 : rng() % 6) {
-        case 0: b[rng() % b.size()] ^= static_cast<uint8_t>(1u << (rng() % 8)); break;
-        case 1: b[rng() % b.size()] = static_cast<uint8_t>(rng()); break;
-        case 2: b.resize(rng() % (b.size() + 1)); break;
-        case 3: b.push_back(static_cast<uint8_t>(rng())); break;
+        case 0:
+          b[rng() % b.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+          break;
+        case 1:
+          b[rng() % b.size()] = static_cast<uint8_t>(rng());
+          break;
+        case 2:
+          b.resize(rng() % (b.size() + 1));
+          break;
+        case 3:
+          b.push_back(static_cast<uint8_t>(rng()));
+          break;
         case 4: {  // a header field set to a boundary value
           if (b.size() < kNpubinHeaderSize) break;
-          const uint64_t values[] = {0, 1, 7, 8, 95, 96, b.size(), b.size() + 1, 0xffffffff,
-                                     rng() & 0xffffffff};
+          const uint64_t values[] = {
+              0, 1, 7, 8, 95, 96, b.size(), b.size() + 1, 0xffffffff, rng() & 0xffffffff};
           put(b, 8 + 4 * (rng() % 20), values[rng() % std::size(values)]);
           break;
         }

@@ -39,10 +39,13 @@ TEST(IsaPacked, MteBitPositions) {
 TEST(IsaPacked, VectorBitPositionsAndDefaults) {
   const uint64_t w = pack_vector_params({});
   EXPECT_EQ(w, 0x0008080801010101ull);  // repeat 1, block strides 1, repeat strides 8
-  const VectorParams p = unpack_vector_params(
-      pack_vector_params({.repeat = 255, .dst_blk_stride = 2, .src0_blk_stride = 3,
-                          .src1_blk_stride = 4, .dst_rep_stride = 5, .src0_rep_stride = 6,
-                          .src1_rep_stride = 7}));
+  const VectorParams p = unpack_vector_params(pack_vector_params({.repeat = 255,
+                                                                  .dst_blk_stride = 2,
+                                                                  .src0_blk_stride = 3,
+                                                                  .src1_blk_stride = 4,
+                                                                  .dst_rep_stride = 5,
+                                                                  .src0_rep_stride = 6,
+                                                                  .src1_rep_stride = 7}));
   EXPECT_EQ(p.repeat, 255u);
   EXPECT_EQ(p.src1_blk_stride, 4u);
   EXPECT_EQ(p.src0_rep_stride, 6u);

@@ -33,8 +33,8 @@ TEST(IsaTable, CoversEveryFamilyTheIssueNames) {
       "add", "sub", "mul", "sll", "srl", "sra", "and", "or", "xor", "slt", "min", "max", "addi",
       "lui", "lds", "sts", "ldg", "stg", "beq", "bne", "blt", "bge", "jal", "jalr", "rdsr", "end",
       // MTE2
-      "copy_gm_to_l1", "copy_gm_to_ub", "copy_gm_to_l0a", "copy_gm_to_l0b",
-      "copy_gm_to_l1_nd2nz", "copy_gm_to_ub_pad", "copy_gm_to_l1_pad",
+      "copy_gm_to_l1", "copy_gm_to_ub", "copy_gm_to_l0a", "copy_gm_to_l0b", "copy_gm_to_l1_nd2nz",
+      "copy_gm_to_ub_pad", "copy_gm_to_l1_pad",
       // MTE1
       "load2d_l1_to_l0a", "load2d_l1_to_l0b", "load3d_l1_to_l0a", "set_fmatrix", "set_padding",
       // cube, fixpipe
@@ -64,11 +64,14 @@ TEST(IsaTable, DataTypeCombinationsTheIssueNames) {
   EXPECT_TRUE(fix.allows(DataType::kF16, DataType::kS32));
   EXPECT_TRUE(fix.allows(DataType::kS8, DataType::kS32));
   const InstructionInfo& conv = info(Opcode::kVconv);
-  for (auto [d, s] : std::vector<std::pair<DataType, DataType>>{
-           {DataType::kF16, DataType::kF32}, {DataType::kF32, DataType::kF16},
-           {DataType::kBf16, DataType::kF32}, {DataType::kF32, DataType::kBf16},
-           {DataType::kS32, DataType::kF32}, {DataType::kF32, DataType::kS32},
-           {DataType::kS8, DataType::kF16}, {DataType::kF16, DataType::kS8}}) {
+  for (auto [d, s] : std::vector<std::pair<DataType, DataType>>{{DataType::kF16, DataType::kF32},
+                                                                {DataType::kF32, DataType::kF16},
+                                                                {DataType::kBf16, DataType::kF32},
+                                                                {DataType::kF32, DataType::kBf16},
+                                                                {DataType::kS32, DataType::kF32},
+                                                                {DataType::kF32, DataType::kS32},
+                                                                {DataType::kS8, DataType::kF16},
+                                                                {DataType::kF16, DataType::kS8}}) {
     EXPECT_TRUE(conv.allows(d, s)) << name(d) << "." << name(s);
   }
 }
@@ -100,7 +103,8 @@ TEST(IsaTable, EveryRowHasSummaryExampleAndDocumentedFields) {
   for (const InstructionInfo& row : instruction_table()) {
     EXPECT_FALSE(row.summary.empty()) << row.mnemonic;
     EXPECT_EQ(row.example.rfind(row.mnemonic, 0), 0u) << row.mnemonic;
-    for (const FieldSpec& f : row.fields) EXPECT_FALSE(f.doc.empty()) << row.mnemonic << "." << f.name;
+    for (const FieldSpec& f : row.fields)
+      EXPECT_FALSE(f.doc.empty()) << row.mnemonic << "." << f.name;
   }
 }
 
@@ -116,9 +120,9 @@ InstructionInfo row(std::string_view mnemonic, uint8_t major) {
 
 TEST(IsaTableChecks, SameMajorOpcodeIsAnOverlap) {
   const std::vector<InstructionInfo> rows = {row("aa", 0x10), row("bb", 0x10)};
-  EXPECT_EQ(check_encodings(rows),
-            std::vector<std::string>{
-                "aa and bb: overlapping encodings (major opcode 0x10 and 0x10)"});
+  EXPECT_EQ(
+      check_encodings(rows),
+      std::vector<std::string>{"aa and bb: overlapping encodings (major opcode 0x10 and 0x10)"});
 }
 
 TEST(IsaTableChecks, DistinctMajorOpcodesDoNotOverlap) {

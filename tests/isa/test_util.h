@@ -21,7 +21,8 @@ inline Instruction random_instruction(const InstructionInfo& row, std::mt19937_6
   }
   for (const FieldSpec& f : row.fields) {
     switch (f.kind) {
-      case FieldKind::kDType: break;
+      case FieldKind::kDType:
+        break;
       case FieldKind::kPipe:
       case FieldKind::kEnum: {
         int64_t v = 0;

@@ -16,18 +16,25 @@ namespace {
 
 std::string timing_text(const isa::InstructionInfo& row) {
   switch (row.timing) {
-    case isa::TimingKind::kScalar: return "scalar " + std::string(isa::name(row.scalar_class));
-    case isa::TimingKind::kVector: return "vector " + std::string(isa::name(row.vector_class));
-    case isa::TimingKind::kMove: return "move " + std::string(isa::name(*row.path));
-    default: return std::string(isa::name(row.timing));
+    case isa::TimingKind::kScalar:
+      return "scalar " + std::string(isa::name(row.scalar_class));
+    case isa::TimingKind::kVector:
+      return "vector " + std::string(isa::name(row.vector_class));
+    case isa::TimingKind::kMove:
+      return "move " + std::string(isa::name(*row.path));
+    default:
+      return std::string(isa::name(row.timing));
   }
 }
 
 std::string pipe_text(const isa::InstructionInfo& row) {
   switch (row.pipe_source) {
-    case isa::PipeSource::kFixed: return std::string(isa::name(row.pipe));
-    case isa::PipeSource::kPipeField: return "from operand " + std::string(row.fields[0].name);
-    case isa::PipeSource::kDstPipeField: return "from operand dst_pipe";
+    case isa::PipeSource::kFixed:
+      return std::string(isa::name(row.pipe));
+    case isa::PipeSource::kPipeField:
+      return "from operand " + std::string(row.fields[0].name);
+    case isa::PipeSource::kDstPipeField:
+      return "from operand dst_pipe";
   }
   return "?";
 }
@@ -54,9 +61,15 @@ std::string bits(uint8_t lo, uint8_t width) {
 }
 
 nlohmann::json field_json(const isa::FieldSpec& f) {
-  static constexpr const char* kKinds[] = {"register", "signed_immediate", "unsigned_immediate",
-                                           "branch_offset", "pipe", "event", "data_type",
-                                           "enum", "flag"};
+  static constexpr const char* kKinds[] = {"register",
+                                           "signed_immediate",
+                                           "unsigned_immediate",
+                                           "branch_offset",
+                                           "pipe",
+                                           "event",
+                                           "data_type",
+                                           "enum",
+                                           "flag"};
   static constexpr const char* kSyntax[] = {"positional", "named", "suffix", "memory_offset",
                                             "memory_base"};
   nlohmann::json j = {{"name", f.name},
