@@ -94,6 +94,9 @@ uint64_t scalar_latency(const config::ScalarSection& s, isa::ScalarClass cls) {
 
 std::string_view pipe_name(Pipe p) { return isa::name(p); }
 
+// Longest stretch of cycles the scalar unit runs ahead of SystemC time without waiting.
+constexpr Cycle kSyncQuantum = 4096;
+
 uint64_t extend(uint64_t raw, isa::DataType type) {
   switch (type) {
     case isa::DataType::kS8: return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(raw)));
@@ -119,7 +122,8 @@ std::string CoreId::name() const {
 
 void LaunchContext::fail(std::string message) {
   if (!error) error = std::move(message);
-  sc_core::sc_stop();
+  // Pause rather than stop: the chip then ends the remaining threads cleanly (see chip.cc).
+  sc_core::sc_pause();
 }
 
 AiCore::AiCore(sc_core::sc_module_name name, const CoreId& id, LaunchContext& context,
@@ -257,7 +261,14 @@ void AiCore::run_scalar() {
   const uint64_t code_bytes = program.code.size() * 8;
   const uint64_t width = m_config.scalar.issue_width;
   uint64_t pc = program.kernel->entry;
+  Cycle next_sync = kSyncQuantum;
   for (;;) {
+    // The scalar unit runs ahead of SystemC time; a loop of scalar instructions still lets
+    // time advance now and then, so the cycle limit catches endless loops.
+    if (m_t >= next_sync) {
+      sync_scalar();
+      next_sync = m_t + kSyncQuantum;
+    }
     if (pc >= code_bytes) {
       throw ProgramError(fmt::format("{}, pipe s: pc 0x{:x} is outside the code (0x0..0x{:x}): "
                                      "the kernel ran past its last instruction without `end`",

@@ -203,7 +203,8 @@ RunResult Chip::launch(const isa::Binary& binary, std::string_view kernel_name,
     context.cross.barrier_release = std::make_unique<sc_core::sc_event>();
     ChipModel model("chip", context, ids, buffer_list, m_options.trace ? &result.trace : nullptr);
     const uint64_t cycle = sc_core::sc_time(1, sc_core::SC_NS).value();
-    sc_core::sc_start(sc_core::sc_time::from_value(m_options.cycle_limit * cycle));
+    sc_core::sc_start(sc_core::sc_time::from_value(m_options.cycle_limit * cycle),
+                      sc_core::SC_EXIT_ON_STARVATION);
     const Cycle end = sc_core::sc_time_stamp().value() / cycle;
     for (auto& core : model.cores()) {
       result.cores.push_back(core->result());
@@ -213,11 +214,12 @@ RunResult Chip::launch(const isa::Binary& binary, std::string_view kernel_name,
       const bool all_done = std::all_of(result.cores.begin(), result.cores.end(),
                                         [](const CoreResult& r) { return r.finished; });
       if (!all_done) {
-        limit_reached = sc_core::sc_pending_activity() || end >= m_options.cycle_limit;
+        limit_reached = sc_core::sc_pending_activity();
         blocked = model.blocked();
       }
       result.cycles = std::max(result.cycles, end);
     }
+    model.end_threads();
     context.cross.raised.clear();
     context.cross.barrier_release.reset();
   }

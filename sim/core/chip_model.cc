@@ -17,6 +17,26 @@ ChipModel::ChipModel(sc_core::sc_module_name name, LaunchContext& context,
   }
 }
 
+void ChipModel::end_threads() {
+  std::vector<sc_core::sc_process_handle> threads;
+  for (const auto& core : m_cores) {
+    for (sc_core::sc_object* child : core->get_child_objects()) {
+      sc_core::sc_process_handle h(child);
+      if (h.valid() && !h.terminated()) threads.push_back(h);
+    }
+  }
+  if (threads.empty()) return;
+  // kill() must come from a running process: a one-shot reaper does it.
+  sc_core::sc_spawn(
+      [threads]() mutable {
+        for (sc_core::sc_process_handle& h : threads) {
+          if (!h.terminated()) h.kill();
+        }
+      },
+      "reaper");
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+}
+
 std::vector<std::string> ChipModel::blocked() const {
   std::vector<std::string> out;
   for (const auto& core : m_cores) {
