@@ -19,8 +19,8 @@ namespace {
 using isa::Buffer;
 using isa::DataType;
 
-constexpr uint64_t kAbFractalBytes = 512;   // one L0A / L0B fractal: 16 x 32 bytes
-constexpr uint64_t kCFractalBytes = 1024;   // one L0C fractal: 16 x 16 x 4 bytes
+constexpr uint64_t kAbFractalBytes = 512;  // one L0A / L0B fractal: 16 x 32 bytes
+constexpr uint64_t kCFractalBytes = 1024;  // one L0C fractal: 16 x 16 x 4 bytes
 
 struct MmadPlan {
   isa::MmadParams params;
@@ -34,10 +34,18 @@ struct MmadPlan {
 const config::CubeShape& shape_for(const config::ChipConfig& config, DataType src,
                                    std::string_view& name) {
   switch (src) {
-    case DataType::kF16: name = "fp16"; return config.cube.fp16;
-    case DataType::kBf16: name = "bf16"; return config.cube.bf16;
-    case DataType::kF32: name = "fp32"; return config.cube.fp32;
-    default: name = "int8"; return config.cube.int8;
+    case DataType::kF16:
+      name = "fp16";
+      return config.cube.fp16;
+    case DataType::kBf16:
+      name = "bf16";
+      return config.cube.bf16;
+    case DataType::kF32:
+      name = "fp32";
+      return config.cube.fp32;
+    default:
+      name = "int8";
+      return config.cube.int8;
   }
 }
 
@@ -47,9 +55,10 @@ MmadPlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffer
   std::string_view shape_name;
   const config::CubeShape& shape = shape_for(ctx.config, inst.src_dtype, shape_name);
   if (!shape.enabled) {
-    fault(fmt::format("mmad.{}.{}: the cube of this chip has no {} mode (cube.{}.enabled = "
-                      "false)",
-                      isa::name(inst.dtype), isa::name(inst.src_dtype), shape_name, shape_name));
+    fault(
+        fmt::format("mmad.{}.{}: the cube of this chip has no {} mode (cube.{}.enabled = "
+                    "false)",
+                    isa::name(inst.dtype), isa::name(inst.src_dtype), shape_name, shape_name));
   }
   check_packed_word(isa::kMmadLayout, "params", op.rs[3]);
   MmadPlan p;
@@ -80,10 +89,12 @@ MmadPlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffer
 
 // Initial value of output fractal (i, j): zero, the bias row, or the L0C contents.
 template <typename Acc>
-void init_fractal(Acc* c, const MmadPlan& p, const uint8_t* l0c, const uint8_t* bt,
-                  uint64_t i, uint64_t j) {
+void init_fractal(Acc* c, const MmadPlan& p, const uint8_t* l0c, const uint8_t* bt, uint64_t i,
+                  uint64_t j) {
   switch (p.params.init) {
-    case isa::MmadInit::kZero: std::fill(c, c + 256, Acc{}); break;
+    case isa::MmadInit::kZero:
+      std::fill(c, c + 256, Acc{});
+      break;
     case isa::MmadInit::kBias:
       for (uint64_t n = 0; n < 16; ++n) {
         const Acc v = load<Acc>(bt + p.params.bias_addr + (j * 16 + n) * 4);
@@ -208,11 +219,20 @@ void execute_mmad(const Context& ctx, const Operands& op, LocalBuffers& buffers)
   const MmadPlan p = plan(ctx, op, buffers);
   if (p.noop) return;
   switch (op.inst->src_dtype) {
-    case DataType::kF16: mmad_float<numerics::Fp16>(p, buffers); break;
-    case DataType::kBf16: mmad_float<numerics::Bf16>(p, buffers); break;
-    case DataType::kS8: mmad_int(p, buffers, true); break;
-    case DataType::kU8: mmad_int(p, buffers, false); break;
-    default: NPU_UNREACHABLE("mmad source type describe() rejects");
+    case DataType::kF16:
+      mmad_float<numerics::Fp16>(p, buffers);
+      break;
+    case DataType::kBf16:
+      mmad_float<numerics::Bf16>(p, buffers);
+      break;
+    case DataType::kS8:
+      mmad_int(p, buffers, true);
+      break;
+    case DataType::kU8:
+      mmad_int(p, buffers, false);
+      break;
+    default:
+      NPU_UNREACHABLE("mmad source type describe() rejects");
   }
 }
 

@@ -15,15 +15,24 @@ void fault(const std::string& message) { throw AccessFault(message); }
 
 std::string_view buffer_name(isa::Buffer buffer) {
   switch (buffer) {
-    case isa::Buffer::kGm: return "GM";
-    case isa::Buffer::kL1: return "L1";
-    case isa::Buffer::kL0a: return "L0A";
-    case isa::Buffer::kL0b: return "L0B";
-    case isa::Buffer::kL0c: return "L0C";
-    case isa::Buffer::kUb: return "UB";
-    case isa::Buffer::kBt: return "BT";
-    case isa::Buffer::kFb: return "FB";
-    case isa::Buffer::kSmem: return "SMEM";
+    case isa::Buffer::kGm:
+      return "GM";
+    case isa::Buffer::kL1:
+      return "L1";
+    case isa::Buffer::kL0a:
+      return "L0A";
+    case isa::Buffer::kL0b:
+      return "L0B";
+    case isa::Buffer::kL0c:
+      return "L0C";
+    case isa::Buffer::kUb:
+      return "UB";
+    case isa::Buffer::kBt:
+      return "BT";
+    case isa::Buffer::kFb:
+      return "FB";
+    case isa::Buffer::kSmem:
+      return "SMEM";
   }
   return "?";
 }
@@ -44,8 +53,7 @@ void check_local(const LocalBuffers& buffers, isa::Buffer buffer, std::string_vi
   }
 }
 
-void check_gm(const GlobalMemory& gm, std::string_view operand, uint64_t address,
-              uint64_t bytes) {
+void check_gm(const GlobalMemory& gm, std::string_view operand, uint64_t address, uint64_t bytes) {
   try {
     gm.check(address, bytes);
   } catch (const AccessFault& e) {
@@ -53,8 +61,7 @@ void check_gm(const GlobalMemory& gm, std::string_view operand, uint64_t address
   }
 }
 
-void check_packed_word(const isa::PackedLayout& layout, std::string_view operand,
-                       uint64_t word) {
+void check_packed_word(const isa::PackedLayout& layout, std::string_view operand, uint64_t word) {
   if (auto problem = isa::check_packed(layout, word)) {
     fault(fmt::format("{} ({:#x}): {}", operand, word, *problem));
   }
@@ -65,20 +72,34 @@ namespace {
 const config::DataPath& path_config(const config::PathsSection& p, isa::DataPath path) {
   using P = isa::DataPath;
   switch (path) {
-    case P::kGmToL1: return p.gm_to_l1;
-    case P::kGmToUb: return p.gm_to_ub;
-    case P::kGmToL0a: return p.gm_to_l0a;
-    case P::kGmToL0b: return p.gm_to_l0b;
-    case P::kL1ToL0a: return p.l1_to_l0a;
-    case P::kL1ToL0b: return p.l1_to_l0b;
-    case P::kL1ToUb: return p.l1_to_ub;
-    case P::kL1ToBt: return p.l1_to_bt;
-    case P::kL0cToGm: return p.l0c_to_gm;
-    case P::kL0cToL1: return p.l0c_to_l1;
-    case P::kL0cToUb: return p.l0c_to_ub;
-    case P::kUbToGm: return p.ub_to_gm;
-    case P::kUbToL1: return p.ub_to_l1;
-    case P::kUbToUb: return p.ub_to_ub;
+    case P::kGmToL1:
+      return p.gm_to_l1;
+    case P::kGmToUb:
+      return p.gm_to_ub;
+    case P::kGmToL0a:
+      return p.gm_to_l0a;
+    case P::kGmToL0b:
+      return p.gm_to_l0b;
+    case P::kL1ToL0a:
+      return p.l1_to_l0a;
+    case P::kL1ToL0b:
+      return p.l1_to_l0b;
+    case P::kL1ToUb:
+      return p.l1_to_ub;
+    case P::kL1ToBt:
+      return p.l1_to_bt;
+    case P::kL0cToGm:
+      return p.l0c_to_gm;
+    case P::kL0cToL1:
+      return p.l0c_to_l1;
+    case P::kL0cToUb:
+      return p.l0c_to_ub;
+    case P::kUbToGm:
+      return p.ub_to_gm;
+    case P::kUbToL1:
+      return p.ub_to_l1;
+    case P::kUbToUb:
+      return p.ub_to_ub;
   }
   NPU_UNREACHABLE("bad DataPath");
 }
@@ -97,8 +118,8 @@ void check_dtypes(const isa::Instruction& inst) {
   if (info.dtypes.empty()) return;
   if (!info.allows(inst.dtype, inst.src_dtype)) {
     if (info.dtype_arity() == 2) {
-      fault(fmt::format("{} does not allow data types {}.{}", info.mnemonic,
-                        isa::name(inst.dtype), isa::name(inst.src_dtype)));
+      fault(fmt::format("{} does not allow data types {}.{}", info.mnemonic, isa::name(inst.dtype),
+                        isa::name(inst.src_dtype)));
     }
     fault(fmt::format("{} does not allow data type {}", info.mnemonic, isa::name(inst.dtype)));
   }

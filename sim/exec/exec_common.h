@@ -36,11 +36,9 @@ std::string_view buffer_name(isa::Buffer buffer);
 void check_local(const LocalBuffers& buffers, isa::Buffer buffer, std::string_view operand,
                  uint64_t address, uint64_t bytes, uint64_t alignment = 0);
 // Throws unless [address, address + bytes) lies inside one GM allocation.
-void check_gm(const GlobalMemory& gm, std::string_view operand, uint64_t address,
-              uint64_t bytes);
+void check_gm(const GlobalMemory& gm, std::string_view operand, uint64_t address, uint64_t bytes);
 // Checks a packed parameter word (reserved bits, field ranges); names the operand on failure.
-void check_packed_word(const isa::PackedLayout& layout, std::string_view operand,
-                       uint64_t word);
+void check_packed_word(const isa::PackedLayout& layout, std::string_view operand, uint64_t word);
 // Throws when the data path is disabled in the chip config (e.g. l1_to_ub on a split chip).
 void check_path(const Context& ctx, isa::DataPath path);
 // Throws when the instruction's data-type suffixes are not an allowed combination.
@@ -63,8 +61,7 @@ inline void set_gm(Work& work, const GmPattern& pattern, bool write) {
 inline uint8_t* local_ptr(LocalBuffers& buffers, isa::Buffer buffer, uint64_t address) {
   return buffers.bytes(buffer).data() + address;
 }
-inline const uint8_t* local_ptr(const LocalBuffers& buffers, isa::Buffer buffer,
-                                uint64_t address) {
+inline const uint8_t* local_ptr(const LocalBuffers& buffers, isa::Buffer buffer, uint64_t address) {
   return buffers.bytes(buffer).data() + address;
 }
 
@@ -90,8 +87,7 @@ inline uint64_t round_up(uint64_t a, uint64_t b) { return ceil_div(a, b) * b; }
 bool is_mte(isa::Opcode opcode);
 void describe_mte(const Context& ctx, const Operands& op, const LocalBuffers& buffers,
                   const GlobalMemory& gm, Work& work);
-void execute_mte(const Context& ctx, const Operands& op, LocalBuffers& buffers,
-                 GlobalMemory& gm);
+void execute_mte(const Context& ctx, const Operands& op, LocalBuffers& buffers, GlobalMemory& gm);
 
 // load_exec.cc: load2d and load3d (img2col) L1 -> L0A / L0B.
 bool is_load(isa::Opcode opcode);
@@ -101,8 +97,7 @@ void execute_load(const Context& ctx, const Operands& op, const PipeState& state
                   LocalBuffers& buffers);
 
 // cube_exec.cc: mmad.
-void describe_mmad(const Context& ctx, const Operands& op, const LocalBuffers& buffers,
-                   Work& work);
+void describe_mmad(const Context& ctx, const Operands& op, const LocalBuffers& buffers, Work& work);
 void execute_mmad(const Context& ctx, const Operands& op, LocalBuffers& buffers);
 
 // fixpipe_exec.cc: L0C -> GM / L1 / UB.

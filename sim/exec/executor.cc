@@ -57,10 +57,17 @@ void Executor::apply_state(const Operands& op, PipeState& state) const {
       state.mask_hi = op.rs[0];
       state.mask_lo = op.rs[1];
       break;
-    case Opcode::kSetMaskMode: state.mask_mode = op.inst->mask_mode(); break;
-    case Opcode::kSetFmatrix: state.fmatrix[0] = op.rs[0]; break;
-    case Opcode::kSetPadding: state.padding = op.rs[0]; break;
-    default: break;
+    case Opcode::kSetMaskMode:
+      state.mask_mode = op.inst->mask_mode();
+      break;
+    case Opcode::kSetFmatrix:
+      state.fmatrix[0] = op.rs[0];
+      break;
+    case Opcode::kSetPadding:
+      state.padding = op.rs[0];
+      break;
+    default:
+      break;
   }
 }
 

@@ -73,8 +73,7 @@ class Executor {
 
   // Performs the data effect. Precondition: describe() accepted the same operands and state.
   // Set-up instructions (set_mask, set_mask_mode, set_fmatrix, set_padding) update `state`.
-  void execute(const Operands& op, PipeState& state, LocalBuffers& buffers,
-               GlobalMemory& gm) const;
+  void execute(const Operands& op, PipeState& state, LocalBuffers& buffers, GlobalMemory& gm) const;
 
   // Set-up instructions must update `state` in timing-only mode too (a later describe()
   // depends on it, e.g. counter-mode repeats): apply_state() does only that part.

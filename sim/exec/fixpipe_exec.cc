@@ -63,9 +63,10 @@ FixPlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
   p.rows = m;
   p.cols = n;
   if (p.params.src_stride < ceil_div(p.params.m, 16)) {
-    fault(fmt::format("params: src_stride {} is less than ceil(m / 16) = {}, so L0C column "
-                      "fractals would overlap",
-                      p.params.src_stride, ceil_div(p.params.m, 16)));
+    fault(
+        fmt::format("params: src_stride {} is less than ceil(m / 16) = {}, so L0C column "
+                    "fractals would overlap",
+                    p.params.src_stride, ceil_div(p.params.m, 16)));
   }
   if (p.atomic && inst.dtype == DataType::kS8) {
     fault("atomic add needs an f16, bf16, f32 or s32 output, not s8");
@@ -75,17 +76,18 @@ FixPlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
                       p.params.dst_stride, n));
   }
   if (!p.nd && p.params.dst_stride < m) {
-    fault(fmt::format("params: NZ dst_stride {} is less than m rounded up to 16 ({}), so column "
-                      "blocks would overlap",
-                      p.params.dst_stride, m));
+    fault(
+        fmt::format("params: NZ dst_stride {} is less than m rounded up to 16 ({}), so column "
+                    "blocks would overlap",
+                    p.params.dst_stride, m));
   }
   p.src_extent = p.src_offset(m - 1, n - 1) + 4;
   p.dst_extent = p.dst_offset(m - 1, n - 1) + p.out_bytes;
   check_local(buffers, Buffer::kL0c, "src", p.src, p.src_extent);
   if (p.dst_buffer == Buffer::kGm) {
     if (p.dst % p.out_bytes != 0) {
-      fault(fmt::format("dst GM address {:#x} is not aligned to the {}-byte output element",
-                        p.dst, p.out_bytes));
+      fault(fmt::format("dst GM address {:#x} is not aligned to the {}-byte output element", p.dst,
+                        p.out_bytes));
     }
     check_gm(gm, "dst", p.dst, p.dst_extent);
   } else {
@@ -131,8 +133,7 @@ void describe_fixpipe(const Context& ctx, const Operands& op, const LocalBuffers
   if (p.dst_buffer == Buffer::kGm) {
     const GmPattern pattern =
         p.nd ? GmPattern{p.dst, p.rows, p.cols * p.out_bytes, p.params.dst_stride * p.out_bytes}
-             : GmPattern{p.dst, p.cols / p.out_c0, p.rows * 32,
-                         uint64_t{p.params.dst_stride} * 32};
+             : GmPattern{p.dst, p.cols / p.out_c0, p.rows * 32, uint64_t{p.params.dst_stride} * 32};
     set_gm(work, pattern, true);
   }
   add_access(work, Buffer::kL0c, p.src, p.src_extent, false);
@@ -153,30 +154,30 @@ void execute_fixpipe(const Context& ctx, const Operands& op, LocalBuffers& buffe
   if (op.inst->src_dtype == DataType::kF32) {
     switch (out) {
       case DataType::kF32:
-        write_tile<float, float>(p, src, dst,
-                                 [relu](float x) { return numerics::fixpipe_fp32_to_fp32(x, relu); });
+        write_tile<float, float>(
+            p, src, dst, [relu](float x) { return numerics::fixpipe_fp32_to_fp32(x, relu); });
         return;
       case DataType::kF16:
-        write_tile<float, Fp16>(p, src, dst,
-                                [relu](float x) { return numerics::fixpipe_fp32_to_fp16(x, relu); });
+        write_tile<float, Fp16>(
+            p, src, dst, [relu](float x) { return numerics::fixpipe_fp32_to_fp16(x, relu); });
         return;
       case DataType::kBf16:
-        write_tile<float, Bf16>(p, src, dst,
-                                [relu](float x) { return numerics::fixpipe_fp32_to_bf16(x, relu); });
+        write_tile<float, Bf16>(
+            p, src, dst, [relu](float x) { return numerics::fixpipe_fp32_to_bf16(x, relu); });
         return;
       case DataType::kS8:
         write_tile<float, int8_t>(p, src, dst, [relu, scale](float x) {
           return numerics::fixpipe_fp32_to_int8(x, scale, relu);
         });
         return;
-      default: break;
+      default:
+        break;
     }
   } else {
     switch (out) {
       case DataType::kS32:
-        write_tile<int32_t, int32_t>(p, src, dst, [relu](int32_t x) {
-          return numerics::fixpipe_int32_to_int32(x, relu);
-        });
+        write_tile<int32_t, int32_t>(
+            p, src, dst, [relu](int32_t x) { return numerics::fixpipe_int32_to_int32(x, relu); });
         return;
       case DataType::kF16:
         write_tile<int32_t, Fp16>(p, src, dst, [relu, scale](int32_t x) {
@@ -188,7 +189,8 @@ void execute_fixpipe(const Context& ctx, const Operands& op, LocalBuffers& buffe
           return numerics::fixpipe_int32_to_int8(x, scale, relu);
         });
         return;
-      default: break;
+      default:
+        break;
     }
   }
   NPU_UNREACHABLE("fixpipe type pair describe() rejects");

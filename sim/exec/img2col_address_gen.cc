@@ -4,8 +4,8 @@
 namespace npu::sim {
 namespace {
 
-uint64_t out_size(uint64_t in, uint64_t pad_a, uint64_t pad_b, uint64_t filter,
-                  uint64_t dilation, uint64_t stride) {
+uint64_t out_size(uint64_t in, uint64_t pad_a, uint64_t pad_b, uint64_t filter, uint64_t dilation,
+                  uint64_t stride) {
   const uint64_t padded = in + pad_a + pad_b;
   const uint64_t span = dilation * (filter - 1) + 1;
   return padded < span ? 0 : (padded - span) / stride + 1;
@@ -59,7 +59,8 @@ Img2colRow Img2colAddressGen::next() {
     return row;
   }
   row.src_offset = ((c1 * m_p.fm_height + static_cast<uint64_t>(ih)) * m_p.fm_width +
-                    static_cast<uint64_t>(iw)) * 32;
+                    static_cast<uint64_t>(iw)) *
+                   32;
   return row;
 }
 

@@ -28,8 +28,8 @@ struct Img2colParams {
   uint32_t stride_w = 1, stride_h = 1;
   uint32_t filter_w = 1, filter_h = 1;
   uint32_t dilation_w = 1, dilation_h = 1;
-  uint32_t channels = 16;  // multiple of c0
-  uint32_t c0 = 16;        // elements per 32-byte row
+  uint32_t channels = 16;                  // multiple of c0
+  uint32_t c0 = 16;                        // elements per 32-byte row
   uint32_t m_start = 0, m_extension = 16;  // multiples of 16
   uint32_t k_start = 0, k_extension = 16;  // multiples of c0
 

@@ -38,8 +38,12 @@ Load2dPlan plan_load2d(const Context& ctx, const Operands& op, const LocalBuffer
                       isa::long_name(inst.dtype)));
   }
   p.src_first = op.rs[1] + uint64_t{lp.start_index} * kFractalBytes;
-  p.gen = {p.src_first, op.rs[0], lp.repeat, kFractalBytes,
-           uint64_t{lp.src_stride} * kFractalBytes, (uint64_t{lp.dst_gap} + 1) * kFractalBytes};
+  p.gen = {p.src_first,
+           op.rs[0],
+           lp.repeat,
+           kFractalBytes,
+           uint64_t{lp.src_stride} * kFractalBytes,
+           (uint64_t{lp.dst_gap} + 1) * kFractalBytes};
   p.src_extent = MteAddressGen::src_extent(p.gen);
   p.dst_extent = MteAddressGen::dst_extent(p.gen);
   check_local(buffers, Buffer::kL1, "src", op.rs[1], 0);
@@ -69,10 +73,15 @@ Load3dPlan plan_load3d(const Context& ctx, const Operands& op, const PipeState& 
   p.element_bytes = isa::element_size(inst.dtype);
   const uint32_t c0 = isa::c0_elements(inst.dtype);
   Img2colParams& g = p.params;
-  g = {fm.width,       fm.height,       fm.pad_left,     fm.pad_right,     fm.pad_top,
-       fm.pad_bottom,  geom.stride_w,   geom.stride_h,   geom.filter_w,    geom.filter_h,
-       geom.dilation_w, geom.dilation_h, geom.channels,  c0,               pos.m_start,
-       pos.m_extension, pos.k_start,    pos.k_extension};
+  g = {fm.width,        fm.height,
+       fm.pad_left,     fm.pad_right,
+       fm.pad_top,      fm.pad_bottom,
+       geom.stride_w,   geom.stride_h,
+       geom.filter_w,   geom.filter_h,
+       geom.dilation_w, geom.dilation_h,
+       geom.channels,   c0,
+       pos.m_start,     pos.m_extension,
+       pos.k_start,     pos.k_extension};
   if (g.channels % c0 != 0) {
     fault(fmt::format("geom: channels {} is not a multiple of C0 = {}", g.channels, c0));
   }
@@ -81,21 +90,23 @@ Load3dPlan plan_load3d(const Context& ctx, const Operands& op, const PipeState& 
                       g.m_extension));
   }
   if (g.k_start % c0 != 0 || g.k_extension % c0 != 0) {
-    fault(fmt::format("pos: k_start {} and k_extension {} must be multiples of C0 = {}",
-                      g.k_start, g.k_extension, c0));
+    fault(fmt::format("pos: k_start {} and k_extension {} must be multiples of C0 = {}", g.k_start,
+                      g.k_extension, c0));
   }
   if (g.out_height() == 0 || g.out_width() == 0) {
-    fault(fmt::format("geom: the {}x{} filter (dilation {}x{}) does not fit the padded {}x{} "
-                      "feature map",
-                      g.filter_h, g.filter_w, g.dilation_h, g.dilation_w,
-                      uint64_t{g.fm_height} + g.pad_top + g.pad_bottom,
-                      uint64_t{g.fm_width} + g.pad_left + g.pad_right));
+    fault(
+        fmt::format("geom: the {}x{} filter (dilation {}x{}) does not fit the padded {}x{} "
+                    "feature map",
+                    g.filter_h, g.filter_w, g.dilation_h, g.dilation_w,
+                    uint64_t{g.fm_height} + g.pad_top + g.pad_bottom,
+                    uint64_t{g.fm_width} + g.pad_left + g.pad_right));
   }
   const uint64_t k_total = uint64_t{g.channels} * g.filter_h * g.filter_w;
   if (uint64_t{g.k_start} + g.k_extension > k_total) {
-    fault(fmt::format("pos: k_start {} + k_extension {} exceeds K = {} (channels x filter_h x "
-                      "filter_w)",
-                      g.k_start, g.k_extension, k_total));
+    fault(
+        fmt::format("pos: k_start {} + k_extension {} exceeds K = {} (channels x filter_h x "
+                    "filter_w)",
+                    g.k_start, g.k_extension, k_total));
   }
   p.src_extent = uint64_t{g.channels / c0} * g.fm_height * g.fm_width * 32;
   p.dst_extent = uint64_t{g.m_extension / 16} * (g.k_extension / c0) * kFractalBytes;

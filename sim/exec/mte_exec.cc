@@ -40,10 +40,14 @@ struct MtePlan {
 Kind kind_of(Opcode opcode) {
   switch (opcode) {
     case Opcode::kCopyGmToL1Pad:
-    case Opcode::kCopyGmToUbPad: return Kind::kPadIn;
-    case Opcode::kCopyUbToGmPad: return Kind::kPadOut;
-    case Opcode::kCopyGmToL1Nd2nz: return Kind::kNd2Nz;
-    default: return Kind::kBurst;
+    case Opcode::kCopyGmToUbPad:
+      return Kind::kPadIn;
+    case Opcode::kCopyUbToGmPad:
+      return Kind::kPadOut;
+    case Opcode::kCopyGmToL1Nd2nz:
+      return Kind::kNd2Nz;
+    default:
+      return Kind::kBurst;
   }
 }
 
@@ -79,8 +83,12 @@ MtePlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
     case Kind::kBurst: {
       check_packed_word(isa::kMteLayout, "params", op.rs[2]);
       const isa::MteParams m = isa::unpack_mte_params(op.rs[2]);
-      p.gen = {p.src, p.dst, m.nburst, uint64_t{m.burst_len} * 32,
-               (uint64_t{m.burst_len} + m.src_gap) * 32, (uint64_t{m.burst_len} + m.dst_gap) * 32};
+      p.gen = {p.src,
+               p.dst,
+               m.nburst,
+               uint64_t{m.burst_len} * 32,
+               (uint64_t{m.burst_len} + m.src_gap) * 32,
+               (uint64_t{m.burst_len} + m.dst_gap) * 32};
       p.src_extent = MteAddressGen::src_extent(p.gen);
       p.dst_extent = MteAddressGen::dst_extent(p.gen);
       p.data_bytes = p.gen.nburst * p.gen.burst_bytes;
@@ -103,15 +111,20 @@ MtePlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
       p.left_bytes = pv.left_pad * p.element_bytes;
       p.right_bytes = pv.right_pad * p.element_bytes;
       if (p.left_bytes > 32 || p.right_bytes > 32) {
-        fault(fmt::format("pad: left_pad {} and right_pad {} {} elements must each fit in 32 "
-                          "bytes",
-                          pv.left_pad, pv.right_pad, isa::long_name(inst.dtype)));
+        fault(
+            fmt::format("pad: left_pad {} and right_pad {} {} elements must each fit in 32 "
+                        "bytes",
+                        pv.left_pad, pv.right_pad, isa::long_name(inst.dtype)));
       }
       p.pad_value = pv.value;
       p.row_bytes = round_up(p.left_bytes + pp.burst_bytes + p.right_bytes, 32);
       const uint64_t row_pitch = p.row_bytes + uint64_t{pp.local_gap} * 32;
-      p.gen = {p.src, p.dst + p.left_bytes, pp.nburst, pp.burst_bytes,
-               uint64_t{pp.burst_bytes} + pp.gm_gap, row_pitch};
+      p.gen = {p.src,
+               p.dst + p.left_bytes,
+               pp.nburst,
+               pp.burst_bytes,
+               uint64_t{pp.burst_bytes} + pp.gm_gap,
+               row_pitch};
       p.src_extent = MteAddressGen::src_extent(p.gen);
       p.dst_extent = (p.gen.nburst - 1) * row_pitch + p.row_bytes;
       p.data_bytes = p.gen.nburst * p.row_bytes;
@@ -121,8 +134,8 @@ MtePlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
       check_packed_word(isa::kPadLayout, "params", op.rs[2]);
       const isa::PadParams pp = isa::unpack_pad_params(op.rs[2]);
       const uint64_t row_pitch = round_up(pp.burst_bytes, 32) + uint64_t{pp.local_gap} * 32;
-      p.gen = {p.src, p.dst, pp.nburst, pp.burst_bytes, row_pitch,
-               uint64_t{pp.burst_bytes} + pp.gm_gap};
+      p.gen = {p.src,          p.dst,     pp.nburst,
+               pp.burst_bytes, row_pitch, uint64_t{pp.burst_bytes} + pp.gm_gap};
       p.src_extent = MteAddressGen::src_extent(p.gen);
       p.dst_extent = MteAddressGen::dst_extent(p.gen);
       p.data_bytes = p.gen.nburst * p.gen.burst_bytes;
@@ -133,14 +146,16 @@ MtePlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
       p.nd = isa::unpack_nd2nz_params(op.rs[2]);
       p.element_bytes = isa::element_size(inst.dtype);
       if (p.nd.src_row_stride < p.nd.cols) {
-        fault(fmt::format("params: src_row_stride {} is less than cols {}, so source rows "
-                          "would overlap",
-                          p.nd.src_row_stride, p.nd.cols));
+        fault(
+            fmt::format("params: src_row_stride {} is less than cols {}, so source rows "
+                        "would overlap",
+                        p.nd.src_row_stride, p.nd.cols));
       }
       if (p.nd.dst_c0_stride < p.nd.rows) {
-        fault(fmt::format("params: dst_c0_stride {} is less than rows {}, so column blocks "
-                          "would overlap in L1",
-                          p.nd.dst_c0_stride, p.nd.rows));
+        fault(
+            fmt::format("params: dst_c0_stride {} is less than rows {}, so column blocks "
+                        "would overlap in L1",
+                        p.nd.dst_c0_stride, p.nd.rows));
       }
       const uint64_t c0 = isa::c0_elements(inst.dtype);
       const uint64_t blocks = ceil_div(p.nd.cols, c0);
@@ -155,9 +170,10 @@ MtePlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers
   check_side(buffers, gm, p.src_buffer, "src", p.src, p.src_extent);
   if (p.src_buffer == p.dst_buffer && p.src < p.dst + p.dst_extent &&
       p.dst < p.src + p.src_extent) {
-    fault(fmt::format("dst {} [{:#x}, +{}) overlaps src [{:#x}, +{}): a local copy's source and "
-                      "destination may not overlap",
-                      buffer_name(p.dst_buffer), p.dst, p.dst_extent, p.src, p.src_extent));
+    fault(
+        fmt::format("dst {} [{:#x}, +{}) overlaps src [{:#x}, +{}): a local copy's source and "
+                    "destination may not overlap",
+                    buffer_name(p.dst_buffer), p.dst, p.dst_extent, p.src, p.src_extent));
   }
   return p;
 }
@@ -204,7 +220,8 @@ void atomic_add(isa::DataType type, uint8_t* dst, const uint8_t* src, uint64_t b
     case isa::DataType::kS32:
       add_elements<uint32_t>(dst, src, bytes, [](uint32_t a, uint32_t b) { return a + b; });
       break;
-    default: NPU_UNREACHABLE("atomic add of a type describe() rejects");
+    default:
+      NPU_UNREACHABLE("atomic add of a type describe() rejects");
   }
 }
 
@@ -238,8 +255,10 @@ bool is_mte(Opcode opcode) {
     case Opcode::kCopyUbToGmAtomicAdd:
     case Opcode::kCopyUbToGmPad:
     case Opcode::kCopyUbToL1:
-    case Opcode::kCopyUbToUb: return true;
-    default: return false;
+    case Opcode::kCopyUbToUb:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -254,8 +273,7 @@ void describe_mte(const Context& ctx, const Operands& op, const LocalBuffers& bu
   add_access(work, p.dst_buffer, p.dst, p.dst_extent, true);
 }
 
-void execute_mte(const Context& ctx, const Operands& op, LocalBuffers& buffers,
-                 GlobalMemory& gm) {
+void execute_mte(const Context& ctx, const Operands& op, LocalBuffers& buffers, GlobalMemory& gm) {
   const MtePlan p = plan(ctx, op, buffers, gm);
   const Side src = side(buffers, gm, p.src_buffer, p.src, p.src_extent);
   const Side dst = side(buffers, gm, p.dst_buffer, p.dst, p.dst_extent);

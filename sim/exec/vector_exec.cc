@@ -87,17 +87,37 @@ enum class Form { kBinary, kScalar, kUnary, kSelect, kDup, kTranspose, kGather }
 
 Form form_of(Opcode op) {
   switch (op) {
-    case Opcode::kVadd: case Opcode::kVsub: case Opcode::kVmul: case Opcode::kVdiv:
-    case Opcode::kVmax: case Opcode::kVmin: case Opcode::kVand: case Opcode::kVor:
-    case Opcode::kVmla: case Opcode::kVcmp: return Form::kBinary;
-    case Opcode::kVadds: case Opcode::kVmuls: case Opcode::kVmaxs: case Opcode::kVmins:
-    case Opcode::kVshl: case Opcode::kVshr: case Opcode::kVlrelu: case Opcode::kVaxpy:
-    case Opcode::kVcmps: return Form::kScalar;
-    case Opcode::kVsel: return Form::kSelect;
-    case Opcode::kVdup: return Form::kDup;
-    case Opcode::kVtranspose: return Form::kTranspose;
-    case Opcode::kVgather: return Form::kGather;
-    default: return Form::kUnary;
+    case Opcode::kVadd:
+    case Opcode::kVsub:
+    case Opcode::kVmul:
+    case Opcode::kVdiv:
+    case Opcode::kVmax:
+    case Opcode::kVmin:
+    case Opcode::kVand:
+    case Opcode::kVor:
+    case Opcode::kVmla:
+    case Opcode::kVcmp:
+      return Form::kBinary;
+    case Opcode::kVadds:
+    case Opcode::kVmuls:
+    case Opcode::kVmaxs:
+    case Opcode::kVmins:
+    case Opcode::kVshl:
+    case Opcode::kVshr:
+    case Opcode::kVlrelu:
+    case Opcode::kVaxpy:
+    case Opcode::kVcmps:
+      return Form::kScalar;
+    case Opcode::kVsel:
+      return Form::kSelect;
+    case Opcode::kVdup:
+      return Form::kDup;
+    case Opcode::kVtranspose:
+      return Form::kTranspose;
+    case Opcode::kVgather:
+      return Form::kGather;
+    default:
+      return Form::kUnary;
   }
 }
 
@@ -109,13 +129,20 @@ uint64_t extent_of(const Region& g, const VecPlan& p, uint64_t ub_size) {
       const uint64_t blocks = p.epr * es / 32;  // 4 or 8: every block is full
       return (last * g.stream.rep + (blocks - 1) * g.stream.blk) * 32 + 32;
     }
-    case Shape::kBits: return p.repeats * p.epr / 8;
-    case Shape::kPerRepeat: return (last * g.stream.rep + 1) * es;
-    case Shape::kPerBlock: return (last * g.stream.rep * 8 + 8) * es;
-    case Shape::kBroadcast: return p.repeats * 8 * es;
-    case Shape::kOffsets: return p.repeats * p.epr * 4;
-    case Shape::kGatherBase: return g.stream.base < ub_size ? ub_size - g.stream.base : 0;
-    case Shape::kFixed512: return 512;
+    case Shape::kBits:
+      return p.repeats * p.epr / 8;
+    case Shape::kPerRepeat:
+      return (last * g.stream.rep + 1) * es;
+    case Shape::kPerBlock:
+      return (last * g.stream.rep * 8 + 8) * es;
+    case Shape::kBroadcast:
+      return p.repeats * 8 * es;
+    case Shape::kOffsets:
+      return p.repeats * p.epr * 4;
+    case Shape::kGatherBase:
+      return g.stream.base < ub_size ? ub_size - g.stream.base : 0;
+    case Shape::kFixed512:
+      return 512;
   }
   return 0;
 }
@@ -138,9 +165,9 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
     p.repeats = 1;
     p.active_total = 256;
   } else {
-    const size_t params_reg = form == Form::kSelect                           ? 4
+    const size_t params_reg = form == Form::kSelect                        ? 4
                               : form == Form::kUnary || form == Form::kDup ? 2
-                                                                              : 3;
+                                                                           : 3;
     check_packed_word(isa::kVectorLayout, "params", op.rs[params_reg]);
     vp = isa::unpack_vector_params(op.rs[params_reg]);
     p.counter = state.mask_mode == isa::MaskMode::kCounter && o != Opcode::kVbrcb;
@@ -159,8 +186,8 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
       const uint64_t hi = o == Opcode::kVbrcb ? ~0ull : state.mask_hi;
       p.mask_lo = p.epr < 64 ? lo & ((1ull << p.epr) - 1) : lo;
       p.mask_hi = p.epr > 64 ? hi : 0;
-      p.active_total = static_cast<uint64_t>(std::popcount(p.mask_lo) +
-                                             std::popcount(p.mask_hi)) * p.repeats;
+      p.active_total =
+          static_cast<uint64_t>(std::popcount(p.mask_lo) + std::popcount(p.mask_hi)) * p.repeats;
     }
   }
 
@@ -194,8 +221,12 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
       add("src1", Shape::kStrided, op.rs[2], vp.src1_blk_stride, vp.src1_rep_stride, es, false);
       add("sel", Shape::kBits, op.rs[3], 0, 0, 1, false);
       break;
-    case Form::kDup: p.scalar = op.rs[1]; break;
-    case Form::kTranspose: add("src", Shape::kFixed512, op.rs[1], 0, 0, es, false); break;
+    case Form::kDup:
+      p.scalar = op.rs[1];
+      break;
+    case Form::kTranspose:
+      add("src", Shape::kFixed512, op.rs[1], 0, 0, es, false);
+      break;
     case Form::kGather:
       add("src", Shape::kGatherBase, op.rs[1], 0, 0, es, false);
       add("offsets", Shape::kOffsets, op.rs[2], 0, 0, 4, false);
@@ -229,9 +260,13 @@ T scalar_as(uint64_t raw) {
 // ---- integer arithmetic of the s16 / s32 forms: two's complement, wrapping ----------------
 
 template <typename T>
-T wrap(uint32_t v) { return static_cast<T>(v); }
+T wrap(uint32_t v) {
+  return static_cast<T>(v);
+}
 template <typename T>
-uint32_t u(T v) { return static_cast<uint32_t>(static_cast<int32_t>(v)); }
+uint32_t u(T v) {
+  return static_cast<uint32_t>(static_cast<int32_t>(v));
+}
 
 template <typename T>
 T shift_left(T x, uint64_t amount) {
@@ -282,12 +317,18 @@ bool compare(isa::CompareMode mode, T x, T y) {
     return numerics::compare(static_cast<numerics::CompareOp>(mode), x, y);
   } else {
     switch (mode) {
-      case isa::CompareMode::kEq: return x == y;
-      case isa::CompareMode::kNe: return x != y;
-      case isa::CompareMode::kLt: return x < y;
-      case isa::CompareMode::kLe: return x <= y;
-      case isa::CompareMode::kGt: return x > y;
-      case isa::CompareMode::kGe: return x >= y;
+      case isa::CompareMode::kEq:
+        return x == y;
+      case isa::CompareMode::kNe:
+        return x != y;
+      case isa::CompareMode::kLt:
+        return x < y;
+      case isa::CompareMode::kLe:
+        return x <= y;
+      case isa::CompareMode::kGt:
+        return x > y;
+      case isa::CompareMode::kGe:
+        return x >= y;
     }
     return false;
   }
@@ -340,7 +381,7 @@ void run_reduce(const VecPlan& p, uint8_t* ub, bool per_block) {
                                                                  : 2;
   auto reduce = [kind](const T* x, uint64_t n) {
     const std::span<const T> group(x, n);
-    return kind == 0 ? numerics::reduce_add(group)
+    return kind == 0   ? numerics::reduce_add(group)
            : kind == 1 ? numerics::reduce_max(group)
                        : numerics::reduce_min(group);
   };
@@ -377,39 +418,78 @@ void run_float_op(const VecPlan& p, uint8_t* ub) {
   namespace nm = numerics;
   const T s = scalar_as<T>(p.scalar);
   switch (p.opcode) {
-    case Opcode::kVadd: run_binary<T>(p, ub, [](T x, T y, T) { return nm::add(x, y); }); return;
-    case Opcode::kVsub: run_binary<T>(p, ub, [](T x, T y, T) { return nm::sub(x, y); }); return;
-    case Opcode::kVmul: run_binary<T>(p, ub, [](T x, T y, T) { return nm::mul(x, y); }); return;
-    case Opcode::kVdiv: run_binary<T>(p, ub, [](T x, T y, T) { return nm::div(x, y); }); return;
-    case Opcode::kVmax: run_binary<T>(p, ub, [](T x, T y, T) { return nm::max(x, y); }); return;
-    case Opcode::kVmin: run_binary<T>(p, ub, [](T x, T y, T) { return nm::min(x, y); }); return;
+    case Opcode::kVadd:
+      run_binary<T>(p, ub, [](T x, T y, T) { return nm::add(x, y); });
+      return;
+    case Opcode::kVsub:
+      run_binary<T>(p, ub, [](T x, T y, T) { return nm::sub(x, y); });
+      return;
+    case Opcode::kVmul:
+      run_binary<T>(p, ub, [](T x, T y, T) { return nm::mul(x, y); });
+      return;
+    case Opcode::kVdiv:
+      run_binary<T>(p, ub, [](T x, T y, T) { return nm::div(x, y); });
+      return;
+    case Opcode::kVmax:
+      run_binary<T>(p, ub, [](T x, T y, T) { return nm::max(x, y); });
+      return;
+    case Opcode::kVmin:
+      run_binary<T>(p, ub, [](T x, T y, T) { return nm::min(x, y); });
+      return;
     case Opcode::kVmla:
       run_binary<T>(p, ub, [](T x, T y, T d) { return nm::mul_add(x, y, d); });
       return;
-    case Opcode::kVadds: run_unary<T, T>(p, ub, [s](T x, T) { return nm::add(x, s); }); return;
-    case Opcode::kVmuls: run_unary<T, T>(p, ub, [s](T x, T) { return nm::mul(x, s); }); return;
-    case Opcode::kVmaxs: run_unary<T, T>(p, ub, [s](T x, T) { return nm::max(x, s); }); return;
-    case Opcode::kVmins: run_unary<T, T>(p, ub, [s](T x, T) { return nm::min(x, s); }); return;
+    case Opcode::kVadds:
+      run_unary<T, T>(p, ub, [s](T x, T) { return nm::add(x, s); });
+      return;
+    case Opcode::kVmuls:
+      run_unary<T, T>(p, ub, [s](T x, T) { return nm::mul(x, s); });
+      return;
+    case Opcode::kVmaxs:
+      run_unary<T, T>(p, ub, [s](T x, T) { return nm::max(x, s); });
+      return;
+    case Opcode::kVmins:
+      run_unary<T, T>(p, ub, [s](T x, T) { return nm::min(x, s); });
+      return;
     case Opcode::kVlrelu:
       run_unary<T, T>(p, ub, [s](T x, T) { return nm::leaky_relu(x, s); });
       return;
     case Opcode::kVaxpy:
       run_unary<T, T>(p, ub, [s](T x, T d) { return nm::mul_add(x, s, d); });
       return;
-    case Opcode::kVabs: run_unary<T, T>(p, ub, [](T x, T) { return nm::abs(x); }); return;
-    case Opcode::kVexp: run_unary<T, T>(p, ub, [](T x, T) { return nm::exp(x); }); return;
-    case Opcode::kVln: run_unary<T, T>(p, ub, [](T x, T) { return nm::ln(x); }); return;
-    case Opcode::kVrec: run_unary<T, T>(p, ub, [](T x, T) { return nm::rec(x); }); return;
-    case Opcode::kVsqrt: run_unary<T, T>(p, ub, [](T x, T) { return nm::sqrt(x); }); return;
-    case Opcode::kVrsqrt: run_unary<T, T>(p, ub, [](T x, T) { return nm::rsqrt(x); }); return;
-    case Opcode::kVrelu: run_unary<T, T>(p, ub, [](T x, T) { return nm::relu(x); }); return;
-    case Opcode::kVcadd: case Opcode::kVcmax: case Opcode::kVcmin:
+    case Opcode::kVabs:
+      run_unary<T, T>(p, ub, [](T x, T) { return nm::abs(x); });
+      return;
+    case Opcode::kVexp:
+      run_unary<T, T>(p, ub, [](T x, T) { return nm::exp(x); });
+      return;
+    case Opcode::kVln:
+      run_unary<T, T>(p, ub, [](T x, T) { return nm::ln(x); });
+      return;
+    case Opcode::kVrec:
+      run_unary<T, T>(p, ub, [](T x, T) { return nm::rec(x); });
+      return;
+    case Opcode::kVsqrt:
+      run_unary<T, T>(p, ub, [](T x, T) { return nm::sqrt(x); });
+      return;
+    case Opcode::kVrsqrt:
+      run_unary<T, T>(p, ub, [](T x, T) { return nm::rsqrt(x); });
+      return;
+    case Opcode::kVrelu:
+      run_unary<T, T>(p, ub, [](T x, T) { return nm::relu(x); });
+      return;
+    case Opcode::kVcadd:
+    case Opcode::kVcmax:
+    case Opcode::kVcmin:
       run_reduce<T>(p, ub, false);
       return;
-    case Opcode::kVcgadd: case Opcode::kVcgmax: case Opcode::kVcgmin:
+    case Opcode::kVcgadd:
+    case Opcode::kVcgmax:
+    case Opcode::kVcgmin:
       run_reduce<T>(p, ub, true);
       return;
-    default: break;
+    default:
+      break;
   }
   NPU_UNREACHABLE("float vector op describe() rejects");
 }
@@ -419,17 +499,39 @@ void run_int_op(const VecPlan& p, uint8_t* ub) {
   const T s = scalar_as<T>(p.scalar);
   const uint64_t amount = static_cast<uint64_t>(u(s));
   switch (p.opcode) {
-    case Opcode::kVadd: run_binary<T>(p, ub, [](T x, T y, T) { return wrap<T>(u(x) + u(y)); }); return;
-    case Opcode::kVsub: run_binary<T>(p, ub, [](T x, T y, T) { return wrap<T>(u(x) - u(y)); }); return;
-    case Opcode::kVmul: run_binary<T>(p, ub, [](T x, T y, T) { return wrap<T>(u(x) * u(y)); }); return;
-    case Opcode::kVmax: run_binary<T>(p, ub, [](T x, T y, T) { return std::max(x, y); }); return;
-    case Opcode::kVmin: run_binary<T>(p, ub, [](T x, T y, T) { return std::min(x, y); }); return;
-    case Opcode::kVand: run_binary<T>(p, ub, [](T x, T y, T) { return wrap<T>(u(x) & u(y)); }); return;
-    case Opcode::kVor: run_binary<T>(p, ub, [](T x, T y, T) { return wrap<T>(u(x) | u(y)); }); return;
-    case Opcode::kVadds: run_unary<T, T>(p, ub, [s](T x, T) { return wrap<T>(u(x) + u(s)); }); return;
-    case Opcode::kVmuls: run_unary<T, T>(p, ub, [s](T x, T) { return wrap<T>(u(x) * u(s)); }); return;
-    case Opcode::kVmaxs: run_unary<T, T>(p, ub, [s](T x, T) { return std::max(x, s); }); return;
-    case Opcode::kVmins: run_unary<T, T>(p, ub, [s](T x, T) { return std::min(x, s); }); return;
+    case Opcode::kVadd:
+      run_binary<T>(p, ub, [](T x, T y, T) { return wrap<T>(u(x) + u(y)); });
+      return;
+    case Opcode::kVsub:
+      run_binary<T>(p, ub, [](T x, T y, T) { return wrap<T>(u(x) - u(y)); });
+      return;
+    case Opcode::kVmul:
+      run_binary<T>(p, ub, [](T x, T y, T) { return wrap<T>(u(x) * u(y)); });
+      return;
+    case Opcode::kVmax:
+      run_binary<T>(p, ub, [](T x, T y, T) { return std::max(x, y); });
+      return;
+    case Opcode::kVmin:
+      run_binary<T>(p, ub, [](T x, T y, T) { return std::min(x, y); });
+      return;
+    case Opcode::kVand:
+      run_binary<T>(p, ub, [](T x, T y, T) { return wrap<T>(u(x) & u(y)); });
+      return;
+    case Opcode::kVor:
+      run_binary<T>(p, ub, [](T x, T y, T) { return wrap<T>(u(x) | u(y)); });
+      return;
+    case Opcode::kVadds:
+      run_unary<T, T>(p, ub, [s](T x, T) { return wrap<T>(u(x) + u(s)); });
+      return;
+    case Opcode::kVmuls:
+      run_unary<T, T>(p, ub, [s](T x, T) { return wrap<T>(u(x) * u(s)); });
+      return;
+    case Opcode::kVmaxs:
+      run_unary<T, T>(p, ub, [s](T x, T) { return std::max(x, s); });
+      return;
+    case Opcode::kVmins:
+      run_unary<T, T>(p, ub, [s](T x, T) { return std::min(x, s); });
+      return;
     case Opcode::kVshl:
       run_unary<T, T>(p, ub, [amount](T x, T) { return shift_left(x, amount); });
       return;
@@ -439,9 +541,14 @@ void run_int_op(const VecPlan& p, uint8_t* ub) {
     case Opcode::kVabs:
       run_unary<T, T>(p, ub, [](T x, T) { return x < 0 ? wrap<T>(0u - u(x)) : x; });
       return;
-    case Opcode::kVrelu: run_unary<T, T>(p, ub, [](T x, T) { return std::max(x, T{0}); }); return;
-    case Opcode::kVnot: run_unary<T, T>(p, ub, [](T x, T) { return wrap<T>(~u(x)); }); return;
-    default: break;
+    case Opcode::kVrelu:
+      run_unary<T, T>(p, ub, [](T x, T) { return std::max(x, T{0}); });
+      return;
+    case Opcode::kVnot:
+      run_unary<T, T>(p, ub, [](T x, T) { return wrap<T>(~u(x)); });
+      return;
+    default:
+      break;
   }
   NPU_UNREACHABLE("integer vector op describe() rejects");
 }
@@ -500,7 +607,9 @@ void run_move(const VecPlan& p, uint8_t* ub) {
       }
       return;
     }
-    case Opcode::kVcopy: run_unary<U, U>(p, ub, [](U x, U) { return x; }); return;
+    case Opcode::kVcopy:
+      run_unary<U, U>(p, ub, [](U x, U) { return x; });
+      return;
     case Opcode::kVbrcb: {
       const uint64_t src = p.s(1).base;
       const uint64_t per = 32 / sizeof(U);
@@ -524,11 +633,11 @@ void run_move(const VecPlan& p, uint8_t* ub) {
           const uint64_t off = load<uint32_t>(ub + offsets + slot * 4);
           const uint64_t from = src + off;
           if (from % sizeof(U) != 0 || from + sizeof(U) > ub_size) {
-            fault(fmt::format("vgather: offsets[{}] = {:#x} reads UB address {:#x}, which is "
-                              "{} (UB is {} bytes, elements {}-byte aligned)",
-                              slot, off, from,
-                              from % sizeof(U) != 0 ? "misaligned" : "out of bounds", ub_size,
-                              sizeof(U)));
+            fault(
+                fmt::format("vgather: offsets[{}] = {:#x} reads UB address {:#x}, which is "
+                            "{} (UB is {} bytes, elements {}-byte aligned)",
+                            slot, off, from, from % sizeof(U) != 0 ? "misaligned" : "out of bounds",
+                            ub_size, sizeof(U)));
           }
           gathered[e] = load<U>(ub + from);
         });
@@ -546,16 +655,15 @@ void run_move(const VecPlan& p, uint8_t* ub) {
       std::memcpy(ub + d.base, out, sizeof(out));
       return;
     }
-    default: break;
+    default:
+      break;
   }
   NPU_UNREACHABLE("vector move op describe() rejects");
 }
 
 }  // namespace
 
-bool is_vector(Opcode opcode) {
-  return opcode >= Opcode::kVadd && opcode <= Opcode::kVgather;
-}
+bool is_vector(Opcode opcode) { return opcode >= Opcode::kVadd && opcode <= Opcode::kVgather; }
 
 void describe_vector(const Context&, const Operands& op, const PipeState& state,
                      const LocalBuffers& buffers, Work& work) {
@@ -576,16 +684,26 @@ void execute_vector(const Context&, const Operands& op, const PipeState& state,
   uint8_t* ub = buffers.bytes(Buffer::kUb).data();
   const Opcode o = p.opcode;
   switch (o) {
-    case Opcode::kVconv: run_vconv(p, ub, op.inst->round_mode()); return;
+    case Opcode::kVconv:
+      run_vconv(p, ub, op.inst->round_mode());
+      return;
     case Opcode::kVcmp:
     case Opcode::kVcmps: {
       const bool with_scalar = o == Opcode::kVcmps;
       const isa::CompareMode mode = op.inst->compare();
       switch (p.dtype) {
-        case DataType::kF16: run_compare<Fp16>(p, ub, mode, with_scalar); return;
-        case DataType::kF32: run_compare<float>(p, ub, mode, with_scalar); return;
-        case DataType::kS16: run_compare<int16_t>(p, ub, mode, with_scalar); return;
-        default: run_compare<int32_t>(p, ub, mode, with_scalar); return;
+        case DataType::kF16:
+          run_compare<Fp16>(p, ub, mode, with_scalar);
+          return;
+        case DataType::kF32:
+          run_compare<float>(p, ub, mode, with_scalar);
+          return;
+        case DataType::kS16:
+          run_compare<int16_t>(p, ub, mode, with_scalar);
+          return;
+        default:
+          run_compare<int32_t>(p, ub, mode, with_scalar);
+          return;
       }
     }
     case Opcode::kVsel:
@@ -595,7 +713,10 @@ void execute_vector(const Context&, const Operands& op, const PipeState& state,
         run_select<uint32_t>(p, ub);
       }
       return;
-    case Opcode::kVdup: case Opcode::kVcopy: case Opcode::kVbrcb: case Opcode::kVgather:
+    case Opcode::kVdup:
+    case Opcode::kVcopy:
+    case Opcode::kVbrcb:
+    case Opcode::kVgather:
     case Opcode::kVtranspose:
       if (isa::element_size(p.dtype) == 2) {
         run_move<uint16_t>(p, ub);
@@ -603,14 +724,24 @@ void execute_vector(const Context&, const Operands& op, const PipeState& state,
         run_move<uint32_t>(p, ub);
       }
       return;
-    default: break;
+    default:
+      break;
   }
   switch (p.dtype) {
-    case DataType::kF16: run_float_op<Fp16>(p, ub); return;
-    case DataType::kF32: run_float_op<float>(p, ub); return;
-    case DataType::kS16: run_int_op<int16_t>(p, ub); return;
-    case DataType::kS32: run_int_op<int32_t>(p, ub); return;
-    default: break;
+    case DataType::kF16:
+      run_float_op<Fp16>(p, ub);
+      return;
+    case DataType::kF32:
+      run_float_op<float>(p, ub);
+      return;
+    case DataType::kS16:
+      run_int_op<int16_t>(p, ub);
+      return;
+    case DataType::kS32:
+      run_int_op<int32_t>(p, ub);
+      return;
+    default:
+      break;
   }
   NPU_UNREACHABLE("vector data type describe() rejects");
 }

@@ -94,8 +94,8 @@ TEST_F(CubeTest, Fp16AndBf16AllInitModesWithRaggedShapes) {
         for (uint64_t c = 0; c < 16 * n1(s); ++c) {
           put<float>(Buffer::kBt, 64 + c * 4, static_cast<float>(c) * 0.25f - 3.0f);
         }
-        const Work w = run(inst(Opcode::kMmad, DataType::kF32, type),
-                           {kC, kA, kB, mmad_params(s, init, 64)});
+        const Work w =
+            run(inst(Opcode::kMmad, DataType::kF32, type), {kC, kA, kB, mmad_params(s, init, 64)});
         EXPECT_EQ(w.macs, uint64_t{s.m} * s.n * s.k);
         EXPECT_EQ(w.fractals, ((s.m + 15) / 16) * ((s.n + 15) / 16) * ((s.k + 15) / 16));
         // Whole C fractals are written: rows >= m and columns >= n come from the padding

@@ -47,16 +47,19 @@ TEST_F(DescribeTest, BufferBoundsAndAlignment) {
 TEST_F(DescribeTest, GmOutsideAnAllocation) {
   const uint64_t a = gm.allocate(100, "tensor");
   const std::string message = fault_of(inst(Opcode::kCopyGmToUb), {0, a + 64, mte(1, 2)});
-  EXPECT_EQ(message, "src GM access [" + hex(a + 64) + ", +64) runs past the end of allocation "
-                     "'tensor' [" + hex(a) + ", +100) by 28 bytes");
+  EXPECT_EQ(message, "src GM access [" + hex(a + 64) +
+                         ", +64) runs past the end of allocation "
+                         "'tensor' [" +
+                         hex(a) + ", +100) by 28 bytes");
   EXPECT_EQ(fault_of(inst(Opcode::kCopyGmToUb), {0, a, mte(1, 2)}), "");
   EXPECT_EQ(fault_of(inst(Opcode::kCopyUbToGmAtomicAdd, DataType::kF32), {a + 2, 0, mte(1, 1)}),
             "dst GM address " + hex(a + 2) + " is not aligned to 4 bytes");
 }
 
 TEST_F(DescribeTest, ParameterRanges) {
-  EXPECT_EQ(fault_of(inst(Opcode::kCopyGmToUb), {0, 0, isa::pack_mte_params({1, 1, 0, 0}) & ~0xFFFull}),
-            "params (0x1000): nburst = 0 is out of range 1..4095");
+  EXPECT_EQ(
+      fault_of(inst(Opcode::kCopyGmToUb), {0, 0, isa::pack_mte_params({1, 1, 0, 0}) & ~0xFFFull}),
+      "params (0x1000): nburst = 0 is out of range 1..4095");
   // repeat 0 is legal and does nothing (docs/isa.md 5.7).
   const Work none = describe(inst(Opcode::kVadd, DataType::kF16), {0, 0, 0xFFFFFF, vec(0)});
   EXPECT_EQ(none.repeats, 0u);

@@ -40,7 +40,7 @@ class FixpipeTest : public ExecTest {
         float v = static_cast<float>((static_cast<double>(rng.next() >> 11) * 0x1p-53 - 0.5) * 300);
         if (k == 0) v = NAN;
         if (k == 1) v = -INFINITY;
-        if (k == 2) v = 1e6f;   // overflows fp16
+        if (k == 2) v = 1e6f;  // overflows fp16
         if (k == 3) v = -0.0f;
         if (k == 4) v = 1e-6f;  // fp16 subnormal
         put<float>(Buffer::kL0c, at, v);
@@ -61,25 +61,29 @@ uint32_t reference(DataType out, DataType in, uint32_t raw, float scale, bool re
   }
   if (relu && !(x > 0) && !std::isnan(x)) x = 0.0;
   switch (out) {
-    case DataType::kF32: return std::isnan(x) ? 0x7FC00000u : float_bits(static_cast<float>(x));
-    case DataType::kF16: return reference_fp16_bits(x, RoundingMode::kRint);
-    case DataType::kBf16: return reference_bf16_bits(x, RoundingMode::kRint);
+    case DataType::kF32:
+      return std::isnan(x) ? 0x7FC00000u : float_bits(static_cast<float>(x));
+    case DataType::kF16:
+      return reference_fp16_bits(x, RoundingMode::kRint);
+    case DataType::kBf16:
+      return reference_bf16_bits(x, RoundingMode::kRint);
     case DataType::kS8:
       return static_cast<uint8_t>(reference_to_int<int8_t>(x, RoundingMode::kRint));
     case DataType::kS32: {
       const int64_t v = static_cast<int32_t>(raw);
       return static_cast<uint32_t>(relu && v < 0 ? 0 : v);
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
 TEST_F(FixpipeTest, EveryTypePairToUbInNdAndNzWithReluAndScale) {
   Random rng(21);
   const std::pair<DataType, DataType> pairs[] = {
-      {DataType::kF32, DataType::kF32}, {DataType::kF16, DataType::kF32},
+      {DataType::kF32, DataType::kF32},  {DataType::kF16, DataType::kF32},
       {DataType::kBf16, DataType::kF32}, {DataType::kS8, DataType::kF32},
-      {DataType::kF16, DataType::kS32}, {DataType::kS8, DataType::kS32},
+      {DataType::kF16, DataType::kS32},  {DataType::kS8, DataType::kS32},
       {DataType::kS32, DataType::kS32}};
   const float scale = 0.37f;
   for (auto [out, in] : pairs) {
@@ -104,8 +108,8 @@ TEST_F(FixpipeTest, EveryTypePairToUbInNdAndNzWithReluAndScale) {
           for (uint64_t c = 0; c < cols; ++c) {
             const uint32_t raw = get<uint32_t>(Buffer::kL0c, kSrc + src_offset(src_stride, r, c));
             const uint32_t v = reference(out, in, raw, scale, relu);
-            const uint64_t at = nd ? (r * dst_stride + c) * es
-                                   : ((c / c0) * dst_stride + r) * 32 + (c % c0) * es;
+            const uint64_t at =
+                nd ? (r * dst_stride + c) * es : ((c / c0) * dst_stride + r) * 32 + (c % c0) * es;
             std::memcpy(&expected[256 + at], &v, es);
           }
         }
@@ -169,7 +173,8 @@ TEST_F(FixpipeTest, NzToNdToNzRoundTrip) {
     run(inst(Opcode::kCopyGmToL1Nd2nz, out), {0, nd, isa::pack_nd2nz_params({m, n, n, 32})});
     std::vector<uint8_t> via_nd(buf(Buffer::kL1), buf(Buffer::kL1) + 32768);
     std::memset(buf(Buffer::kL1), 0, 65536);
-    run(inst(Opcode::kFixL0cToL1, out, DataType::kF32), {0, kSrc, fix(n, m, 2, 32), float_bits(1.0f)});
+    run(inst(Opcode::kFixL0cToL1, out, DataType::kF32),
+        {0, kSrc, fix(n, m, 2, 32), float_bits(1.0f)});
     const uint64_t es = isa::element_size(out), c0 = 32 / es;
     for (uint64_t r = 0; r < m; ++r) {
       for (uint64_t c = 0; c < n; ++c) {

@@ -96,8 +96,10 @@ TEST_F(LoadTest, Load3dImg2colMatchesTheConvolutionDefinition) {
     const Work w = run(inst(Opcode::kLoad3dL1ToL0a, t.type), {512, 4096, pos, geom});
     EXPECT_EQ(w.bytes, uint64_t{t.m_ext} * t.k_ext * es);
 
-    const int64_t oh_count = (int64_t{t.h} + t.pt + t.pb - (int64_t{t.dh} * (t.fh - 1) + 1)) / t.sh + 1;
-    const int64_t ow_count = (int64_t{t.w} + t.pl + t.pr - (int64_t{t.dw} * (t.fw - 1) + 1)) / t.sw + 1;
+    const int64_t oh_count =
+        (int64_t{t.h} + t.pt + t.pb - (int64_t{t.dh} * (t.fh - 1) + 1)) / t.sh + 1;
+    const int64_t ow_count =
+        (int64_t{t.w} + t.pl + t.pr - (int64_t{t.dw} * (t.fw - 1) + 1)) / t.sw + 1;
     const uint64_t k_total = uint64_t{t.c1} * t.fh * t.fw * c0;
     std::vector<uint8_t> expected(65536, 0x77);
     const uint64_t k1 = t.k_ext / c0;

@@ -8,11 +8,11 @@
 namespace npu::sim::testing {
 namespace {
 
+using numerics::RoundingMode;
 using numerics::testing::float16_bits;
 using numerics::testing::float16_from_bits;
 using numerics::testing::reference_bf16_bits;
 using numerics::testing::reference_fp16_bits;
-using numerics::RoundingMode;
 
 class MteTest : public ExecTest {};
 
@@ -140,12 +140,13 @@ TEST_F(MteTest, AtomicAddF16Bf16AndS32) {
       std::memcpy(&b, ub + i, 2);
       std::memcpy(&got, out + i, 2);
       if (type == DataType::kF16) {
-        const double sum = static_cast<double>(float16_from_bits(a)) +
-                           static_cast<double>(float16_from_bits(b));
+        const double sum =
+            static_cast<double>(float16_from_bits(a)) + static_cast<double>(float16_from_bits(b));
         EXPECT_EQ(got, reference_fp16_bits(sum, RoundingMode::kRint)) << i;
       } else {
-        const double sum = static_cast<double>(numerics::testing::float_from_bits(uint32_t{a} << 16)) +
-                           static_cast<double>(numerics::testing::float_from_bits(uint32_t{b} << 16));
+        const double sum =
+            static_cast<double>(numerics::testing::float_from_bits(uint32_t{a} << 16)) +
+            static_cast<double>(numerics::testing::float_from_bits(uint32_t{b} << 16));
         EXPECT_EQ(got, reference_bf16_bits(sum, RoundingMode::kRint)) << i;
       }
     }
@@ -197,7 +198,8 @@ TEST_F(MteTest, PadCopyUbToGmTakesBytesFromAlignedRows) {
   for (int i = 0; i < 256; ++i) buf(Buffer::kUb)[i] = static_cast<uint8_t>(i);
   const uint64_t dst = gm.allocate(64, "dst");
   std::memset(gm_ptr(dst, 64), 0, 64);
-  const Work w = run(inst(Opcode::kCopyUbToGmPad), {dst + 1, 32, isa::pack_pad_params({2, 10, 3, 1})});
+  const Work w =
+      run(inst(Opcode::kCopyUbToGmPad), {dst + 1, 32, isa::pack_pad_params({2, 10, 3, 1})});
   // UB rows at 32 and 32 + 64; GM rows at dst + 1 and dst + 14.
   for (int b = 0; b < 10; ++b) {
     EXPECT_EQ(gm_ptr(dst, 64)[1 + b], 32 + b);

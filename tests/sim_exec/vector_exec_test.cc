@@ -29,22 +29,32 @@ bool is_nan_bits(uint32_t bits, DataType t) {
 // The exact value of an element.
 double value(uint32_t bits, DataType t) {
   switch (t) {
-    case DataType::kF16: return static_cast<double>(float16_from_bits(static_cast<uint16_t>(bits)));
-    case DataType::kBf16: return static_cast<double>(float_from_bits(bits << 16));
-    case DataType::kF32: return static_cast<double>(float_from_bits(bits));
-    case DataType::kS8: return static_cast<int8_t>(bits);
-    case DataType::kU8: return static_cast<uint8_t>(bits);
-    case DataType::kS16: return static_cast<int16_t>(bits);
-    default: return static_cast<int32_t>(bits);
+    case DataType::kF16:
+      return static_cast<double>(float16_from_bits(static_cast<uint16_t>(bits)));
+    case DataType::kBf16:
+      return static_cast<double>(float_from_bits(bits << 16));
+    case DataType::kF32:
+      return static_cast<double>(float_from_bits(bits));
+    case DataType::kS8:
+      return static_cast<int8_t>(bits);
+    case DataType::kU8:
+      return static_cast<uint8_t>(bits);
+    case DataType::kS16:
+      return static_cast<int16_t>(bits);
+    default:
+      return static_cast<int32_t>(bits);
   }
 }
 
 // Rounds an exact (or double-computed) value to a float type, nearest even.
 uint32_t round_to(double x, DataType t, RoundingMode mode = RoundingMode::kRint) {
   switch (t) {
-    case DataType::kF16: return reference_fp16_bits(x, mode);
-    case DataType::kBf16: return reference_bf16_bits(x, mode);
-    default: return reference_fp32_bits(x, mode);
+    case DataType::kF16:
+      return reference_fp16_bits(x, mode);
+    case DataType::kBf16:
+      return reference_bf16_bits(x, mode);
+    default:
+      return reference_fp32_bits(x, mode);
   }
 }
 
@@ -57,7 +67,8 @@ struct Layout {
   uint32_t dst_blk = 2, src0_blk = 1, src1_blk = 3;
   uint32_t dst_rep = 20, src0_rep = 9, src1_rep = 26;
   uint64_t params() const {
-    return isa::pack_vector_params({repeat, dst_blk, src0_blk, src1_blk, dst_rep, src0_rep, src1_rep});
+    return isa::pack_vector_params(
+        {repeat, dst_blk, src0_blk, src1_blk, dst_rep, src0_rep, src1_rep});
   }
 };
 
@@ -89,8 +100,7 @@ class VectorTest : public ExecTest {
 
   // Runs an elementwise instruction (dst, src0[, src1 | scalar]) and compares the whole UB
   // with the reference f(src0 bits, src1 bits, old dst bits) applied to the active elements.
-  void check_elementwise(const isa::Instruction& i, bool binary, uint64_t scalar,
-                         const Layout& l,
+  void check_elementwise(const isa::Instruction& i, bool binary, uint64_t scalar, const Layout& l,
                          const std::function<uint32_t(uint32_t, uint32_t, uint32_t)>& f,
                          uint64_t seed) {
     Random rng(seed);
@@ -137,10 +147,14 @@ uint32_t float_binary(Opcode op, DataType t, uint32_t a, uint32_t b, uint32_t d)
   const bool f32 = t == DataType::kF32;
   const float fx = static_cast<float>(x), fy = static_cast<float>(y);
   switch (op) {
-    case Opcode::kVadd: return f32 ? from_float(fx + fy, t) : round_to(x + y, t);
-    case Opcode::kVsub: return f32 ? from_float(fx - fy, t) : round_to(x - y, t);
-    case Opcode::kVmul: return f32 ? from_float(fx * fy, t) : round_to(x * y, t);
-    case Opcode::kVdiv: return f32 ? from_float(fx / fy, t) : round_to(x / y, t);
+    case Opcode::kVadd:
+      return f32 ? from_float(fx + fy, t) : round_to(x + y, t);
+    case Opcode::kVsub:
+      return f32 ? from_float(fx - fy, t) : round_to(x - y, t);
+    case Opcode::kVmul:
+      return f32 ? from_float(fx * fy, t) : round_to(x * y, t);
+    case Opcode::kVdiv:
+      return f32 ? from_float(fx / fy, t) : round_to(x / y, t);
     case Opcode::kVmax:
     case Opcode::kVmin: {
       if (nan) return canonical_nan(t);
@@ -156,7 +170,8 @@ uint32_t float_binary(Opcode op, DataType t, uint32_t a, uint32_t b, uint32_t d)
       const float product = fx * fy;
       return from_float(product + static_cast<float>(value(d, t)), t);
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
@@ -169,14 +184,33 @@ uint32_t int_binary(Opcode op, DataType t, uint32_t a, uint32_t b) {
   const int64_t x = static_cast<int64_t>(value(a, t)), y = static_cast<int64_t>(value(b, t));
   int64_t v = 0;
   switch (op) {
-    case Opcode::kVadd: case Opcode::kVadds: v = x + y; break;
-    case Opcode::kVsub: v = x - y; break;
-    case Opcode::kVmul: case Opcode::kVmuls: v = x * y; break;
-    case Opcode::kVmax: case Opcode::kVmaxs: v = std::max(x, y); break;
-    case Opcode::kVmin: case Opcode::kVmins: v = std::min(x, y); break;
-    case Opcode::kVand: v = x & y; break;
-    case Opcode::kVor: v = x | y; break;
-    default: break;
+    case Opcode::kVadd:
+    case Opcode::kVadds:
+      v = x + y;
+      break;
+    case Opcode::kVsub:
+      v = x - y;
+      break;
+    case Opcode::kVmul:
+    case Opcode::kVmuls:
+      v = x * y;
+      break;
+    case Opcode::kVmax:
+    case Opcode::kVmaxs:
+      v = std::max(x, y);
+      break;
+    case Opcode::kVmin:
+    case Opcode::kVmins:
+      v = std::min(x, y);
+      break;
+    case Opcode::kVand:
+      v = x & y;
+      break;
+    case Opcode::kVor:
+      v = x | y;
+      break;
+    default:
+      break;
   }
   return t == DataType::kS16 ? int_result<int16_t>(v) : int_result<int32_t>(v);
 }
@@ -192,16 +226,16 @@ TEST_F(VectorTest, BinaryFamiliesInNormalModeWithStrides) {
   const Layout l;
   for (DataType t : {DataType::kF16, DataType::kF32}) {
     for (Opcode op : float_ops) {
-      check_elementwise(inst(op, t), true, ~0ull, l,
-                        [&](uint32_t a, uint32_t b, uint32_t d) { return float_binary(op, t, a, b, d); },
-                        seed++);
+      check_elementwise(
+          inst(op, t), true, ~0ull, l,
+          [&](uint32_t a, uint32_t b, uint32_t d) { return float_binary(op, t, a, b, d); }, seed++);
     }
   }
   for (DataType t : {DataType::kS16, DataType::kS32}) {
     for (Opcode op : int_ops) {
-      check_elementwise(inst(op, t), true, ~0ull, l,
-                        [&](uint32_t a, uint32_t b, uint32_t) { return int_binary(op, t, a, b); },
-                        seed++);
+      check_elementwise(
+          inst(op, t), true, ~0ull, l,
+          [&](uint32_t a, uint32_t b, uint32_t) { return int_binary(op, t, a, b); }, seed++);
     }
   }
 }
@@ -223,11 +257,10 @@ TEST_F(VectorTest, CounterModeRunsCountElementsAndIgnoresTheRepeatField) {
     executor.describe(op, state, buffers, gm, w);
     EXPECT_EQ(w.repeats, 3u);
     EXPECT_EQ(w.element_ops, 2 * epr + 37);
-    check_elementwise(i, true, ~0ull, l,
-                      [&](uint32_t a, uint32_t b, uint32_t d) {
-                        return float_binary(Opcode::kVadd, t, a, b, d);
-                      },
-                      200 + static_cast<uint64_t>(t));
+    check_elementwise(
+        i, true, ~0ull, l,
+        [&](uint32_t a, uint32_t b, uint32_t d) { return float_binary(Opcode::kVadd, t, a, b, d); },
+        200 + static_cast<uint64_t>(t));
   }
   state.mask_lo = 0;
   const Work none = describe(inst(Opcode::kVadd, DataType::kF16), {kDst, kSrc0, kSrc1, l.params()});
@@ -252,9 +285,9 @@ TEST_F(VectorTest, WorkCountsActiveElementsAndOperandIntervals) {
   // fp32: only the low 64 mask bits count.
   state.mask_hi = ~0ull;
   state.mask_lo = 0x3;
-  EXPECT_EQ(describe(inst(Opcode::kVadd, DataType::kF32), {kDst, kSrc0, kSrc1, l.params()})
-                .element_ops,
-            6u);
+  EXPECT_EQ(
+      describe(inst(Opcode::kVadd, DataType::kF32), {kDst, kSrc0, kSrc1, l.params()}).element_ops,
+      6u);
 }
 
 TEST_F(VectorTest, VectorScalarFamilies) {
@@ -269,11 +302,16 @@ TEST_F(VectorTest, VectorScalarFamilies) {
       auto f = [&](uint32_t a, uint32_t b, uint32_t d) -> uint32_t {
         const float x = static_cast<float>(value(a, t)), y = static_cast<float>(value(b, t));
         switch (op) {
-          case Opcode::kVadds: return float_binary(Opcode::kVadd, t, a, b, d);
-          case Opcode::kVmuls: return float_binary(Opcode::kVmul, t, a, b, d);
-          case Opcode::kVmaxs: return float_binary(Opcode::kVmax, t, a, b, d);
-          case Opcode::kVmins: return float_binary(Opcode::kVmin, t, a, b, d);
-          case Opcode::kVlrelu: return x > 0 ? from_float(x, t) : from_float(x * y, t);
+          case Opcode::kVadds:
+            return float_binary(Opcode::kVadd, t, a, b, d);
+          case Opcode::kVmuls:
+            return float_binary(Opcode::kVmul, t, a, b, d);
+          case Opcode::kVmaxs:
+            return float_binary(Opcode::kVmax, t, a, b, d);
+          case Opcode::kVmins:
+            return float_binary(Opcode::kVmin, t, a, b, d);
+          case Opcode::kVlrelu:
+            return x > 0 ? from_float(x, t) : from_float(x * y, t);
           default: {
             const float product = x * y;
             return from_float(product + static_cast<float>(value(d, t)), t);
@@ -292,7 +330,8 @@ TEST_F(VectorTest, VectorScalarFamilies) {
           const int64_t x = static_cast<int64_t>(value(a, t));
           const uint64_t amount = b & (bits == 16 ? 0xFFFFu : 0xFFFFFFFFu);
           if (op == Opcode::kVshl) {
-            const int64_t v = amount >= bits ? 0 : static_cast<int64_t>(static_cast<uint64_t>(x) << amount);
+            const int64_t v =
+                amount >= bits ? 0 : static_cast<int64_t>(static_cast<uint64_t>(x) << amount);
             return bits == 16 ? int_result<int16_t>(v) : int_result<int32_t>(v);
           }
           if (op == Opcode::kVshr) {
@@ -320,13 +359,20 @@ TEST_F(VectorTest, UnaryFamilies) {
         const double x = value(a, t);
         if (is_nan_bits(a, t)) return canonical_nan(t);
         switch (op) {
-          case Opcode::kVabs: return a & (t == DataType::kF16 ? 0x7FFFu : 0x7FFFFFFFu);
-          case Opcode::kVexp: return round_to(std::exp(x), t);
-          case Opcode::kVln: return round_to(std::log(x), t);
-          case Opcode::kVrec: return round_to(1.0 / x, t);
-          case Opcode::kVsqrt: return round_to(std::sqrt(x), t);
-          case Opcode::kVrsqrt: return round_to(1.0 / std::sqrt(x), t);
-          default: return x > 0 ? a : 0u;
+          case Opcode::kVabs:
+            return a & (t == DataType::kF16 ? 0x7FFFu : 0x7FFFFFFFu);
+          case Opcode::kVexp:
+            return round_to(std::exp(x), t);
+          case Opcode::kVln:
+            return round_to(std::log(x), t);
+          case Opcode::kVrec:
+            return round_to(1.0 / x, t);
+          case Opcode::kVsqrt:
+            return round_to(std::sqrt(x), t);
+          case Opcode::kVrsqrt:
+            return round_to(1.0 / std::sqrt(x), t);
+          default:
+            return x > 0 ? a : 0u;
         }
       };
       check_elementwise(inst(op, t), false, ~0ull, l, f, seed++);
@@ -336,7 +382,9 @@ TEST_F(VectorTest, UnaryFamilies) {
     for (Opcode op : {Opcode::kVabs, Opcode::kVrelu, Opcode::kVnot}) {
       auto f = [&](uint32_t a, uint32_t, uint32_t) -> uint32_t {
         const int64_t x = static_cast<int64_t>(value(a, t));
-        const int64_t v = op == Opcode::kVabs ? (x < 0 ? -x : x) : op == Opcode::kVrelu ? std::max<int64_t>(x, 0) : ~x;
+        const int64_t v = op == Opcode::kVabs    ? (x < 0 ? -x : x)
+                          : op == Opcode::kVrelu ? std::max<int64_t>(x, 0)
+                                                 : ~x;
         return t == DataType::kS16 ? int_result<int16_t>(v) : int_result<int32_t>(v);
       };
       check_elementwise(inst(op, t), false, ~0ull, l, f, seed++);
@@ -348,12 +396,12 @@ TEST_F(VectorTest, ConversionsInEveryRoundingMode) {
   state.mask_hi = 0xFFFF'FFFF'0000'FFFFull;
   state.mask_lo = 0x0F0F'F0F0'AAAA'5555ull;
   const std::pair<DataType, DataType> pairs[] = {
-      {DataType::kF16, DataType::kF32}, {DataType::kF32, DataType::kF16},
+      {DataType::kF16, DataType::kF32},  {DataType::kF32, DataType::kF16},
       {DataType::kBf16, DataType::kF32}, {DataType::kF32, DataType::kBf16},
-      {DataType::kS32, DataType::kF32}, {DataType::kF32, DataType::kS32},
-      {DataType::kF16, DataType::kS32}, {DataType::kS32, DataType::kF16},
-      {DataType::kF16, DataType::kS8}, {DataType::kS8, DataType::kF16},
-      {DataType::kF16, DataType::kU8}, {DataType::kU8, DataType::kF16}};
+      {DataType::kS32, DataType::kF32},  {DataType::kF32, DataType::kS32},
+      {DataType::kF16, DataType::kS32},  {DataType::kS32, DataType::kF16},
+      {DataType::kF16, DataType::kS8},   {DataType::kS8, DataType::kF16},
+      {DataType::kF16, DataType::kU8},   {DataType::kU8, DataType::kF16}};
   Layout l;
   l.dst_blk = 1;
   l.src0_blk = 2;
@@ -366,9 +414,12 @@ TEST_F(VectorTest, ConversionsInEveryRoundingMode) {
         const double x = value(a, s);
         if (!isa::is_float(d)) {
           switch (d) {
-            case DataType::kS32: return static_cast<uint32_t>(reference_to_int<int32_t>(x, mode));
-            case DataType::kS8: return static_cast<uint8_t>(reference_to_int<int8_t>(x, mode));
-            default: return reference_to_int<uint8_t>(x, mode);
+            case DataType::kS32:
+              return static_cast<uint32_t>(reference_to_int<int32_t>(x, mode));
+            case DataType::kS8:
+              return static_cast<uint8_t>(reference_to_int<int8_t>(x, mode));
+            default:
+              return reference_to_int<uint8_t>(x, mode);
           }
         }
         if (isa::is_float(s) && is_nan_bits(s == DataType::kBf16 ? a << 16 : a,
@@ -390,9 +441,9 @@ TEST_F(VectorTest, CompareWritesBitsAndSelectReadsThem) {
   for (DataType t : {DataType::kF16, DataType::kF32, DataType::kS16, DataType::kS32}) {
     const uint64_t es = isa::element_size(t);
     const uint64_t epr = 256 / es;
-    for (isa::CompareMode mode : {isa::CompareMode::kEq, isa::CompareMode::kNe,
-                                  isa::CompareMode::kLt, isa::CompareMode::kLe,
-                                  isa::CompareMode::kGt, isa::CompareMode::kGe}) {
+    for (isa::CompareMode mode :
+         {isa::CompareMode::kEq, isa::CompareMode::kNe, isa::CompareMode::kLt,
+          isa::CompareMode::kLe, isa::CompareMode::kGt, isa::CompareMode::kGe}) {
       fill_random(buf(Buffer::kUb), 65536, rng);
       // Some equal pairs, so eq / le / ge are exercised.
       std::memcpy(buf(Buffer::kUb) + kSrc1, buf(Buffer::kUb) + kSrc0, 64);
@@ -403,16 +454,31 @@ TEST_F(VectorTest, CompareWritesBitsAndSelectReadsThem) {
         for (uint64_t k = 0; k < epr; ++k) {
           bool expected = false;
           if (active(epr, r, k)) {
-            const uint32_t a = get<uint32_t>(Buffer::kUb, at(kSrc0, l.src0_blk, l.src0_rep, es, r, k));
-            const uint32_t c = get<uint32_t>(Buffer::kUb, at(kSrc1, l.src1_blk, l.src1_rep, es, r, k));
-            const double x = value(es == 2 ? a & 0xFFFF : a, t), y = value(es == 2 ? c & 0xFFFF : c, t);
+            const uint32_t a =
+                get<uint32_t>(Buffer::kUb, at(kSrc0, l.src0_blk, l.src0_rep, es, r, k));
+            const uint32_t c =
+                get<uint32_t>(Buffer::kUb, at(kSrc1, l.src1_blk, l.src1_rep, es, r, k));
+            const double x = value(es == 2 ? a & 0xFFFF : a, t),
+                         y = value(es == 2 ? c & 0xFFFF : c, t);
             switch (mode) {
-              case isa::CompareMode::kEq: expected = x == y; break;
-              case isa::CompareMode::kNe: expected = !(x == y); break;
-              case isa::CompareMode::kLt: expected = x < y; break;
-              case isa::CompareMode::kLe: expected = x <= y; break;
-              case isa::CompareMode::kGt: expected = x > y; break;
-              case isa::CompareMode::kGe: expected = x >= y; break;
+              case isa::CompareMode::kEq:
+                expected = x == y;
+                break;
+              case isa::CompareMode::kNe:
+                expected = !(x == y);
+                break;
+              case isa::CompareMode::kLt:
+                expected = x < y;
+                break;
+              case isa::CompareMode::kLe:
+                expected = x <= y;
+                break;
+              case isa::CompareMode::kGt:
+                expected = x > y;
+                break;
+              case isa::CompareMode::kGe:
+                expected = x >= y;
+                break;
             }
           }
           const uint8_t byte = buf(Buffer::kUb)[kAux + r * epr / 8 + k / 8];
@@ -439,7 +505,8 @@ TEST_F(VectorTest, CompareWritesBitsAndSelectReadsThem) {
   // vcmps against a scalar.
   state.mask_hi = state.mask_lo = ~0ull;
   for (uint64_t k = 0; k < 128; ++k) {
-    put<uint16_t>(Buffer::kUb, kSrc0 + k * 2, float16_bits(static_cast<_Float16>(static_cast<int>(k) - 64)));
+    put<uint16_t>(Buffer::kUb, kSrc0 + k * 2,
+                  float16_bits(static_cast<_Float16>(static_cast<int>(k) - 64)));
   }
   isa::Instruction cmps = inst(Opcode::kVcmps, DataType::kF16);
   cmps.mode = static_cast<uint8_t>(isa::CompareMode::kGe);
@@ -476,7 +543,10 @@ TEST_F(VectorTest, ReductionsPerRepeatAndPerBlock) {
     state.mask_hi = ~0ull;
     for (uint64_t e = 0; e < pb; ++e) {
       const uint64_t k = 3 * pb + e;
-      if (k < 64) state.mask_lo &= ~(1ull << k); else state.mask_hi &= ~(1ull << (k - 64));
+      if (k < 64)
+        state.mask_lo &= ~(1ull << k);
+      else
+        state.mask_hi &= ~(1ull << (k - 64));
     }
     for (Opcode op : {Opcode::kVcadd, Opcode::kVcmax, Opcode::kVcmin, Opcode::kVcgadd,
                       Opcode::kVcgmax, Opcode::kVcgmin}) {
@@ -486,13 +556,16 @@ TEST_F(VectorTest, ReductionsPerRepeatAndPerBlock) {
         for (uint64_t k = 0; k < epr; ++k) {
           const uint64_t a = at(kSrc0, l.src0_blk, l.src0_rep, es, r, k);
           const float v = static_cast<float>(static_cast<int>(rng.next() % 2001) - 1000) / 64.0f;
-          if (es == 2) put<uint16_t>(Buffer::kUb, a, float16_bits(static_cast<_Float16>(v)));
-          else put<float>(Buffer::kUb, a, v * 1.001f);
+          if (es == 2)
+            put<uint16_t>(Buffer::kUb, a, float16_bits(static_cast<_Float16>(v)));
+          else
+            put<float>(Buffer::kUb, a, v * 1.001f);
         }
       }
       const std::vector<uint8_t> before(buf(Buffer::kUb), buf(Buffer::kUb) + 65536);
       run(inst(op, t), {kDst, kSrc0, l.params()});
-      const bool per_block = op == Opcode::kVcgadd || op == Opcode::kVcgmax || op == Opcode::kVcgmin;
+      const bool per_block =
+          op == Opcode::kVcgadd || op == Opcode::kVcgmax || op == Opcode::kVcgmin;
       std::vector<uint8_t> expected = before;
       for (uint64_t r = 0; r < l.repeat; ++r) {
         std::vector<float> group;
@@ -542,10 +615,13 @@ TEST_F(VectorTest, DupCopyBroadcastGatherTranspose) {
   state.mask_hi = 0x1111'2222'3333'4444ull;
   state.mask_lo = 0x5555'6666'7777'8888ull;
   Layout l;
-  for (DataType t : {DataType::kF16, DataType::kBf16, DataType::kF32, DataType::kS16, DataType::kS32}) {
+  for (DataType t :
+       {DataType::kF16, DataType::kBf16, DataType::kF32, DataType::kS16, DataType::kS32}) {
     const uint64_t es = isa::element_size(t);
     const uint64_t scalar = 0xDEAD'BEEF'1234'5678ull;
-    auto keep_low = [es](uint64_t v) { return static_cast<uint32_t>(es == 2 ? v & 0xFFFF : v & 0xFFFFFFFF); };
+    auto keep_low = [es](uint64_t v) {
+      return static_cast<uint32_t>(es == 2 ? v & 0xFFFF : v & 0xFFFFFFFF);
+    };
     // vdup.
     {
       fill_random(buf(Buffer::kUb), 65536, rng);
@@ -560,11 +636,13 @@ TEST_F(VectorTest, DupCopyBroadcastGatherTranspose) {
           std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, k)], &v, es);
         }
       }
-      ASSERT_EQ(0, std::memcmp(expected.data(), buf(Buffer::kUb), 65536)) << "vdup " << isa::name(t);
+      ASSERT_EQ(0, std::memcmp(expected.data(), buf(Buffer::kUb), 65536))
+          << "vdup " << isa::name(t);
     }
     // vcopy.
-    check_elementwise(inst(Opcode::kVcopy, t), false, ~0ull, l,
-                      [](uint32_t a, uint32_t, uint32_t) { return a; }, 801);
+    check_elementwise(
+        inst(Opcode::kVcopy, t), false, ~0ull, l, [](uint32_t a, uint32_t, uint32_t) { return a; },
+        801);
     // vbrcb: block b of repeat r is src[8 r + b]; the mask does not apply.
     {
       fill_random(buf(Buffer::kUb), 65536, rng);
@@ -578,7 +656,8 @@ TEST_F(VectorTest, DupCopyBroadcastGatherTranspose) {
                       &before[kSrc0 + (r * 8 + k / pb) * es], es);
         }
       }
-      ASSERT_EQ(0, std::memcmp(expected.data(), buf(Buffer::kUb), 65536)) << "vbrcb " << isa::name(t);
+      ASSERT_EQ(0, std::memcmp(expected.data(), buf(Buffer::kUb), 65536))
+          << "vbrcb " << isa::name(t);
     }
     // vgather: offsets are uint32 byte offsets from src, one per element.
     {
@@ -595,11 +674,12 @@ TEST_F(VectorTest, DupCopyBroadcastGatherTranspose) {
           if (!active(epr, r, k)) continue;
           uint32_t off;
           std::memcpy(&off, &before[kAux + (r * epr + k) * 4], 4);
-          std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, k)],
-                      &before[kSrc1 + off], es);
+          std::memcpy(&expected[at(kDst, l.dst_blk, l.dst_rep, es, r, k)], &before[kSrc1 + off],
+                      es);
         }
       }
-      ASSERT_EQ(0, std::memcmp(expected.data(), buf(Buffer::kUb), 65536)) << "vgather " << isa::name(t);
+      ASSERT_EQ(0, std::memcmp(expected.data(), buf(Buffer::kUb), 65536))
+          << "vgather " << isa::name(t);
     }
   }
   // vtranspose, in place and out of place.
