@@ -7,8 +7,8 @@
 //
 // Each rounding conversion exists in two forms: `f(x, mode)` with a run-time mode (default
 // RoundingMode::kRint) and `f<kMode>(x)` with a compile-time one for tight loops. Everything is
-// inline, branch-free on the value and allocation-free; the span overloads of convert() at the
-// end are written so that the compiler vectorises them.
+// inline and allocation-free; the conversions from fp32, fp16 and bf16 are also branch-free on
+// the value, so loops over them vectorise (the span overloads of convert() at the end do).
 #pragma once
 
 #include <algorithm>
