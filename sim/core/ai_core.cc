@@ -195,6 +195,13 @@ void AiCore::wait_until(Cycle cycle) {
 
 void AiCore::sync_scalar() { wait_until(m_t); }
 
+void AiCore::wait_for_scalar_results() {
+  if (m_s_complete > m_t) {
+    m_t = m_s_complete;
+    m_slots = 1;  // the instruction being issued
+  }
+}
+
 [[noreturn]] void AiCore::fail(Pipe pipe, uint64_t pc, const std::string& what) const {
   throw ProgramError(fmt::format("{}, pipe {}, pc 0x{:x} `{}`: {}", m_id.name(), pipe_name(pipe),
                                  pc, m_ctx.program.text(pc), what));
@@ -245,6 +252,8 @@ void AiCore::fetch(uint64_t pc) {
     return;
   }
   ++m_result.stats[CoreStat::kIcacheMisses];
+  // The memory system takes calls in time order: catch SystemC time up first.
+  sync_scalar();
   const uint64_t line_address = line * m_icache.line_bytes();
   const TransferTiming t =
       m_ctx.memory.fetch(m_id.index, m_ctx.base + m_t, line_address, m_icache.line_bytes());
@@ -495,7 +504,7 @@ bool AiCore::execute_scalar(const DecodedInst& d, uint64_t& pc) {
     case Opcode::kSetFlag: {
       check_pipe(in.dst_pipe, pc);
       check_event(in.event, pc, Pipe::kS);
-      m_t = std::max(m_t, m_s_complete);
+      wait_for_scalar_results();
       sync_scalar();
       set_flag(Pipe::kS, in.dst_pipe, in.event, pc);
       break;
@@ -515,8 +524,7 @@ bool AiCore::execute_scalar(const DecodedInst& d, uint64_t& pc) {
       if (in.pipe == Pipe::kAll) {
         drain_all("pipe_barrier all: every pipe to drain");
       } else {
-        m_t = std::max(m_t, m_s_complete);
-        m_slots = 0;
+        wait_for_scalar_results();
       }
       break;
     case Opcode::kSyncAll: {
@@ -540,7 +548,7 @@ bool AiCore::execute_scalar(const DecodedInst& d, uint64_t& pc) {
       break;
     }
     case Opcode::kCrossCoreSetFlag:
-      m_t = std::max(m_t, m_s_complete);
+      wait_for_scalar_results();
       sync_scalar();
       cross_core_set(in.cross_core_mode(), in.event, pc, Pipe::kS);
       break;
@@ -590,7 +598,9 @@ void AiCore::dispatch(const DecodedInst& d, uint64_t pc) {
     const Cycle from = now();
     while (u.queue.full()) {
       m_scalar_waiting = fmt::format("a free slot in the queue of pipe {}", pipe_name(d.pipe));
+      u.queue.scalar_waiting = true;
       wait(u.queue.popped);
+      u.queue.scalar_waiting = false;
     }
     m_scalar_waiting.clear();
     if (now() > from) {
@@ -608,7 +618,7 @@ void AiCore::dispatch(const DecodedInst& d, uint64_t pc) {
   const isa::Instruction& in = d.inst;
   e.op.rs = {m_x[in.rs1], m_x[in.rs2], m_x[in.rs3], m_x[in.rs4], m_x[in.rs5]};
   ++q.count;
-  q.pushed.notify();
+  if (q.pipe_waiting) q.pushed.notify();
 }
 
 void AiCore::drain_all(std::string_view why) {
@@ -621,7 +631,9 @@ void AiCore::drain_all(std::string_view why) {
     }
     if (!busy) break;
     m_scalar_waiting = std::string(why);
+    m_draining = true;
     wait(m_progress);
+    m_draining = false;
   }
   m_scalar_waiting.clear();
   Cycle done = std::max(now(), m_s_complete);
@@ -652,14 +664,16 @@ void AiCore::run_pipe(Pipe pipe) {
         u.finished = true;
         return;
       }
+      q.pipe_waiting = true;
       wait(q.pushed);
+      q.pipe_waiting = false;
     }
     const Entry e = q.slots[q.head];
     const Cycle start = std::max(u.accept, e.dispatch + 1);
     wait_until(start);
     q.head = (q.head + 1) % q.slots.size();
     --q.count;
-    q.popped.notify();
+    if (q.scalar_waiting) q.popped.notify();
     u.active = true;
     const isa::Instruction& in = *e.op.inst;
     const isa::InstructionInfo& info = *e.decoded->info;
@@ -719,7 +733,7 @@ void AiCore::run_pipe(Pipe pipe) {
       default: run_work(pipe, e, start); break;
     }
     u.active = false;
-    m_progress.notify();
+    if (m_draining) m_progress.notify();
   }
 }
 

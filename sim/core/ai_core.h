@@ -64,6 +64,10 @@ class AiCore : public sc_core::sc_module {
     size_t count = 0;
     sc_core::sc_event pushed;
     sc_core::sc_event popped;
+    // Who waits on the events: notify only then (a notification wakes a thread, the costly
+    // part of a SystemC simulation).
+    bool pipe_waiting = false;
+    bool scalar_waiting = false;
     bool full() const { return count == slots.size(); }
   };
   struct PipeUnit {
@@ -89,6 +93,8 @@ class AiCore : public sc_core::sc_module {
   Cycle now() const;
   void wait_until(Cycle cycle);
   void sync_scalar();  // SystemC time catches up with the scalar's local time
+  // A scalar-side set_flag / barrier: issue moves to when every earlier scalar result is ready.
+  void wait_for_scalar_results();
   void fetch(uint64_t pc);
   bool execute_scalar(const DecodedInst& d, uint64_t& pc);  // false: `end`
   void dispatch(const DecodedInst& d, uint64_t pc);
@@ -136,6 +142,7 @@ class AiCore : public sc_core::sc_module {
   bool m_scalar_done = false;
   std::string m_scalar_waiting;
   sc_core::sc_event m_progress;  // a pipe took or finished an instruction
+  bool m_draining = false;       // the scalar unit waits on m_progress
 
   std::array<PipeUnit, kPipeCount> m_pipes;
   std::vector<FlagSlot> m_flags;  // [(src * kPipeCount + dst) * event_ids + event]
