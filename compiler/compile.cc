@@ -1,0 +1,23 @@
+// The compiler driver (see compile.h).
+#include "compiler/compile.h"
+
+#include "compiler/buffer_allocation.h"
+#include "compiler/codegen.h"
+#include "compiler/double_buffering.h"
+#include "compiler/sync_insertion.h"
+#include "isa/assembler.h"
+
+namespace npu::compiler {
+
+CompileResult compile_kernel(Kernel kernel, const config::ChipConfig& chip) {
+  CompileResult r;
+  double_buffer(kernel);
+  allocate_buffers(kernel, chip);
+  insert_syncs(kernel, chip);
+  r.assembly = generate_assembly(kernel, chip);
+  r.binary = isa::assemble(r.assembly, "<" + kernel.name + ".s>");
+  r.lowered = std::move(kernel);
+  return r;
+}
+
+}  // namespace npu::compiler

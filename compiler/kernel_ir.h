@@ -1,0 +1,176 @@
+// The tile-level kernel IR: what the op library generates, what `.nk` files spell out, and what
+// the passes (buffer allocation, double buffering, sync insertion, code generation) transform.
+//
+// A Kernel has GM arguments, tiles (named regions of an on-chip buffer, optionally double
+// buffered) and a body of statements: heavy operations (any MTE / cube / fixpipe / vector
+// instruction of the ISA table, with tile and GM operands and the fields of its packed
+// parameter word by name), counted loops (`for`), loops distributed over the cores of a launch
+// (`pfor`), derived loop indices (`let`), guarded blocks (`if`) and, after sync insertion,
+// set_flag / wait_flag. Integers in operands and fields may be affine in the loop variables
+// (GM addresses) or a select between two constants on a runtime condition (tail tiles), so one
+// loop body serves full and ragged tiles alike.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/diagnostic.h"
+#include "isa/types.h"
+
+namespace npu::compiler {
+
+// constant + sum(coef * var).
+struct Affine {
+  int64_t constant = 0;
+  std::vector<std::pair<std::string, int64_t>> terms;  // (variable, coefficient), coef != 0
+
+  bool is_constant() const { return terms.empty(); }
+  Affine& add(const std::string& var, int64_t coef);
+  // Substitutes var := scale * new_var + offset.
+  Affine substituted(const std::string& var, const std::string& new_var, int64_t scale,
+                     int64_t offset) const;
+  bool operator==(const Affine&) const = default;
+};
+
+// A runtime condition: lhs OP rhs, rhs a constant.
+struct Condition {
+  enum class Op : uint8_t { kEq, kNe, kLt };
+  Affine lhs;
+  Op op = Op::kEq;
+  int64_t rhs = 0;
+  bool operator==(const Condition&) const = default;
+};
+
+// An integer value of an operand or field: a constant, or `select(cond, a, b)`.
+struct Value {
+  int64_t value = 0;                // the value, or the value when cond holds
+  std::optional<Condition> cond;    // set: select(cond, value, other)
+  int64_t other = 0;
+  bool operator==(const Value&) const = default;
+};
+
+enum class OperandKind : uint8_t { kTile, kGm, kZero };
+
+// `tile[.slot][+offset]`, `arg[+affine]` (GM bytes) or `0` (the x0 register).
+struct Operand {
+  OperandKind kind = OperandKind::kZero;
+  std::string name;  // tile or argument
+  int slot = -1;     // tile: -1 = not yet chosen (double-buffered tiles get 0 / 1)
+  Value offset;      // tile: byte offset inside the tile
+  Affine address;    // GM: byte offset from the argument's pointer
+  bool operator==(const Operand&) const = default;
+};
+
+struct Field {
+  std::string name;
+  Value value;
+  bool operator==(const Field&) const = default;
+};
+
+struct Stmt;
+using Body = std::vector<Stmt>;
+
+// One heavy instruction: `mnemonic` with data-type suffixes ("mmad.f32.f16").
+struct OpStmt {
+  std::string mnemonic;
+  std::vector<Operand> operands;  // the instruction's address / scale operands, in order
+  std::vector<Field> fields;      // packed-word fields and flag fields (relu, layout, atomic)
+  bool operator==(const OpStmt&) const = default;
+};
+
+struct LoopStmt {
+  std::string var;
+  int64_t count = 1;
+  bool parallel = false;  // pfor: iteration i runs on worker (i mod workers)
+  Body body;
+  bool operator==(const LoopStmt&) const;
+};
+
+// `let name = var / divisor` or `let name = var % divisor`.
+struct LetStmt {
+  std::string name;
+  std::string var;
+  bool remainder = false;
+  int64_t divisor = 1;
+  bool operator==(const LetStmt&) const = default;
+};
+
+struct IfStmt {
+  Condition cond;
+  Body body;
+  bool operator==(const IfStmt&) const;
+};
+
+// set_flag / wait_flag inserted by sync insertion (or written by hand).
+struct SyncStmt {
+  bool wait = false;
+  isa::Pipe src = isa::Pipe::kS;
+  isa::Pipe dst = isa::Pipe::kS;
+  int event = 0;
+  bool operator==(const SyncStmt&) const = default;
+};
+
+struct Stmt {
+  enum class Kind : uint8_t { kOp, kLoop, kLet, kIf, kSync };
+  Kind kind = Kind::kOp;
+  SourceLocation loc;
+  OpStmt op;
+  std::shared_ptr<LoopStmt> loop;
+  LetStmt let;
+  std::shared_ptr<IfStmt> when;
+  SyncStmt sync;
+  bool operator==(const Stmt& other) const;
+};
+
+struct Tile {
+  std::string name;
+  isa::Buffer buffer = isa::Buffer::kL1;
+  uint64_t bytes = 0;
+  bool double_buffered = false;
+  std::optional<uint64_t> offset;  // set by buffer allocation: slot 0; slot 1 follows
+  SourceLocation loc;
+  bool operator==(const Tile&) const = default;
+};
+
+struct Arg {
+  std::string name;
+  isa::ArgKind kind = isa::ArgKind::kGmPointer;
+  uint64_t bytes = 0;  // size `npusim run` allocates for a .nk kernel (0: not given)
+  bool operator==(const Arg&) const = default;
+};
+
+// Which cores of a launch run the body: all cores, or on split chips only the AIC (cube work)
+// or only the AIV (vector work); the others end at once.
+enum class CoreSelect : uint8_t { kAll, kAic, kAiv };
+
+struct Kernel {
+  std::string name;
+  CoreSelect cores = CoreSelect::kAll;
+  std::vector<Arg> args;
+  std::vector<Tile> tiles;
+  Body body;
+  bool syncs_inserted = false;  // sync insertion ran (prologue / epilogue tokens exist)
+  std::vector<SyncStmt> prologue;  // token flags set before the body
+  std::vector<SyncStmt> epilogue;  // token flags waited after the body
+
+  const Tile* find_tile(const std::string& tile_name) const;
+  Tile* find_tile(const std::string& tile_name);
+  int find_arg(const std::string& arg_name) const;  // -1 if none
+  bool operator==(const Kernel&) const = default;
+};
+
+Stmt make_op(OpStmt op, SourceLocation loc = {});
+Stmt make_loop(std::string var, int64_t count, bool parallel, Body body);
+Stmt make_let(std::string name, std::string var, bool remainder, int64_t divisor);
+Stmt make_if(Condition cond, Body body);
+Stmt make_sync(bool wait, isa::Pipe src, isa::Pipe dst, int event);
+
+// Applies `fn` to every Affine, Condition lhs and Value of a body (used by substitutions).
+void substitute_var(Body& body, const std::string& var, const std::string& new_var,
+                    int64_t scale, int64_t offset);
+
+}  // namespace npu::compiler

@@ -1,0 +1,122 @@
+// Op-spec parsing (see op_spec.h).
+#include "compiler/op_spec.h"
+
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "base/error.h"
+
+namespace npu::compiler {
+namespace {
+
+const std::map<std::string, std::set<std::string>>& known_keys() {
+  static const std::map<std::string, std::set<std::string>> keys = {
+      {"matmul", {"m", "n", "k", "dtype", "out_dtype", "trans_a", "trans_b"}},
+  };
+  return keys;
+}
+
+constexpr const char* kFile = "<op>";
+
+[[noreturn]] void fail(uint32_t col, const std::string& message) {
+  throw UserError(SourceLocation{kFile, 1, col}, message);
+}
+
+}  // namespace
+
+OpSpec parse_op_spec(const std::string& text) {
+  OpSpec spec;
+  spec.text = text;
+  DiagnosticList diags;
+  size_t i = 0;
+  auto skip = [&] {
+    while (i < text.size() && text[i] == ' ') ++i;
+  };
+  skip();
+  size_t start = i;
+  while (i < text.size() && text[i] != ' ') ++i;
+  spec.op = text.substr(start, i - start);
+  auto known = known_keys().find(spec.op);
+  if (spec.op.empty()) fail(1, "empty op spec (expected e.g. \"matmul m=64 n=64 k=64 dtype=fp16\")");
+  if (known == known_keys().end())
+    fail(static_cast<uint32_t>(start + 1), "unknown op '" + spec.op + "' (expected matmul)");
+  for (;;) {
+    skip();
+    if (i >= text.size()) break;
+    size_t kstart = i;
+    while (i < text.size() && text[i] != ' ' && text[i] != '=') ++i;
+    std::string key = text.substr(kstart, i - kstart);
+    uint32_t col = static_cast<uint32_t>(kstart + 1);
+    if (i >= text.size() || text[i] != '=') {
+      diags.error({kFile, 1, col}, "expected key=value, found '" + key + "'");
+      while (i < text.size() && text[i] != ' ') ++i;
+      continue;
+    }
+    ++i;
+    size_t vstart = i;
+    while (i < text.size() && text[i] != ' ') ++i;
+    std::string value = text.substr(vstart, i - vstart);
+    if (!known->second.count(key)) {
+      std::string list;
+      for (const std::string& k : known->second) list += (list.empty() ? "" : ", ") + k;
+      diags.error({kFile, 1, col}, "unknown key '" + key + "' for " + spec.op + " (expected " +
+                                       list + ")");
+      continue;
+    }
+    if (spec.values.count(key)) {
+      diags.error({kFile, 1, col}, "key '" + key + "' given twice");
+      continue;
+    }
+    if (value.empty()) {
+      diags.error({kFile, 1, static_cast<uint32_t>(vstart + 1)}, "missing value for '" + key + "'");
+      continue;
+    }
+    spec.values[key] = value;
+    spec.columns[key] = static_cast<uint32_t>(vstart + 1);
+  }
+  diags.throw_if_any();
+  return spec;
+}
+
+int64_t OpSpec::get_int(const std::string& key, int64_t min, int64_t max) const {
+  auto it = values.find(key);
+  if (it == values.end())
+    fail(static_cast<uint32_t>(text.size() + 1), op + " needs key '" + key + "'");
+  const std::string& v = it->second;
+  int64_t out = 0;
+  size_t used = 0;
+  try {
+    out = std::stoll(v, &used, 10);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != v.size() || used == 0)
+    fail(columns.at(key), "bad value '" + v + "' for '" + key + "' (expected an integer)");
+  if (out < min || out > max)
+    fail(columns.at(key), "'" + key + "' = " + v + " is out of range " + std::to_string(min) +
+                              ".." + std::to_string(max));
+  return out;
+}
+
+int64_t OpSpec::get_int(const std::string& key, int64_t min, int64_t max, int64_t fallback) const {
+  if (!values.count(key)) return fallback;
+  return get_int(key, min, max);
+}
+
+std::string OpSpec::get_enum(const std::string& key, const std::vector<std::string>& allowed,
+                             const std::string& fallback) const {
+  auto it = values.find(key);
+  if (it == values.end()) {
+    if (fallback.empty())
+      fail(static_cast<uint32_t>(text.size() + 1), op + " needs key '" + key + "'");
+    return fallback;
+  }
+  for (const std::string& a : allowed)
+    if (a == it->second) return a;
+  std::string list;
+  for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  fail(columns.at(key), "unsupported " + key + " '" + it->second + "' (supported: " + list + ")");
+}
+
+}  // namespace npu::compiler

@@ -1,0 +1,113 @@
+// `npusim run --chip CHIP.yaml (--op SPEC | KERNEL.nk) [--timing-only] [--check] [--racecheck]
+// [--out DIR]`: compiles the workload, runs it on the simulated chip through the runtime, prints
+// the summary and writes report.json (and trace.json) to the output folder. --check compares
+// the outputs with the op's host reference and exits 1 on a mismatch. With no workload it runs
+// the default: a 2048 x 2048 x 2048 fp16 matmul on configs/chips/ascend910.yaml, timing-only
+// (a functional run of that size takes minutes on the host).
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "base/error.h"
+#include "compiler/compile.h"
+#include "compiler/nk_parser.h"
+#include "compiler/op_spec.h"
+#include "config/loader.h"
+#include "runtime/device.h"
+#include "runtime/op_runner.h"
+#include "sim/core/report.h"
+#include "tools/npusim/commands.h"
+
+namespace npu::cli {
+namespace {
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !(out << text)) throw UserError(SourceLocation{path, 0, 0}, "cannot write the file");
+}
+
+std::string fresh_out_dir() {
+  for (int i = 1;; ++i) {
+    std::string dir = "out/run-" + std::to_string(i);
+    if (!std::filesystem::exists(dir)) return dir;
+  }
+}
+
+double cube_utilization(const config::ChipConfig& chip, const sim::RunResult& run) {
+  double macs = 0;
+  for (const auto& c : run.cores) macs += static_cast<double>(c.stats.core[static_cast<size_t>(sim::CoreStat::kCubeMacs)]);
+  const auto& f = chip.cube.fp16;
+  double per_cycle = static_cast<double>(f.m0 * f.n0 * f.k0) / static_cast<double>(f.cycles_per_fractal);
+  double peak = per_cycle * static_cast<double>(chip.chip.cores) * static_cast<double>(run.cycles);
+  return peak > 0 ? macs / peak : 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("run", "Compile and run an op or a .nk kernel on a chip");
+  static std::string op, kernel_file, chip_file, out_dir;
+  static bool timing_only = false, check = false, racecheck = false;
+  cmd->add_option("KERNEL.nk", kernel_file, "Kernel in the .nk language");
+  cmd->add_option("--op", op, "Op spec, e.g. \"matmul m=64 n=64 k=64 dtype=fp16\"");
+  cmd->add_option("--chip", chip_file, "Chip config (YAML; default configs/chips/ascend910.yaml)");
+  cmd->add_flag("--timing-only", timing_only, "Compute no data, only time");
+  cmd->add_flag("--check", check, "Compare the outputs with the host reference (exit 1 on mismatch)");
+  cmd->add_flag("--racecheck", racecheck, "Report unordered accesses of two pipes to one buffer");
+  cmd->add_option("--out", out_dir, "Folder for report.json (default: a fresh out/run-N)");
+  cmd->callback([] {
+    if (!op.empty() && !kernel_file.empty())
+      throw UserError("run takes one workload: --op SPEC or KERNEL.nk, not both");
+    bool is_default = op.empty() && kernel_file.empty();
+    if (is_default) {
+      op = "matmul m=2048 n=2048 k=2048 dtype=fp16";
+      if (!check && !racecheck) timing_only = true;
+      std::printf("default workload: %s on %s (timing-only; add --check for a functional run)\n",
+                  op.c_str(), chip_file.empty() ? "configs/chips/ascend910.yaml" : chip_file.c_str());
+    }
+    if (chip_file.empty()) chip_file = "configs/chips/ascend910.yaml";
+    if (timing_only && (check || racecheck))
+      throw UserError("--check and --racecheck need a functional run (drop --timing-only)");
+    config::ChipConfig chip = config::load_chip_config(chip_file).config;
+    sim::SimOptions options;
+    options.timing_only = timing_only;
+    options.racecheck = racecheck;
+    runtime::Device device = runtime::Device::simulated(chip, options);
+    sim::RunResult run;
+    runtime::CheckResult result;
+    if (!op.empty()) {
+      compiler::OpSpec spec = compiler::parse_op_spec(op);
+      runtime::OpRun r = runtime::run_op(device, spec, check);
+      std::printf("%s\n", r.op.summary.c_str());
+      run = r.run;
+      result = r.check;
+    } else {
+      compiler::Kernel kernel = compiler::parse_kernel_file(kernel_file);
+      if (check) throw UserError("--check needs an op (--op SPEC): a .nk kernel has no reference");
+      std::vector<uint64_t> args;
+      for (const compiler::Arg& a : kernel.args)
+        args.push_back(device.malloc(a.bytes ? a.bytes : 4096, a.name));
+      compiler::CompileResult c = compiler::compile_kernel(kernel, chip);
+      device.load(c.binary);
+      run = device.launch(kernel.name, args, static_cast<uint32_t>(chip.chip.cores));
+    }
+    std::printf("%s", sim::summary_table(chip, run).c_str());
+    std::printf("cube utilization: %.1f%%\n", 100.0 * cube_utilization(chip, run));
+    if (out_dir.empty()) out_dir = fresh_out_dir();
+    std::filesystem::create_directories(out_dir);
+    write_text(out_dir + "/report.json", sim::report_json(chip, options, run));
+    std::printf("reports written to %s\n", out_dir.c_str());
+    if (result.checked) {
+      std::printf("check: max abs error %.3g, max rel error %.3g, %llu mismatches\n",
+                  result.max_abs_error, result.max_rel_error,
+                  static_cast<unsigned long long>(result.mismatches));
+      if (!result.passed)
+        throw ProgramError("check failed: " + std::to_string(result.mismatches) +
+                           " elements differ from the reference; first: " + result.first_mismatch);
+      std::printf("check passed\n");
+    }
+  });
+}
+
+}  // namespace npu::cli
