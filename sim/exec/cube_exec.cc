@@ -98,7 +98,9 @@ void init_fractal(Acc* c, const MmadPlan& p, const uint8_t* l0c, const uint8_t* 
     case isa::MmadInit::kBias:
       for (uint64_t n = 0; n < 16; ++n) {
         const Acc v = load<Acc>(bt + p.params.bias_addr + (j * 16 + n) * 4);
-        for (uint64_t r = 0; r < 16; ++r) c[r * 16 + n] = v;
+        for (uint64_t r = 0; r < 16; ++r) {
+          c[r * 16 + n] = v;
+        }
       }
       break;
     case isa::MmadInit::kAccumulate:
@@ -124,7 +126,9 @@ void mmad_float(const MmadPlan& p, LocalBuffers& buffers) {
   const uint8_t* a = local_ptr(buffers, Buffer::kL0a, p.a);
   const uint8_t* b = local_ptr(buffers, Buffer::kL0b, p.b);
   const uint64_t a_elements = p.m1 * p.k1 * 256;
-  for (uint64_t e = 0; e < a_elements; ++e) a32[e] = numerics::widen(load<T>(a + e * 2));
+  for (uint64_t e = 0; e < a_elements; ++e) {
+    a32[e] = numerics::widen(load<T>(a + e * 2));
+  }
   for (uint64_t f = 0; f < p.k1 * p.n1; ++f) {
     const uint8_t* frac = b + f * kAbFractalBytes;
     float* out = bt.data() + f * 256;
@@ -201,7 +205,9 @@ void mmad_int(const MmadPlan& p, LocalBuffers& buffers, bool is_signed) {
 void describe_mmad(const Context& ctx, const Operands& op, const LocalBuffers& buffers,
                    Work& work) {
   const MmadPlan p = plan(ctx, op, buffers);
-  if (p.noop) return;
+  if (p.noop) {
+    return;
+  }
   std::string_view shape_name;
   const config::CubeShape& shape = shape_for(ctx.config, op.inst->src_dtype, shape_name);
   const isa::MmadParams& mp = p.params;
@@ -217,7 +223,9 @@ void describe_mmad(const Context& ctx, const Operands& op, const LocalBuffers& b
 
 void execute_mmad(const Context& ctx, const Operands& op, LocalBuffers& buffers) {
   const MmadPlan p = plan(ctx, op, buffers);
-  if (p.noop) return;
+  if (p.noop) {
+    return;
+  }
   switch (op.inst->src_dtype) {
     case DataType::kF16:
       mmad_float<numerics::Fp16>(p, buffers);

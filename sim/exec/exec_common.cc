@@ -41,8 +41,12 @@ void check_local(const LocalBuffers& buffers, isa::Buffer buffer, std::string_vi
                  uint64_t address, uint64_t bytes, uint64_t alignment) {
   const uint64_t size = buffers.size(buffer);
   const std::string_view name = buffer_name(buffer);
-  if (size == 0) fault(fmt::format("{} {}: this core has no {}", operand, name, name));
-  if (alignment == 0) alignment = buffers.alignment(buffer);
+  if (size == 0) {
+    fault(fmt::format("{} {}: this core has no {}", operand, name, name));
+  }
+  if (alignment == 0) {
+    alignment = buffers.alignment(buffer);
+  }
   if (address % alignment != 0) {
     fault(fmt::format("{} {} address {:#x} is not aligned to {} bytes", operand, name, address,
                       alignment));
@@ -115,7 +119,9 @@ void check_path(const Context& ctx, isa::DataPath path) {
 
 void check_dtypes(const isa::Instruction& inst) {
   const isa::InstructionInfo& info = isa::info(inst.opcode);
-  if (info.dtypes.empty()) return;
+  if (info.dtypes.empty()) {
+    return;
+  }
   if (!info.allows(inst.dtype, inst.src_dtype)) {
     if (info.dtype_arity() == 2) {
       fault(fmt::format("{} does not allow data types {}.{}", info.mnemonic, isa::name(inst.dtype),

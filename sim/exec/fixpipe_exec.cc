@@ -33,7 +33,9 @@ struct FixPlan {
     return ((c / 16) * params.src_stride * 16 + r) * 64 + (c % 16) * 4;
   }
   uint64_t dst_offset(uint64_t r, uint64_t c) const {
-    if (nd) return (r * params.dst_stride + c) * out_bytes;
+    if (nd) {
+      return (r * params.dst_stride + c) * out_bytes;
+    }
     return ((c / out_c0) * params.dst_stride + r) * 32 + (c % out_c0) * out_bytes;
   }
 };

@@ -121,7 +121,9 @@ void transpose_fractal(uint8_t* dst, const uint8_t* src) {
   std::memcpy(in, src, sizeof(in));
   uint16_t out[256];
   for (int r = 0; r < 16; ++r) {
-    for (int c = 0; c < 16; ++c) out[c * 16 + r] = in[r * 16 + c];
+    for (int c = 0; c < 16; ++c) {
+      out[c * 16 + r] = in[r * 16 + c];
+    }
   }
   std::memcpy(dst, out, sizeof(out));
 }

@@ -28,7 +28,9 @@ LocalBuffers::LocalBuffers(const config::ChipConfig& config, isa::CoreType type,
   set(Buffer::kUb, vector_side, b.ub_bytes, b.ub_align_bytes);
   set(Buffer::kSmem, true, config.scalar.data_memory_bytes, 8);
   if (backed) {
-    for (size_t i = 1; i < kCount; ++i) m_data[i].assign(m_size[i], 0);
+    for (size_t i = 1; i < kCount; ++i) {
+      m_data[i].assign(m_size[i], 0);
+    }
   }
 }
 

@@ -193,7 +193,9 @@ GmPattern gm_pattern(const MtePlan& p) {
 void fill_pattern(uint8_t* dst, uint64_t bytes, uint32_t value, uint64_t element_bytes) {
   uint8_t element[4];
   std::memcpy(element, &value, sizeof(element));
-  for (uint64_t i = 0; i < bytes; ++i) dst[i] = element[i % element_bytes];
+  for (uint64_t i = 0; i < bytes; ++i) {
+    dst[i] = element[i % element_bytes];
+  }
 }
 
 template <typename T, typename Add>
@@ -234,7 +236,9 @@ struct Side {
 
 Side side(LocalBuffers& buffers, GlobalMemory& gm, Buffer buffer, uint64_t address,
           uint64_t extent) {
-  if (buffer == Buffer::kGm) return {gm.span(address, extent).data(), address};
+  if (buffer == Buffer::kGm) {
+    return {gm.span(address, extent).data(), address};
+  }
   return {buffers.bytes(buffer).data(), 0};
 }
 

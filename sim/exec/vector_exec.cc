@@ -77,7 +77,9 @@ struct VecPlan {
   size_t region_count = 0;
 
   bool active(uint64_t r, uint64_t i) const {
-    if (counter) return r * epr + i < count;
+    if (counter) {
+      return r * epr + i < count;
+    }
     return i < 64 ? ((mask_lo >> i) & 1u) != 0 : ((mask_hi >> (i - 64)) & 1u) != 0;
   }
   const Stream& s(size_t k) const { return regions[k].stream; }
@@ -232,7 +234,9 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
       add("offsets", Shape::kOffsets, op.rs[2], 0, 0, 4, false);
       break;
   }
-  if (p.repeats == 0) return p;  // repeat 0, or counter mode with no element: a no-op
+  if (p.repeats == 0) {
+    return p;  // repeat 0, or counter mode with no element: a no-op
+  }
   const uint64_t ub_size = buffers.size(Buffer::kUb);
   for (size_t k = 0; k < p.region_count; ++k) {
     Region& g = p.regions[k];
@@ -246,7 +250,9 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
 template <typename F>
 inline void for_each_active(const VecPlan& p, uint64_t r, F f) {
   for (uint64_t e = 0; e < p.epr; ++e) {
-    if (p.active(r, e)) f(e);
+    if (p.active(r, e)) {
+      f(e);
+    }
   }
 }
 
@@ -284,8 +290,12 @@ constexpr bool kIsFloat = std::is_same_v<T, Fp16> || std::is_same_v<T, float>;
 // source elements (and the old dst, which vmla adds) before it writes any.
 template <typename T, typename F>
 void run_binary(const VecPlan& p, uint8_t* ub, F f) {
-  const Stream d = p.s(0), a = p.s(1), b = p.s(2);
-  T x[kMaxEpr], y[kMaxEpr], old[kMaxEpr];
+  const Stream d = p.s(0);
+  const Stream a = p.s(1);
+  const Stream b = p.s(2);
+  T x[kMaxEpr];
+  T y[kMaxEpr];
+  T old[kMaxEpr];
   for (uint64_t r = 0; r < p.repeats; ++r) {
     for_each_active(p, r, [&](uint64_t e) {
       x[e] = load<T>(ub + a.addr(r, e));
@@ -299,7 +309,8 @@ void run_binary(const VecPlan& p, uint8_t* ub, F f) {
 // dst = f(src, old dst), likewise.
 template <typename D, typename S, typename F>
 void run_unary(const VecPlan& p, uint8_t* ub, F f) {
-  const Stream d = p.s(0), a = p.s(1);
+  const Stream d = p.s(0);
+  const Stream a = p.s(1);
   S x[kMaxEpr];
   D old[kMaxEpr];
   for (uint64_t r = 0; r < p.repeats; ++r) {
@@ -337,7 +348,8 @@ bool compare(isa::CompareMode mode, T x, T y) {
 // vcmp / vcmps: every repeat writes its epr / 8 bytes of bits; inactive elements give 0.
 template <typename T>
 void run_compare(const VecPlan& p, uint8_t* ub, isa::CompareMode mode, bool with_scalar) {
-  const Stream d = p.s(0), a = p.s(1);
+  const Stream d = p.s(0);
+  const Stream a = p.s(1);
   const Stream b2 = with_scalar ? Stream{} : p.s(2);
   const T s = scalar_as<T>(p.scalar);
   const uint64_t row = p.epr / 8;
@@ -346,7 +358,9 @@ void run_compare(const VecPlan& p, uint8_t* ub, isa::CompareMode mode, bool with
     for_each_active(p, r, [&](uint64_t e) {
       const T x = load<T>(ub + a.addr(r, e));
       const T y = with_scalar ? s : load<T>(ub + b2.addr(r, e));
-      if (compare(mode, x, y)) bits[e / 8] = static_cast<uint8_t>(bits[e / 8] | (1u << (e % 8)));
+      if (compare(mode, x, y)) {
+        bits[e / 8] = static_cast<uint8_t>(bits[e / 8] | (1u << (e % 8)));
+      }
     });
     std::memcpy(ub + d.base + r * row, bits, row);
   }
@@ -355,7 +369,9 @@ void run_compare(const VecPlan& p, uint8_t* ub, isa::CompareMode mode, bool with
 // vsel, on raw bits of the element size.
 template <typename T>
 void run_select(const VecPlan& p, uint8_t* ub) {
-  const Stream d = p.s(0), a = p.s(1), b2 = p.s(2);
+  const Stream d = p.s(0);
+  const Stream a = p.s(1);
+  const Stream b2 = p.s(2);
   const uint64_t sel = p.s(3).base;
   const uint64_t row = p.epr / 8;
   T chosen[kMaxEpr];
@@ -374,7 +390,8 @@ void run_select(const VecPlan& p, uint8_t* ub) {
 // repeat stride counting results.
 template <typename T>
 void run_reduce(const VecPlan& p, uint8_t* ub, bool per_block) {
-  const Stream d = p.s(0), a = p.s(1);
+  const Stream d = p.s(0);
+  const Stream a = p.s(1);
   const Opcode o = p.opcode;
   const int kind = o == Opcode::kVcadd || o == Opcode::kVcgadd   ? 0
                    : o == Opcode::kVcmax || o == Opcode::kVcgmax ? 1
@@ -395,7 +412,9 @@ void run_reduce(const VecPlan& p, uint8_t* ub, bool per_block) {
       for (uint64_t b = 0; b < 8; ++b) {
         uint64_t n = 0;
         for (uint64_t e = b * per; e < (b + 1) * per; ++e) {
-          if (p.active(r, e)) values[n++] = load<T>(ub + a.addr(r, e));
+          if (p.active(r, e)) {
+            values[n++] = load<T>(ub + a.addr(r, e));
+          }
         }
         if (n > 0) {
           results[b] = reduce(values, n);
@@ -403,12 +422,16 @@ void run_reduce(const VecPlan& p, uint8_t* ub, bool per_block) {
         }
       }
       for (uint64_t b = 0; b < 8; ++b) {
-        if (present[b]) store<T>(ub + d.base + (r * d.rep * 8 + b) * sizeof(T), results[b]);
+        if (present[b]) {
+          store<T>(ub + d.base + (r * d.rep * 8 + b) * sizeof(T), results[b]);
+        }
       }
     } else {
       uint64_t n = 0;
       for_each_active(p, r, [&](uint64_t e) { values[n++] = load<T>(ub + a.addr(r, e)); });
-      if (n > 0) store<T>(ub + d.base + r * d.rep * sizeof(T), reduce(values, n));
+      if (n > 0) {
+        store<T>(ub + d.base + r * d.rep * sizeof(T), reduce(values, n));
+      }
     }
   }
 }
@@ -564,7 +587,8 @@ void run_vconv(const VecPlan& p, uint8_t* ub, isa::RoundMode round) {
   nm::with_rounding_mode(mode, [&](auto m) {
     constexpr nm::RoundingMode M = decltype(m)::value;
     using T = DataType;
-    const T d = p.dtype, s = p.src_dtype;
+    const T d = p.dtype;
+    const T s = p.src_dtype;
     if (d == T::kF16 && s == T::kF32) {
       run_conv<Fp16, float>(p, ub, [](float x) { return nm::fp32_to_fp16<M>(x); });
     } else if (d == T::kF32 && s == T::kF16) {
@@ -618,7 +642,9 @@ void run_move(const VecPlan& p, uint8_t* ub) {
         for (uint64_t b = 0; b < 8; ++b) {
           block_value[b] = load<U>(ub + src + (r * 8 + b) * sizeof(U));
         }
-        for (uint64_t e = 0; e < p.epr; ++e) store<U>(ub + d.addr(r, e), block_value[e / per]);
+        for (uint64_t e = 0; e < p.epr; ++e) {
+          store<U>(ub + d.addr(r, e), block_value[e / per]);
+        }
       }
       return;
     }
@@ -650,7 +676,9 @@ void run_move(const VecPlan& p, uint8_t* ub) {
       std::memcpy(in, ub + p.s(1).base, sizeof(in));
       U out[256];
       for (int r = 0; r < 16; ++r) {
-        for (int c = 0; c < 16; ++c) out[c * 16 + r] = in[r * 16 + c];
+        for (int c = 0; c < 16; ++c) {
+          out[c * 16 + r] = in[r * 16 + c];
+        }
       }
       std::memcpy(ub + d.base, out, sizeof(out));
       return;
@@ -665,22 +693,26 @@ void run_move(const VecPlan& p, uint8_t* ub) {
 
 bool is_vector(Opcode opcode) { return opcode >= Opcode::kVadd && opcode <= Opcode::kVgather; }
 
-void describe_vector(const Context&, const Operands& op, const PipeState& state,
+void describe_vector(const Context& /*unused*/, const Operands& op, const PipeState& state,
                      const LocalBuffers& buffers, Work& work) {
   const VecPlan p = plan(op, state, buffers);
   work.repeats = p.repeats;
   work.element_ops = p.active_total;
-  if (p.repeats == 0) return;
+  if (p.repeats == 0) {
+    return;
+  }
   for (size_t k = 0; k < p.region_count; ++k) {
     const Region& g = p.regions[k];
     add_access(work, Buffer::kUb, g.stream.base, g.extent, g.write);
   }
 }
 
-void execute_vector(const Context&, const Operands& op, const PipeState& state,
+void execute_vector(const Context& /*unused*/, const Operands& op, const PipeState& state,
                     LocalBuffers& buffers) {
   const VecPlan p = plan(op, state, buffers);
-  if (p.repeats == 0) return;
+  if (p.repeats == 0) {
+    return;
+  }
   uint8_t* ub = buffers.bytes(Buffer::kUb).data();
   const Opcode o = p.opcode;
   switch (o) {
