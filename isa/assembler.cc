@@ -49,15 +49,15 @@ struct Token {
 };
 
 bool ident_start(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+  return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
 }
 bool ident_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
 }
 bool digit(char c) { return c >= '0' && c <= '9'; }
 
 std::string printable(char c) {
-  if (std::isprint(static_cast<unsigned char>(c))) return std::string(1, c);
+  if (std::isprint(static_cast<unsigned char>(c)) != 0) return std::string(1, c);
   char buffer[8];
   std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned char>(c));
   return buffer;
@@ -114,7 +114,8 @@ std::vector<Token> lex(std::string_view line) {
           case 'x': {
             int v = 0;
             int n = 0;
-            while (n < 2 && i < line.size() && std::isxdigit(static_cast<unsigned char>(line[i]))) {
+            while (n < 2 && i < line.size() &&
+                   std::isxdigit(static_cast<unsigned char>(line[i])) != 0) {
               v = v * 16 + (digit(line[i]) ? line[i] - '0' : (std::tolower(line[i]) - 'a' + 10));
               ++i;
               ++n;
@@ -133,14 +134,11 @@ std::vector<Token> lex(std::string_view line) {
       const size_t start = i++;
       const bool hex = c == '0' && i < line.size() && (line[i] == 'x' || line[i] == 'X');
       while (i < line.size()) {
-        if (ident_char(line[i])) {
-          ++i;
-        } else if (!hex && (line[i] == '-' || line[i] == '+') &&
-                   (line[i - 1] == 'e' || line[i - 1] == 'E')) {
-          ++i;  // exponent sign of a floating-point literal
-        } else {
-          break;
-        }
+        // Letters, digits, '_' and '.', and the sign of a floating-point exponent.
+        const bool exponent_sign = !hex && (line[i] == '-' || line[i] == '+') &&
+                                   (line[i - 1] == 'e' || line[i - 1] == 'E');
+        if (!ident_char(line[i]) && !exponent_sign) break;
+        ++i;
       }
       tokens.push_back(
           {TokKind::kNumber, std::string(line.substr(start, i - start)), col(start), col(i)});
@@ -180,7 +178,7 @@ Int128 parse_integer(const Token& t) {
   }
   if (s.empty()) fail(t.col, "invalid integer " + quote(t.text));
   Int128 value = 0;
-  const Int128 limit = static_cast<Int128>(~0ull);
+  const auto limit = static_cast<Int128>(UINT64_MAX);
   for (char c : s) {
     int d = -1;
     if (digit(c)) d = c - '0';
@@ -195,7 +193,7 @@ Int128 parse_integer(const Token& t) {
 
 std::string to_string(Int128 v) {
   if (v < 0) return "-" + to_string(-v);
-  if (v <= static_cast<Int128>(~0ull)) return std::to_string(static_cast<uint64_t>(v));
+  if (v <= static_cast<Int128>(UINT64_MAX)) return std::to_string(static_cast<uint64_t>(v));
   return "(huge)";
 }
 
@@ -454,7 +452,7 @@ class Assembler {
   // ---- Directives ----
 
   void expect_operands(const Token& head, const std::vector<Operand>& ops, size_t n,
-                       std::string_view what) {
+                       std::string_view what) const {
     if (ops.size() < n) {
       fail(m_end_col, quote(head.text) + " expects " + std::string(what) + ", got " +
                           std::to_string(ops.size()) + " operand" + (ops.size() == 1 ? "" : "s"));
@@ -464,7 +462,7 @@ class Assembler {
            "unexpected operand after " + std::string(what) + " of " + quote(head.text));
   }
 
-  void no_keys(const std::vector<Operand>& ops) {
+  static void no_keys(const std::vector<Operand>& ops) {
     for (const Operand& op : ops) {
       if (!op.key.empty()) fail(op.key_col, "directives take no named fields");
     }
@@ -542,7 +540,7 @@ class Assembler {
     }
   }
 
-  float parse_float(const Operand& op) {
+  static float parse_float(const Operand& op) {
     if (op.kind != Operand::Kind::kNumber) {
       fail(op.col(), "expected a floating-point number, got " + describe(op));
     }
@@ -628,7 +626,7 @@ class Assembler {
   }
 
   // Branch target: a label (resolved later) or an offset in instructions.
-  void set_target(Instruction& inst, const Operand& op, std::optional<Token>& label) {
+  static void set_target(Instruction& inst, const Operand& op, std::optional<Token>& label) {
     if (op.kind == Operand::Kind::kIdent) {
       if (!is_valid_name(op.value.text)) fail(op.col(), "expected a label, got " + describe(op));
       label = op.value;
@@ -640,14 +638,14 @@ class Assembler {
     inst.imm = static_cast<int64_t>(parse_in_range(op, "branch offset", INT32_MIN, INT32_MAX));
   }
 
-  Instruction make(Opcode opcode) {
+  static Instruction make(Opcode opcode) {
     Instruction inst;
     inst.opcode = opcode;
     return inst;
   }
 
   void count_operands(const Token& head, const std::vector<Operand>& ops, size_t n,
-                      std::string_view names) {
+                      std::string_view names) const {
     for (const Operand& op : ops) {
       if (!op.key.empty()) fail(op.key_col, quote(head.text) + " has no named fields");
     }
@@ -774,9 +772,9 @@ class Assembler {
     operands(*row, head, ops, inst);
   }
 
-  void data_types(const InstructionInfo& row,
-                  const std::vector<std::pair<std::string, uint32_t>>& suffixes, const Token& head,
-                  Instruction& inst) {
+  static void data_types(const InstructionInfo& row,
+                         const std::vector<std::pair<std::string, uint32_t>>& suffixes,
+                         const Token& head, Instruction& inst) {
     const int arity = row.dtype_arity();
     const std::string who = quote(row.mnemonic);
     std::string supported;
@@ -993,7 +991,8 @@ class Assembler {
                                 std::string(packed[i]->name) + " register needs " +
                                 std::string(pf.name) + "=...)");
           }
-          values.push_back(packed_values[i][j].op ? packed_values[i][j].value : pf.default_value);
+          values.push_back(packed_values[i][j].op != nullptr ? packed_values[i][j].value
+                                                             : pf.default_value);
         }
         words.push_back(pack(layout, values));
       }

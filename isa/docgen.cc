@@ -266,15 +266,16 @@ std::string block_packed() {
         }
       }
     }
-    out += "Used by: " + users + ". C++: `pack_" + std::string(layout->name) +
-           "...` / `unpack_...` in `isa/packed.h`.\n\n";
+    out += "Used by: " + users + ". C++: struct `" + std::string(layout->cpp_type) + "`, `pack_" +
+           std::string(layout->helper) + "()` / `unpack_" + std::string(layout->helper) +
+           "()` in `isa/packed.h`.\n\n";
     out += "| bits | field | range | default | unit | meaning |\n|---|---|---|---|---|---|\n";
     for (const PackedField& f : layout->fields) {
       std::string range = std::to_string(f.min) + ".." + std::to_string(f.max);
       if (!f.symbols.empty()) {
         range = "";
         for (size_t i = 0; i < f.symbols.size(); ++i) {
-          range += (i ? ", " : "") + std::string(f.symbols[i]) + "=" + std::to_string(i);
+          range += (i > 0 ? ", " : "") + std::string(f.symbols[i]) + "=" + std::to_string(i);
         }
       }
       out += "| " + bits(f.lo, f.width) + " | `" + std::string(f.name) + "` | " + range + " | " +

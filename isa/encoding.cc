@@ -1,6 +1,7 @@
 // Encoding and decoding of 64-bit instruction words, driven by the instruction table: the
 // format layouts (where each field lives), the start-up checks of the table (no overlapping or
 // ambiguous encodings), the decoder's opcode index, encode() and try_decode().
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <string>
@@ -172,10 +173,8 @@ const FieldSpec* InstructionInfo::field(Slot slot) const {
 }
 
 bool InstructionInfo::allows(DataType dst, DataType src) const {
-  for (const TypeSig& sig : dtypes) {
-    if (sig.dst == dst && sig.src == src) return true;
-  }
-  return false;
+  return std::ranges::any_of(dtypes,
+                             [&](const TypeSig& sig) { return sig.dst == dst && sig.src == src; });
 }
 
 // ---- Formats and table checks ---------------------------------------------------------------
@@ -402,7 +401,7 @@ DecodeStatus try_decode(uint64_t word, Instruction& out) {
 }
 
 std::string decode_error(uint64_t word) {
-  const std::string prefix = "illegal encoding " + hex(word, 16) + ": ";
+  std::string prefix = "illegal encoding " + hex(word, 16) + ": ";
   const Tables& t = tables();
   const int index = t.by_major[word & 0xff];
   if (index < 0) return prefix + "unknown opcode " + hex(word & 0xff, 2);
@@ -413,7 +412,7 @@ std::string decode_error(uint64_t word) {
   }
   for (const FieldSpec& f : row.fields) {
     const std::string problem = bad_field_value(f, (word >> f.lo) & f.mask());
-    if (!problem.empty()) return prefix + who + " " + problem;
+    if (!problem.empty()) return prefix.append(who).append(" ").append(problem);
   }
   Instruction inst;
   if (try_decode(word, inst) == DecodeStatus::kBadDataType) {
@@ -435,7 +434,7 @@ Instruction decode(uint64_t word) {
 std::optional<std::string> validate(const Instruction& inst) {
   if (static_cast<size_t>(inst.opcode) >= kOpcodeCount) return std::string("opcode out of range");
   const InstructionInfo& row = info(inst.opcode);
-  const std::string who = "'" + std::string(row.mnemonic) + "'";
+  std::string who = "'" + std::string(row.mnemonic) + "'";
   std::array<bool, kSlotCount> used{};
   for (const FieldSpec& f : row.fields) {
     used[static_cast<size_t>(f.slot)] = true;
@@ -449,7 +448,7 @@ std::optional<std::string> validate(const Instruction& inst) {
              std::to_string(f.min_value()) + ".." + std::to_string(f.max_value());
     }
     const std::string problem = bad_field_value(f, static_cast<uint64_t>(v));
-    if (!problem.empty()) return who + " " + problem;
+    if (!problem.empty()) return who.append(" ").append(problem);
   }
   const int arity = row.dtype_arity();
   if (arity == 1) used[static_cast<size_t>(Slot::kSrcDtype)] = true;

@@ -166,10 +166,7 @@ bool is_valid_name(std::string_view name) {
     if (!alpha(c) && !digit(c)) return false;
   }
   // x0..x31 (and x followed by any digits) read as registers in operands.
-  if (name.size() >= 2 && name[0] == 'x' && std::all_of(name.begin() + 1, name.end(), digit)) {
-    return false;
-  }
-  return true;
+  return name.size() < 2 || name[0] != 'x' || !std::all_of(name.begin() + 1, name.end(), digit);
 }
 
 uint64_t npubin_checksum(std::span<const uint8_t> bytes) {

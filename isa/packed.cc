@@ -122,20 +122,27 @@ uint64_t get(const PackedLayout& layout, uint64_t word, int index) {
 
 }  // namespace
 
-const PackedLayout kMteLayout = {"mte", "burst copies", kMteFields};
-const PackedLayout kPadLayout = {"pad", "byte-granular copies with padding", kPadFields};
-const PackedLayout kPadValueLayout = {"pad_value", "padding of the _pad copies", kPadValueFields};
-const PackedLayout kNd2NzLayout = {"nd2nz", "ND -> NZ conversion on GM -> L1", kNd2NzFields};
-const PackedLayout kLoad2dLayout = {"load2d", "L1 -> L0A / L0B fractal copies", kLoad2dFields};
-const PackedLayout kFmatrixLayout = {"fmatrix", "the feature map load3d reads", kFmatrixFields};
+const PackedLayout kMteLayout = {"mte", "burst copies", kMteFields, "MteParams", "mte_params"};
+const PackedLayout kPadLayout = {"pad", "byte-granular copies with padding", kPadFields,
+                                 "PadParams", "pad_params"};
+const PackedLayout kPadValueLayout = {"pad_value", "padding of the _pad copies", kPadValueFields,
+                                      "PadValue", "pad_value"};
+const PackedLayout kNd2NzLayout = {"nd2nz", "ND -> NZ conversion on GM -> L1", kNd2NzFields,
+                                   "Nd2NzParams", "nd2nz_params"};
+const PackedLayout kLoad2dLayout = {"load2d", "L1 -> L0A / L0B fractal copies", kLoad2dFields,
+                                    "Load2dParams", "load2d_params"};
+const PackedLayout kFmatrixLayout = {"fmatrix", "the feature map load3d reads", kFmatrixFields,
+                                     "FmatrixParams", "fmatrix_params"};
 const PackedLayout kLoad3dPosLayout = {"load3d_pos", "the part of the img2col matrix produced",
-                                       kLoad3dPosFields};
+                                       kLoad3dPosFields, "Load3dPos", "load3d_pos"};
 const PackedLayout kLoad3dGeomLayout = {"load3d_geom", "the convolution geometry of load3d",
-                                        kLoad3dGeomFields};
-const PackedLayout kMmadLayout = {"mmad", "cube matrix multiply", kMmadFields};
-const PackedLayout kFixpipeLayout = {"fixpipe", "L0C write-out", kFixpipeFields};
+                                        kLoad3dGeomFields, "Load3dGeom", "load3d_geom"};
+const PackedLayout kMmadLayout = {"mmad", "cube matrix multiply", kMmadFields, "MmadParams",
+                                  "mmad_params"};
+const PackedLayout kFixpipeLayout = {"fixpipe", "L0C write-out", kFixpipeFields, "FixpipeParams",
+                                     "fixpipe_params"};
 const PackedLayout kVectorLayout = {"vector", "repeat and strides of every vector instruction",
-                                    kVectorFields};
+                                    kVectorFields, "VectorParams", "vector_params"};
 
 uint64_t PackedLayout::reserved_mask() const {
   uint64_t used = 0;

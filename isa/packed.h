@@ -39,6 +39,8 @@ struct PackedLayout {
   std::string_view name;  // "mte", "vector", ...
   std::string_view doc;
   std::span<const PackedField> fields;
+  std::string_view cpp_type;  // the typed struct below, e.g. "MteParams"
+  std::string_view helper;    // pack_<helper> / unpack_<helper>, e.g. "mte_params"
 
   // Bits not covered by any field: reserved, must be zero.
   uint64_t reserved_mask() const;

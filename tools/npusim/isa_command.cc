@@ -51,7 +51,7 @@ std::vector<std::string> type_names(const isa::InstructionInfo& row) {
 std::vector<std::string> buffer_names(uint16_t mask) {
   std::vector<std::string> out;
   for (size_t i = 0; i < isa::enum_count<isa::Buffer>(); ++i) {
-    if ((mask >> i) & 1u) out.emplace_back(isa::name(static_cast<isa::Buffer>(i)));
+    if (((mask >> i) & 1u) != 0) out.emplace_back(isa::name(static_cast<isa::Buffer>(i)));
   }
   return out;
 }
@@ -85,7 +85,7 @@ nlohmann::json field_json(const isa::FieldSpec& f) {
   if (f.kind == isa::FieldKind::kPipe || f.kind == isa::FieldKind::kEnum) {
     nlohmann::json values = nlohmann::json::array();
     for (size_t i = 0; i < f.enum_names.size(); ++i) {
-      if ((f.allowed >> i) & 1u) values.push_back(f.enum_names[i]);
+      if (((f.allowed >> i) & 1u) != 0) values.push_back(f.enum_names[i]);
     }
     j["values"] = values;
   }
