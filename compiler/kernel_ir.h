@@ -132,8 +132,11 @@ struct Tile {
   uint64_t bytes = 0;
   bool double_buffered = false;
   std::optional<uint64_t> offset;  // set by buffer allocation: slot 0; slot 1 follows
-  SourceLocation loc;
-  bool operator==(const Tile&) const = default;
+  SourceLocation loc;  // where a .nk file declared it (not part of equality)
+  bool operator==(const Tile& o) const {
+    return name == o.name && buffer == o.buffer && bytes == o.bytes &&
+           double_buffered == o.double_buffered && offset == o.offset;
+  }
 };
 
 struct Arg {

@@ -102,11 +102,13 @@ void add_run_command(CLI::App& app) {
       std::printf("check: max abs error %.3g, max rel error %.3g, %llu mismatches\n",
                   result.max_abs_error, result.max_rel_error,
                   static_cast<unsigned long long>(result.mismatches));
+      std::fflush(stdout);
       if (!result.passed)
         throw ProgramError("check failed: " + std::to_string(result.mismatches) +
                            " elements differ from the reference; first: " + result.first_mismatch);
       std::printf("check passed\n");
     }
+    std::fflush(stdout);
   });
 }
 

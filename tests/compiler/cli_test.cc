@@ -1,0 +1,63 @@
+// npusim compile / run: exit codes and output, including bad op specs and .nk errors.
+#include <gtest/gtest.h>
+
+#include "tests/support/run_command.h"
+
+namespace npu::test {
+namespace {
+
+std::string chip(const char* name) { return source_path(std::string("configs/chips/") + name + ".yaml"); }
+
+TEST(CompileCliTest, WritesBinaryAndAssembly) {
+  std::string dir = make_temp_dir();
+  CommandResult r = run_npusim("compile --op \"matmul m=20 n=30 k=40 dtype=fp16\" --chip " +
+                               chip("tiny") + " -o " + dir + "/m.npubin --emit-asm");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(read_file(dir + "/m.s").find(".kernel matmul"), std::string::npos);
+  EXPECT_NE(read_file(dir + "/m.nk").find("syncs inserted"), std::string::npos);
+  CommandResult d = run_npusim("disasm " + dir + "/m.npubin");
+  EXPECT_EQ(d.exit_code, 0);
+  EXPECT_NE(d.out.find("mmad.f32.f16"), std::string::npos);
+}
+
+TEST(CompileCliTest, BadOpSpecIsExitTwoWithLocation) {
+  CommandResult r = run_npusim("compile --op \"matmul m=20 n=30 k=40 dtype=fp8\" --chip " +
+                               chip("tiny") + " -o /tmp/never.npubin");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "<op>:1:29: error: unsupported dtype 'fp8' (supported: fp16)\n");
+}
+
+TEST(CompileCliTest, BadNkFileIsExitTwoWithEveryError) {
+  std::string dir = make_temp_dir();
+  write_file(dir + "/k.nk", "kernel k\narg a gm\nfor i in 2 {\n  copy_gm_to_ub q, a, burst_len=1\n");
+  CommandResult r = run_npusim("compile " + dir + "/k.nk --chip " + chip("tiny") + " -o " + dir + "/k.npubin");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, dir + "/k.nk:3:1: error: '{' opened here is never closed\n" + dir +
+                       "/k.nk:4:17: error: unknown tile or argument 'q'\n");
+}
+
+TEST(RunCliTest, CheckPassesOnTiny) {
+  CommandResult r = run_npusim("run --chip " + chip("tiny") +
+                               " --op \"matmul m=40 n=24 k=33 dtype=fp16\" --check --racecheck --out " +
+                               make_temp_dir());
+  EXPECT_NE(r.out.find("check passed"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("matmul 40x24x33 fp16 -> fp16"), std::string::npos);
+}
+
+TEST(RunCliTest, NkKernelRuns) {
+  std::string dir = make_temp_dir();
+  CommandResult r = run_npusim("run --chip " + chip("tiny") + " " +
+                               source_path("examples/nk/copy_tiles.nk") + " --racecheck --out " + dir);
+  EXPECT_NE(r.out.find("reports written to " + dir), std::string::npos) << r.out << r.err;
+  EXPECT_NE(read_file(dir + "/report.json").find("\"kernel\""), std::string::npos);
+}
+
+TEST(RunCliTest, CheckWithTimingOnlyIsBadInput) {
+  CommandResult r = run_npusim("run --chip " + chip("tiny") +
+                               " --op \"matmul m=4 n=4 k=4 dtype=fp16\" --check --timing-only");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "error: --check and --racecheck need a functional run (drop --timing-only)\n");
+}
+
+}  // namespace
+}  // namespace npu::test

@@ -1,0 +1,211 @@
+// Each pass alone on small kernels, asserted by the printed IR or exact values; op-spec errors.
+#include <functional>
+
+#include <gtest/gtest.h>
+
+#include "base/error.h"
+#include "compiler/buffer_allocation.h"
+#include "compiler/codegen.h"
+#include "compiler/compile.h"
+#include "compiler/double_buffering.h"
+#include "compiler/nk_parser.h"
+#include "compiler/nk_printer.h"
+#include "compiler/op_spec.h"
+#include "compiler/ops.h"
+#include "compiler/sync_insertion.h"
+#include "compiler/tiling.h"
+#include "config/loader.h"
+
+#ifndef NPUSIM_SOURCE_DIR
+#error "tests need NPUSIM_SOURCE_DIR"
+#endif
+
+namespace npu::compiler {
+namespace {
+
+config::ChipConfig chip(const std::string& name) {
+  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
+      .config;
+}
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+const char* kCopy =
+    "kernel copy\n"
+    "arg x gm\n"
+    "arg y gm\n"
+    "tile buf ub 1024 double\n"
+    "for i in 3 {\n"
+    "  copy_gm_to_ub buf, x[1024*i], burst_len=32\n"
+    "  copy_ub_to_gm y[1024*i], buf, burst_len=32\n"
+    "}\n";
+
+TEST(DoubleBufferingTest, UnrollsByTwoWithAGuardedOddCopy) {
+  Kernel k = parse_kernel(kCopy, "copy.nk");
+  double_buffer(k);
+  EXPECT_EQ(print_kernel(k),
+            "kernel copy\narg x gm\narg y gm\ntile buf ub 1024 double\n"
+            "for i in 2 {\n"
+            "  copy_gm_to_ub buf.0, x[2048*i], burst_len=32\n"
+            "  copy_ub_to_gm y[2048*i], buf.0, burst_len=32\n"
+            "  if 2*i + 1 < 3 {\n"
+            "    copy_gm_to_ub buf.1, x[2048*i + 1024], burst_len=32\n"
+            "    copy_ub_to_gm y[2048*i + 1024], buf.1, burst_len=32\n"
+            "  }\n"
+            "}\n");
+}
+
+TEST(BufferAllocationTest, TilesWithDisjointLifetimesShareBytes) {
+  Kernel k = parse_kernel(
+      "kernel k\narg x gm\ntile a ub 1000\ntile b ub 2048\ntile c ub 64\n"
+      "for i in 2 {\n  copy_gm_to_ub a, x, burst_len=1\n}\n"
+      "for i in 2 {\n  copy_gm_to_ub b, x, burst_len=1\n  copy_gm_to_ub c, x, burst_len=1\n}\n",
+      "k.nk");
+  allocate_buffers(k, chip("tiny"));
+  EXPECT_EQ(k.find_tile("b")->offset, 0u);
+  EXPECT_EQ(k.find_tile("a")->offset, 0u);     // dead before b is born
+  EXPECT_EQ(k.find_tile("c")->offset, 2048u);  // live with b
+}
+
+TEST(BufferAllocationTest, TileThatCannotFitIsAnErrorNamingTheLiveTiles) {
+  Kernel k = parse_kernel(
+      "kernel k\narg x gm\ntile a ub 20000\ntile b ub 8000 double\n"
+      "for i in 2 {\n  copy_gm_to_ub a, x, burst_len=1\n  copy_gm_to_ub b, x, burst_len=1\n}\n",
+      "k.nk");
+  EXPECT_EQ(error_of([&] { allocate_buffers(k, chip("tiny")); }),
+            "k.nk:4:6: error: tile 'b' (2 x 8000 B) does not fit in ub (32768 B, 20000 B used "
+            "by a)");
+}
+
+TEST(SyncInsertionTest, RawFlagsAndWarTokensWithPrologueAndEpilogue) {
+  Kernel k = parse_kernel(kCopy, "copy.nk");
+  double_buffer(k);
+  allocate_buffers(k, chip("tiny"));
+  insert_syncs(k, chip("tiny"));
+  EXPECT_EQ(print_kernel(k),
+            "kernel copy\narg x gm\narg y gm\ntile buf ub 1024 double at 0\nsyncs inserted\n"
+            "prologue set_flag mte3, mte2, 0\n"
+            "prologue set_flag mte3, mte2, 1\n"
+            "for i in 2 {\n"
+            "  wait_flag mte3, mte2, 1\n"
+            "  copy_gm_to_ub buf.0, x[2048*i], burst_len=32\n"
+            "  set_flag mte2, mte3, 0\n"
+            "  wait_flag mte2, mte3, 0\n"
+            "  copy_ub_to_gm y[2048*i], buf.0, burst_len=32\n"
+            "  set_flag mte3, mte2, 1\n"
+            "  if 2*i + 1 < 3 {\n"
+            "    wait_flag mte3, mte2, 0\n"
+            "    copy_gm_to_ub buf.1, x[2048*i + 1024], burst_len=32\n"
+            "    set_flag mte2, mte3, 1\n"
+            "    wait_flag mte2, mte3, 1\n"
+            "    copy_ub_to_gm y[2048*i + 1024], buf.1, burst_len=32\n"
+            "    set_flag mte3, mte2, 0\n"
+            "  }\n"
+            "}\n"
+            "epilogue wait_flag mte3, mte2, 0\n"
+            "epilogue wait_flag mte3, mte2, 1\n");
+}
+
+TEST(SyncInsertionTest, MergesOverlappingRequestsIntoOneFlag) {
+  // Two tiles loaded by MTE2 and both read by MTE1: one flag covers both.
+  Kernel k = parse_kernel(
+      "kernel k\narg x gm\ntile a l1 512\ntile b l1 512\ntile p l0a 512\ntile q l0b 512\n"
+      "copy_gm_to_l1 a, x, burst_len=16\ncopy_gm_to_l1 b, x, burst_len=16\n"
+      "load2d_l1_to_l0a.f16 p, a, repeat=1\nload2d_l1_to_l0b.f16 q, b, repeat=1\n",
+      "k.nk");
+  allocate_buffers(k, chip("tiny"));
+  insert_syncs(k, chip("tiny"));
+  std::string text = print_kernel(k);
+  EXPECT_EQ(text.substr(text.find("copy_gm_to_l1 a")),
+            "copy_gm_to_l1 a, x, burst_len=16\ncopy_gm_to_l1 b, x, burst_len=16\n"
+            "set_flag mte2, mte1, 0\nwait_flag mte2, mte1, 0\n"
+            "load2d_l1_to_l0a.f16 p, a, repeat=1\nload2d_l1_to_l0b.f16 q, b, repeat=1\n"
+            "set_flag mte1, mte2, 0\nepilogue wait_flag mte1, mte2, 0\n");
+}
+
+TEST(SyncInsertionTest, TooManyEventIdsIsAnError) {
+  std::string src = "kernel k\narg x gm\n";
+  for (int i = 0; i < 5; ++i) src += "tile t" + std::to_string(i) + " ub 32\n";
+  for (int i = 0; i < 5; ++i)
+    src += "copy_gm_to_ub t" + std::to_string(i) + ", x, burst_len=1\ncopy_ub_to_gm x, t" +
+           std::to_string(i) + ", burst_len=1\n";
+  Kernel k = parse_kernel(src, "k.nk");
+  allocate_buffers(k, chip("ascend910"));
+  EXPECT_EQ(error_of([&] { insert_syncs(k, chip("ascend910")); }),
+            "error: kernel 'k' needs more than 4 event ids for mte2 -> mte3 (pipes.event_ids of "
+            "chip 'ascend910')");
+}
+
+TEST(CodegenTest, LoopsAddressesAndPackedWords) {
+  Kernel k = parse_kernel(
+      "kernel k\narg x gm\ntile a ub 64 at 32\n"
+      "pfor t in 5 {\n  copy_gm_to_ub a, x[96*t + 4], burst_len=select(t == 4, 1, 2)\n}\n",
+      "k.nk");
+  std::string s = generate_assembly(k, chip("tiny"));
+  isa::MteParams p;
+  p.burst_len = 1;
+  uint64_t base = isa::pack_mte_params(p) & ~(isa::kMteLayout.fields[1].mask() << isa::kMteLayout.fields[1].lo);
+  EXPECT_EQ(s,
+            ".kernel k\n.arg x, gm\n    ldg.s64 x2, 0(x1)\n"
+            "    rdsr x3, block_idx\n    rdsr x4, block_dim\nL0:\n    li x5, 5\n"
+            "    bge x3, x5, L1\n"
+            "    li x5, 32\n"
+            "    li x6, 4\n    muli x7, x3, 96\n    add x6, x6, x7\n    add x6, x6, x2\n"
+            "    li x7, " + std::to_string(base) + "\n"
+            "    li x8, 1\n    li x9, 0\n    add x9, x9, x3\n    li x10, 4\n    beq x9, x10, L2\n"
+            "    li x8, 2\nL2:\n    slli x8, x8, " + std::to_string(isa::kMteLayout.fields[1].lo) + "\n"
+            "    or x7, x7, x8\n"
+            "    copy_gm_to_ub x5, x6, x7\n"
+            "    add x3, x3, x4\n    j L0\nL1:\nLskip:\n    end\n");
+}
+
+TEST(CodegenTest, OutOfRangeFieldIsALocatedError) {
+  Kernel k = parse_kernel("kernel k\narg x gm\ntile a ub 64 at 0\ncopy_gm_to_ub a, x, burst_len=0\n",
+                          "k.nk");
+  EXPECT_EQ(error_of([&] { generate_assembly(k, chip("tiny")); }),
+            "k.nk:4:1: error: 'copy_gm_to_ub' field burst_len = 0 is out of range 1..65535");
+}
+
+TEST(TilingTest, CostModelPicksLargeTilesForLargeMatmuls) {
+  MatmulTiling t910 = choose_matmul_tiling(4096, 4096, 4096, 2, true, chip("ascend910"));
+  EXPECT_EQ(t910.mt * 1000000 + t910.nt * 1000 + t910.kt, 256256064);
+  MatmulTiling t_small = choose_matmul_tiling(1, 1, 1, 2, false, chip("tiny"));
+  EXPECT_EQ(t_small.mt * 1000000 + t_small.nt * 1000 + t_small.kt, 16016016);
+}
+
+TEST(OpSpecTest, ErrorsPointAtTheKeyOrValue) {
+  EXPECT_EQ(error_of([] { parse_op_spec("matmal m=1"); }),
+            "<op>:1:1: error: unknown op 'matmal' (expected matmul)");
+  EXPECT_EQ(error_of([] { parse_op_spec("matmul m=1 q=2 n"); }),
+            "<op>:1:12: error: unknown key 'q' for matmul (expected dtype, k, m, n, out_dtype, "
+            "trans_a, trans_b)\n<op>:1:16: error: expected key=value, found 'n'");
+  auto c = chip("tiny");
+  EXPECT_EQ(error_of([&] { build_op(parse_op_spec("matmul m=4 n=4 dtype=fp16"), c); }),
+            "<op>:1:26: error: matmul needs key 'k'");
+  EXPECT_EQ(error_of([&] { build_op(parse_op_spec("matmul m=x n=4 k=4 dtype=fp16"), c); }),
+            "<op>:1:10: error: bad value 'x' for 'm' (expected an integer)");
+  EXPECT_EQ(error_of([&] { build_op(parse_op_spec("matmul m=4 n=4 k=4 dtype=int8"), c); }),
+            "<op>:1:26: error: unsupported dtype 'int8' (supported: fp16)");
+  EXPECT_EQ(error_of([&] { build_op(parse_op_spec("matmul m=0 n=4 k=4 dtype=fp16"), c); }),
+            "<op>:1:10: error: 'm' = 0 is out of range 1..65535");
+}
+
+TEST(CompileTest, MatmulCompilesForEveryChipInUnderASecond) {
+  for (const char* name : {"tiny", "ascend910", "ascend910b"}) {
+    auto c = chip(name);
+    OpKernel op = build_op(parse_op_spec("matmul m=4096 n=4096 k=4096 dtype=fp16"), c);
+    CompileResult r = compile_kernel(op.kernel, c);
+    EXPECT_EQ(r.binary.kernels.size(), 1u);
+    EXPECT_EQ(r.binary.kernels[0].name, "matmul");
+  }
+}
+
+}  // namespace
+}  // namespace npu::compiler
