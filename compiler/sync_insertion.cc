@@ -86,6 +86,7 @@ struct Request {
   size_t set_after;    // index in home
   size_t wait_before;  // index in home; >= n: in the next execution (index - n)
   bool token;
+  int slot;  // the tile slot: ping and pong flags stay apart so the slots overlap
 };
 
 struct Entry {
@@ -204,8 +205,9 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
           last_read = e.index;
           found = true;
         }
-        requests.push_back({home, n, writer, q, last_write, first_read, false});
-        requests.push_back({home, n, q, writer, last_read, next_write, true});
+        int slot = tile.back() == '1' ? 1 : 0;
+        requests.push_back({home, n, writer, q, last_write, first_read, false, slot});
+        requests.push_back({home, n, q, writer, last_read, next_write, true, slot});
       }
     }
   }
@@ -219,7 +221,7 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
   for (const Request& r : requests) {
     bool done = false;
     for (Request& m : merged) {
-      if (m.home != r.home || m.src != r.src || m.dst != r.dst) continue;
+      if (m.home != r.home || m.src != r.src || m.dst != r.dst || m.slot != r.slot) continue;
       size_t s = std::max(m.set_after, r.set_after);
       size_t w = std::min(m.wait_before, r.wait_before);
       if (s < w) {
