@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   npu::cli::add_asm_command(app);
   npu::cli::add_disasm_command(app);
   npu::cli::add_exec_command(app);
+  npu::cli::add_compile_command(app);
+  npu::cli::add_run_command(app);
 
   try {
     app.parse(argc, argv);
