@@ -7,9 +7,10 @@
 //  * WAR tokens: set_flag Q->P after Q's last read of a run, wait_flag Q->P before the next
 //    write run (in the next iteration when the home is a loop: those flags are set once in the
 //    kernel prologue and waited once in the epilogue, so every iteration sees the same state).
-// Requests of one pipe pair in one body whose intervals overlap are merged into one flag (a
-// later set covers earlier writes of its pipe, an earlier wait covers later reads), so there
-// are no redundant syncs. Each remaining flag gets its own event id of its pipe pair; more
+// Requests of one pipe pair in one body and one tile slot whose intervals overlap are merged
+// into one flag (a later set covers earlier writes of its pipe, an earlier wait covers later
+// reads), so there are no redundant syncs; ping and pong flags stay apart, or the next ping
+// load would wait for the pong reads and double buffering would be lost. Each remaining flag gets its own event id of its pipe pair; more
 // flags than `pipes.event_ids` is a compile error.
 #pragma once
 
