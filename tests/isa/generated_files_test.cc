@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
+#include "isa/assembler.h"
 #include "isa/docgen.h"
 #include "tests/support/run_command.h"
 
@@ -56,6 +57,52 @@ TEST(IsaGenerated, ReferenceDocumentsEveryInstructionWithItsExample) {
     EXPECT_NE(reference.find("Example: `" + std::string(row.example) + "`"), std::string::npos)
         << row.mnemonic;
   }
+}
+
+}  // namespace
+}  // namespace npu::isa
+
+namespace npu::isa {
+namespace {
+
+// The fenced code blocks of docs/isa.md, in order.
+std::vector<std::string> code_blocks() {
+  const std::string doc = npu::test::read_file(npu::test::source_path("docs/isa.md"));
+  std::vector<std::string> blocks;
+  size_t pos = 0;
+  while ((pos = doc.find("```\n", pos)) != std::string::npos) {
+    const size_t end = doc.find("```\n", pos + 4);
+    if (end == std::string::npos) break;
+    blocks.push_back(doc.substr(pos + 4, end - pos - 4));
+    pos = end + 4;
+  }
+  return blocks;
+}
+
+TEST(IsaDocExamples, TheIntroductoryKernelAssembles) {
+  for (const std::string& block : code_blocks()) {
+    if (block.rfind("# y = relu(x)", 0) != 0) continue;
+    const Binary binary = assemble(block, "docs/isa.md");
+    ASSERT_EQ(binary.kernels.size(), 1u);
+    EXPECT_EQ(binary.kernels[0].name, "relu128");
+    return;
+  }
+  FAIL() << "the relu128 example is missing from docs/isa.md";
+}
+
+TEST(IsaDocExamples, TheErrorExampleShowsTheAssemblersRealOutput) {
+  const std::vector<std::string> blocks = code_blocks();
+  for (size_t i = 0; i + 1 < blocks.size(); ++i) {
+    if (blocks[i].rfind(".kernel k\n    vaad", 0) != 0) continue;
+    try {
+      assemble(blocks[i], "k.s");
+      FAIL() << "the error example assembled";
+    } catch (const UserError& e) {
+      EXPECT_EQ(std::string(e.what()) + "\n", blocks[i + 1]);
+    }
+    return;
+  }
+  FAIL() << "the error example is missing from docs/isa.md";
 }
 
 }  // namespace
