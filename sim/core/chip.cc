@@ -14,23 +14,25 @@ namespace npu::sim {
 namespace {
 
 // Makes a fresh SystemC simulation context current for one launch and deletes it afterwards.
+// The context libsystemc made at load time stays alive and current between launches: static
+// kernel objects (sc_process_handle::non_event) registered in it at load time unregister from
+// it when the process exits.
 class SimContextScope {
  public:
   SimContextScope() {
     NPU_CHECK(!s_active, "a launch started while another one runs");
     s_active = true;
-    // SystemC creates a default context on first use; a previous one is finished with.
-    delete sc_core::sc_curr_simcontext;
+    m_process_context = sc_core::sc_get_curr_simcontext();
     m_context = new sc_core::sc_simcontext;
     sc_core::sc_curr_simcontext = m_context;
     sc_core::sc_default_global_context = m_context;
-    // sc_stop() is how a program error ends the simulation; it is not news to the user.
+    // sc_pause() / sc_stop() are how program errors end a simulation; not news to the user.
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   }
   ~SimContextScope() {
     delete m_context;
-    sc_core::sc_curr_simcontext = nullptr;
-    sc_core::sc_default_global_context = nullptr;
+    sc_core::sc_curr_simcontext = m_process_context;
+    sc_core::sc_default_global_context = m_process_context;
     s_active = false;
   }
   SimContextScope(const SimContextScope&) = delete;
@@ -38,6 +40,7 @@ class SimContextScope {
 
  private:
   static inline bool s_active = false;
+  sc_core::sc_simcontext* m_process_context;
   sc_core::sc_simcontext* m_context;
 };
 
