@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "sim/fault.h"
+#include "sim/memory/data_paths.h"
 
 namespace npu::sim {
 
@@ -17,40 +18,6 @@ namespace {
 
 using isa::Opcode;
 using isa::Pipe;
-
-bool core_has_pipe(isa::CoreType type, Pipe p) {
-  switch (type) {
-    case isa::CoreType::kCoupled: return p != Pipe::kAll;
-    case isa::CoreType::kAic:
-      return p == Pipe::kS || p == Pipe::kMte1 || p == Pipe::kMte2 || p == Pipe::kM ||
-             p == Pipe::kFix;
-    case isa::CoreType::kAiv:
-      return p == Pipe::kS || p == Pipe::kMte2 || p == Pipe::kMte3 || p == Pipe::kV;
-  }
-  return false;
-}
-
-const config::DataPath& path_config(const config::ChipConfig& c, isa::DataPath path) {
-  using D = isa::DataPath;
-  const config::PathsSection& p = c.paths;
-  switch (path) {
-    case D::kGmToL1: return p.gm_to_l1;
-    case D::kGmToUb: return p.gm_to_ub;
-    case D::kGmToL0a: return p.gm_to_l0a;
-    case D::kGmToL0b: return p.gm_to_l0b;
-    case D::kL1ToL0a: return p.l1_to_l0a;
-    case D::kL1ToL0b: return p.l1_to_l0b;
-    case D::kL1ToUb: return p.l1_to_ub;
-    case D::kL1ToBt: return p.l1_to_bt;
-    case D::kL0cToGm: return p.l0c_to_gm;
-    case D::kL0cToL1: return p.l0c_to_l1;
-    case D::kL0cToUb: return p.l0c_to_ub;
-    case D::kUbToGm: return p.ub_to_gm;
-    case D::kUbToL1: return p.ub_to_l1;
-    case D::kUbToUb: return p.ub_to_ub;
-  }
-  NPU_UNREACHABLE("bad data path");
-}
 
 const config::VectorClass& vector_config(const config::ChipConfig& c, isa::VectorClass cls) {
   using V = isa::VectorClass;

@@ -33,6 +33,21 @@ struct CoreId {
   std::string name() const;  // "core 3 (aiv 1.0)"
 };
 
+// The pipes a core of this type has (reference §1.4): a coupled core all of them, an AIC the
+// scalar, MTE1, MTE2, cube and fixpipe, an AIV the scalar, MTE2, MTE3 and vector pipes.
+inline bool core_has_pipe(isa::CoreType type, isa::Pipe p) {
+  using isa::Pipe;
+  switch (type) {
+    case isa::CoreType::kCoupled: return p != Pipe::kAll;
+    case isa::CoreType::kAic:
+      return p == Pipe::kS || p == Pipe::kMte1 || p == Pipe::kMte2 || p == Pipe::kM ||
+             p == Pipe::kFix;
+    case isa::CoreType::kAiv:
+      return p == Pipe::kS || p == Pipe::kMte2 || p == Pipe::kMte3 || p == Pipe::kV;
+  }
+  return false;
+}
+
 // The all-core barrier of sync_all and the counter flags of cross_core_set/wait_flag.
 struct CrossCore {
   static constexpr uint32_t kCounterMax = 15;  // reference §3.1

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config_hash.h"
+#include "sim/memory/data_paths.h"
 
 namespace npu::sim {
 
@@ -15,24 +16,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using isa::Pipe;
-
-bool core_has(const CoreResult& c, Pipe p) {
-  switch (c.id.type) {
-    case isa::CoreType::kCoupled: return true;
-    case isa::CoreType::kAic:
-      return p == Pipe::kS || p == Pipe::kMte1 || p == Pipe::kMte2 || p == Pipe::kM ||
-             p == Pipe::kFix;
-    case isa::CoreType::kAiv:
-      return p == Pipe::kS || p == Pipe::kMte2 || p == Pipe::kMte3 || p == Pipe::kV;
-  }
-  return false;
-}
-
-bool gm_facing(isa::DataPath path) {
-  using D = isa::DataPath;
-  return path == D::kGmToL1 || path == D::kGmToUb || path == D::kGmToL0a ||
-         path == D::kGmToL0b || path == D::kL0cToGm || path == D::kUbToGm;
-}
 
 double ratio(uint64_t part, uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
@@ -51,7 +34,7 @@ Totals totals(const RunResult& run) {
   Totals t;
   for (const CoreResult& c : run.cores) {
     for (size_t p = 0; p < kPipeCount; ++p) {
-      if (!core_has(c, static_cast<Pipe>(p))) continue;
+      if (!core_has_pipe(c.id.type, static_cast<Pipe>(p))) continue;
       ++t.pipe_cores[p];
       for (size_t s = 0; s < t.pipe[p].size(); ++s) t.pipe[p][s] += c.stats.pipe[p][s];
     }
@@ -162,7 +145,7 @@ std::string report_json(const config::ChipConfig& config, const SimOptions& opti
     j["finish_cycle"] = c.finish;
     Json cp = Json::object();
     for (size_t p = 0; p < kPipeCount; ++p) {
-      if (!core_has(c, static_cast<Pipe>(p))) continue;
+      if (!core_has_pipe(c.id.type, static_cast<Pipe>(p))) continue;
       Json pj;
       for (size_t s = 0; s < kPipeStats.size(); ++s) {
         pj[std::string(kPipeStats[s].name)] = c.stats.pipe[p][s];
@@ -213,7 +196,7 @@ std::string summary_table(const config::ChipConfig& config, const RunResult& run
   for (const CoreResult& c : run.cores) {
     out += fmt::format("{:<24}", c.id.name());
     for (size_t p = 0; p < kPipeCount; ++p) {
-      if (!core_has(c, static_cast<Pipe>(p))) {
+      if (!core_has_pipe(c.id.type, static_cast<Pipe>(p))) {
         out += fmt::format("{:>8}", "-");
         continue;
       }
@@ -275,7 +258,7 @@ std::string trace_json(const config::ChipConfig& config, const RunResult& run) {
         "{{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":{},\"args\":{{\"sort_index\":{}}}}}",
         c.id.index, c.id.index));
     for (size_t p = 0; p < kPipeCount; ++p) {
-      if (!core_has(c, static_cast<Pipe>(p))) continue;
+      if (!core_has_pipe(c.id.type, static_cast<Pipe>(p))) continue;
       emit(fmt::format(
           "{{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":{},\"tid\":{},\"args\":{{\"name\":\"{}\"}}}}",
           c.id.index, p, isa::name(static_cast<Pipe>(p))));

@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "sim/fault.h"
+#include "sim/memory/data_paths.h"
 
 namespace npu::sim::exec {
 
@@ -71,47 +72,8 @@ void check_packed_word(const isa::PackedLayout& layout, std::string_view operand
   }
 }
 
-namespace {
-
-const config::DataPath& path_config(const config::PathsSection& p, isa::DataPath path) {
-  using P = isa::DataPath;
-  switch (path) {
-    case P::kGmToL1:
-      return p.gm_to_l1;
-    case P::kGmToUb:
-      return p.gm_to_ub;
-    case P::kGmToL0a:
-      return p.gm_to_l0a;
-    case P::kGmToL0b:
-      return p.gm_to_l0b;
-    case P::kL1ToL0a:
-      return p.l1_to_l0a;
-    case P::kL1ToL0b:
-      return p.l1_to_l0b;
-    case P::kL1ToUb:
-      return p.l1_to_ub;
-    case P::kL1ToBt:
-      return p.l1_to_bt;
-    case P::kL0cToGm:
-      return p.l0c_to_gm;
-    case P::kL0cToL1:
-      return p.l0c_to_l1;
-    case P::kL0cToUb:
-      return p.l0c_to_ub;
-    case P::kUbToGm:
-      return p.ub_to_gm;
-    case P::kUbToL1:
-      return p.ub_to_l1;
-    case P::kUbToUb:
-      return p.ub_to_ub;
-  }
-  NPU_UNREACHABLE("bad DataPath");
-}
-
-}  // namespace
-
 void check_path(const Context& ctx, isa::DataPath path) {
-  if (!path_config(ctx.config.paths, path).enabled) {
+  if (!path_config(ctx.config, path).enabled) {
     fault(fmt::format("data path {} is disabled on this chip (paths.{}.enabled = false)",
                       isa::name(path), isa::name(path)));
   }

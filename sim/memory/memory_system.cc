@@ -10,40 +10,11 @@
 #include "base/error.h"
 #include "config/derived.h"
 #include "sim/memory/bandwidth_calendar.h"
+#include "sim/memory/data_paths.h"
 #include "sim/memory/l2_cache.h"
 
 namespace npu::sim {
 namespace {
-
-const config::DataPath& path_config(const config::ChipConfig& c, isa::DataPath path) {
-  using P = isa::DataPath;
-  switch (path) {
-    case P::kGmToL1: return c.paths.gm_to_l1;
-    case P::kGmToUb: return c.paths.gm_to_ub;
-    case P::kGmToL0a: return c.paths.gm_to_l0a;
-    case P::kGmToL0b: return c.paths.gm_to_l0b;
-    case P::kL1ToL0a: return c.paths.l1_to_l0a;
-    case P::kL1ToL0b: return c.paths.l1_to_l0b;
-    case P::kL1ToUb: return c.paths.l1_to_ub;
-    case P::kL1ToBt: return c.paths.l1_to_bt;
-    case P::kL0cToGm: return c.paths.l0c_to_gm;
-    case P::kL0cToL1: return c.paths.l0c_to_l1;
-    case P::kL0cToUb: return c.paths.l0c_to_ub;
-    case P::kUbToGm: return c.paths.ub_to_gm;
-    case P::kUbToL1: return c.paths.ub_to_l1;
-    case P::kUbToUb: return c.paths.ub_to_ub;
-  }
-  NPU_UNREACHABLE("unknown data path");
-}
-
-bool reads_gm(isa::DataPath path) {
-  using P = isa::DataPath;
-  return path == P::kGmToL1 || path == P::kGmToUb || path == P::kGmToL0a || path == P::kGmToL0b;
-}
-
-bool writes_gm(isa::DataPath path) {
-  return path == isa::DataPath::kL0cToGm || path == isa::DataPath::kUbToGm;
-}
 
 // Whole cycles from a fractional time; the tolerance keeps 100.0000000001 at 100.
 Cycle to_cycle(double time) { return static_cast<Cycle>(std::ceil(time - 1e-6)); }
