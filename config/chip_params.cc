@@ -45,7 +45,10 @@ void declare_scalar(ParamTable& t) {
       .fallback(int64_t{100}).at_least(1).at_most(100000)
       .help("Latency of a scalar load from GM, e.g. of a kernel argument (assumption).");
   t.add_int(NPU_CONFIG_FIELD(scalar.system_latency_cycles)).unit("cycles").fallback(int64_t{1})
-      .at_least(1).at_most(1000).help("Latency of special-register reads and set-up instructions.");
+      .at_least(1).at_most(1000)
+      .help("Latency of special-register reads (rdsr) and the scalar unit's other system "
+            "instructions; pipe set-up instructions (set_mask, set_fmatrix, ...) take one "
+            "cycle in their own pipe.");
   t.add_int(NPU_CONFIG_FIELD(scalar.data_memory_bytes)).unit("bytes").fallback(int64_t{16384})
       .at_least(64).at_most(1 << 24)
       .help("Scalar data memory per core (the DCache is about 16 KB, §1.1).");
