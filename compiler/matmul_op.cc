@@ -8,67 +8,14 @@
 #include <cmath>
 
 #include "base/error.h"
+#include "compiler/ir_builder.h"
 #include "compiler/ops.h"
 #include "compiler/tiling.h"
 
 namespace npu::compiler {
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-Affine var_expr(const std::string& v, int64_t scale = 1) {
-  Affine a;
-  a.add(v, scale);
-  return a;
-}
-
-// full everywhere except `tail` when var == last.
-Value sel(const std::string& v, int64_t last, int64_t tail, int64_t full) {
-  Value out;
-  out.value = full;
-  if (tail == full || last == 0) {
-    out.value = last == 0 ? tail : full;
-    return out;
-  }
-  out.cond = Condition{var_expr(v), Condition::Op::kEq, last};
-  out.value = tail;
-  out.other = full;
-  return out;
-}
-
-Field field(const std::string& name, Value v) { return Field{name, v}; }
-Field field(const std::string& name, int64_t v) { return Field{name, Value{v, {}, 0}}; }
-
-Operand tile(const std::string& name, int64_t offset = 0) {
-  Operand o;
-  o.kind = OperandKind::kTile;
-  o.name = name;
-  o.offset.value = offset;
-  return o;
-}
-
-Operand gm(const std::string& name, Affine address) {
-  Operand o;
-  o.kind = OperandKind::kGm;
-  o.name = name;
-  o.address = std::move(address);
-  return o;
-}
-
-Stmt op(const std::string& mnemonic, std::vector<Operand> operands, std::vector<Field> fields) {
-  return make_op(OpStmt{mnemonic, std::move(operands), std::move(fields)});
-}
-
-// Variants of a body by condition: [(cond or none, body)].
-void add_guarded(Body& out, const std::optional<Condition>& c, Body body) {
-  if (!c) {
-    for (Stmt& s : body) out.push_back(std::move(s));
-  } else {
-    out.push_back(make_if(*c, std::move(body)));
-  }
-}
-
-}  // namespace
+using namespace ir;  // NOLINT(google-build-using-namespace): the IR constructors
 
 OpKernel build_matmul(const OpSpec& spec, const config::ChipConfig& chip) {
   const int64_t M = spec.get_int("m", 1, 65535), N = spec.get_int("n", 1, 65535),
@@ -108,8 +55,8 @@ OpKernel build_matmul(const OpSpec& spec, const config::ChipConfig& chip) {
   if (via_ub)
     k.tiles.push_back({"c_ub", isa::Buffer::kUb, static_cast<uint64_t>(Mt * Nt * eo), false, {}, {}});
 
-  Value mv = sel("tm", MT - 1, mtail, Mt), nv = sel("tn", NT - 1, ntail, Nt),
-        kv = sel("kk", KT - 1, ktail, Kt);
+  Value mv = tail_select("tm", MT - 1, mtail, Mt), nv = tail_select("tn", NT - 1, ntail, Nt),
+        kv = tail_select("kk", KT - 1, ktail, Kt);
   Body kbody;
   // GM -> L1, ND -> NZ.
   Affine a_addr = ta ? var_expr("kk", Kt * M * 2).add("tm", Mt * 2)
@@ -186,7 +133,7 @@ OpKernel build_matmul(const OpSpec& spec, const config::ChipConfig& chip) {
   tbody.push_back(make_let("tn", "t", true, NT));
   tbody.push_back(make_loop("kk", KT, false, std::move(kbody)));
   Affine c_addr = var_expr("tm", Mt * N * eo).add("tn", Nt * eo);
-  Value m1v = sel("tm", MT - 1, ceil_div(mtail, 16), M1f);
+  Value m1v = tail_select("tm", MT - 1, ceil_div(mtail, 16), M1f);
   if (!via_ub) {
     tbody.push_back(op("fix_l0c_to_gm." + out_sfx + ".f32",
                        {gm("c", c_addr), tile("c_l0c"), Operand{}},
@@ -198,9 +145,9 @@ OpKernel build_matmul(const OpSpec& spec, const config::ChipConfig& chip) {
                         field("dst_stride", Nt), field("layout", 1)}));
     auto row32 = [&](int64_t n) { return ceil_div(n * eo, 32) * 32; };
     tbody.push_back(op("copy_ub_to_gm_pad", {gm("c", c_addr), tile("c_ub")},
-                       {field("nburst", mv), field("burst_bytes", sel("tn", NT - 1, ntail * eo, Nt * eo)),
-                        field("gm_gap", sel("tn", NT - 1, (N - ntail) * eo, (N - Nt) * eo)),
-                        field("local_gap", sel("tn", NT - 1, (Nt * eo - row32(ntail)) / 32,
+                       {field("nburst", mv), field("burst_bytes", tail_select("tn", NT - 1, ntail * eo, Nt * eo)),
+                        field("gm_gap", tail_select("tn", NT - 1, (N - ntail) * eo, (N - Nt) * eo)),
+                        field("local_gap", tail_select("tn", NT - 1, (Nt * eo - row32(ntail)) / 32,
                                                (Nt * eo - row32(Nt)) / 32))}));
   }
   k.body.push_back(make_loop("t", MT * NT, true, std::move(tbody)));
@@ -221,14 +168,7 @@ OpKernel build_matmul(const OpSpec& spec, const config::ChipConfig& chip) {
   return r;
 }
 
-OpKernel build_op(const OpSpec& spec, const config::ChipConfig& chip) {
-  if (spec.op == "matmul") return build_matmul(spec, chip);
-  NPU_UNREACHABLE("op spec parser accepted unknown op " + spec.op);
-}
-
-std::vector<std::vector<double>> reference(const OpSpec& spec,
-                                           const std::vector<std::vector<double>>& in) {
-  NPU_CHECK(spec.op == "matmul", "reference for unknown op");
+Tensors reference_matmul(const OpSpec& spec, const Tensors& in) {
   const int64_t M = spec.get_int("m", 1, 65535), N = spec.get_int("n", 1, 65535),
                 K = spec.get_int("k", 1, 65535);
   bool ta = spec.get_int("trans_a", 0, 1, 0) == 1, tb = spec.get_int("trans_b", 0, 1, 0) == 1;
@@ -244,6 +184,17 @@ std::vector<std::vector<double>> reference(const OpSpec& spec,
       c[static_cast<size_t>(i * N + j)] = acc;
     }
   return {c};
+}
+
+}  // namespace
+
+const OpDef& matmul_op() {
+  static const OpDef def{"matmul",
+                         {"m", "n", "k", "dtype", "out_dtype", "trans_a", "trans_b"},
+                         "matmul m=1024 n=1024 k=1024 dtype=fp16",
+                         build_matmul,
+                         reference_matmul};
+  return def;
 }
 
 }  // namespace npu::compiler

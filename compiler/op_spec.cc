@@ -6,16 +6,10 @@
 #include <vector>
 
 #include "base/error.h"
+#include "compiler/ops.h"
 
 namespace npu::compiler {
 namespace {
-
-const std::map<std::string, std::set<std::string>>& known_keys() {
-  static const std::map<std::string, std::set<std::string>> keys = {
-      {"matmul", {"m", "n", "k", "dtype", "out_dtype", "trans_a", "trans_b"}},
-  };
-  return keys;
-}
 
 constexpr const char* kFile = "<op>";
 
@@ -37,10 +31,14 @@ OpSpec parse_op_spec(const std::string& text) {
   size_t start = i;
   while (i < text.size() && text[i] != ' ') ++i;
   spec.op = text.substr(start, i - start);
-  auto known = known_keys().find(spec.op);
   if (spec.op.empty()) fail(1, "empty op spec (expected e.g. \"matmul m=64 n=64 k=64 dtype=fp16\")");
-  if (known == known_keys().end())
-    fail(static_cast<uint32_t>(start + 1), "unknown op '" + spec.op + "' (expected matmul)");
+  const OpDef* def = find_op(spec.op);
+  if (def == nullptr) {
+    std::string names;
+    for (const OpDef* d : op_library()) names += (names.empty() ? "" : ", ") + d->name;
+    fail(static_cast<uint32_t>(start + 1), "unknown op '" + spec.op + "' (expected one of: " + names + ")");
+  }
+  const std::set<std::string> keys(def->keys.begin(), def->keys.end());
   for (;;) {
     skip();
     if (i >= text.size()) break;
@@ -57,9 +55,9 @@ OpSpec parse_op_spec(const std::string& text) {
     size_t vstart = i;
     while (i < text.size() && text[i] != ' ') ++i;
     std::string value = text.substr(vstart, i - vstart);
-    if (!known->second.count(key)) {
+    if (!keys.count(key)) {
       std::string list;
-      for (const std::string& k : known->second) list += (list.empty() ? "" : ", ") + k;
+      for (const std::string& k : keys) list += (list.empty() ? "" : ", ") + k;
       diags.error({kFile, 1, col}, "unknown key '" + key + "' for " + spec.op + " (expected " +
                                        list + ")");
       continue;

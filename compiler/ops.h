@@ -1,5 +1,7 @@
 // The op library: builds a kernel (IR) for an op spec on a chip, describes its tensors for the
 // runtime, and computes the host reference (fp64 accumulation) with the documented tolerance.
+// Every op is one OpDef (name, keys, builder, reference) defined in its own `<op>_op.cc` and
+// listed once in op_library.cc.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,8 @@ struct TensorDesc {
   isa::DataType dtype = isa::DataType::kF16;
   uint64_t elements = 0;
   bool output = false;
+  // Inputs: `npusim run --check` fills them uniformly in [low, high], rounded to dtype.
+  double low = -1.0, high = 1.0;
 };
 
 struct OpKernel {
@@ -30,11 +34,23 @@ struct OpKernel {
   double atol = 0, rtol = 0;
 };
 
-OpKernel build_op(const OpSpec& spec, const config::ChipConfig& chip);
-
 // Host reference: inputs as doubles (already rounded to their dtype) in argument order,
 // returns the outputs in argument order.
-std::vector<std::vector<double>> reference(const OpSpec& spec,
-                                           const std::vector<std::vector<double>>& inputs);
+using Tensors = std::vector<std::vector<double>>;
+
+struct OpDef {
+  std::string name;               // "matmul"
+  std::vector<std::string> keys;  // every key the spec may give
+  std::string example;            // a spec that works, for messages and docs
+  OpKernel (*build)(const OpSpec& spec, const config::ChipConfig& chip) = nullptr;
+  Tensors (*reference)(const OpSpec& spec, const Tensors& inputs) = nullptr;
+};
+
+// Every op, in the order op_library.cc lists them.
+const std::vector<const OpDef*>& op_library();
+const OpDef* find_op(const std::string& name);  // nullptr if unknown
+
+OpKernel build_op(const OpSpec& spec, const config::ChipConfig& chip);
+Tensors reference(const OpSpec& spec, const Tensors& inputs);
 
 }  // namespace npu::compiler

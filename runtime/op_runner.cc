@@ -2,54 +2,12 @@
 #include "runtime/op_runner.h"
 
 #include <cmath>
-#include <cstring>
 #include <random>
 
 #include "base/error.h"
-#include "numerics/convert.h"
+#include "runtime/tensor_codec.h"
 
 namespace npu::runtime {
-namespace {
-
-double round_to(isa::DataType t, double v) {
-  if (t == isa::DataType::kF16) return numerics::fp16_to_fp32(numerics::double_to_fp16(v));
-  if (t == isa::DataType::kF32) return numerics::double_to_fp32(v);
-  NPU_UNREACHABLE("op tensor of an unsupported type");
-}
-
-std::vector<uint8_t> encode(isa::DataType t, const std::vector<double>& v) {
-  std::vector<uint8_t> out(v.size() * isa::element_size(t));
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (t == isa::DataType::kF16) {
-      uint16_t b = numerics::double_to_fp16(v[i]).bits;
-      std::memcpy(&out[2 * i], &b, 2);
-    } else {
-      float f = numerics::double_to_fp32(v[i]);
-      std::memcpy(&out[4 * i], &f, 4);
-    }
-  }
-  return out;
-}
-
-std::vector<double> decode(isa::DataType t, const std::vector<uint8_t>& bytes) {
-  size_t es = isa::element_size(t);
-  std::vector<double> out(bytes.size() / es);
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (t == isa::DataType::kF16) {
-      numerics::Fp16 h{};
-      std::memcpy(&h.bits, &bytes[2 * i], 2);
-      out[i] = numerics::fp16_to_fp32(h);
-    } else {
-      float f = 0;
-      std::memcpy(&f, &bytes[4 * i], 4);
-      out[i] = f;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 OpRun run_op(Device& device, const compiler::OpSpec& spec, bool check, uint64_t seed) {
   OpRun r;
   r.op = compiler::build_op(spec, device.config());
@@ -57,7 +15,6 @@ OpRun run_op(Device& device, const compiler::OpSpec& spec, bool check, uint64_t 
   if (check && !device.has_data())
     throw UserError("--check needs a functional run (drop --timing-only)");
   std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> dist(-1.0, 1.0);
   std::vector<uint64_t> args;
   std::vector<std::vector<double>> inputs;
   for (const compiler::TensorDesc& t : r.op.tensors) {
@@ -66,6 +23,7 @@ OpRun run_op(Device& device, const compiler::OpSpec& spec, bool check, uint64_t 
     args.push_back(addr);
     if (t.output) continue;
     std::vector<double> v(t.elements);
+    std::uniform_real_distribution<double> dist(t.low, t.high);
     if (device.has_data())
       for (double& x : v) x = round_to(t.dtype, dist(rng));
     inputs.push_back(v);

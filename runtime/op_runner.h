@@ -1,7 +1,8 @@
 // Runs a compiled op on a Device the way `npusim run --op` does: allocates its tensors, fills
-// the inputs with seeded random data (uniform in [-1, 1], rounded to the tensor's type), copies
-// them in, launches on the op's block_dim, copies the outputs back and, when asked, compares
-// them with the op's host reference. Tests use it directly.
+// the inputs with seeded random data (uniform in the range each tensor gives, [-1, 1] by
+// default, rounded to the tensor's type), copies them in, launches on the op's block_dim, copies
+// the outputs back and, when asked, compares them with the op's host reference. Tests use it
+// directly.
 #pragma once
 
 #include <cstdint>

@@ -182,7 +182,7 @@ TEST(TilingTest, CostModelPicksLargeTilesForLargeMatmuls) {
 
 TEST(OpSpecTest, ErrorsPointAtTheKeyOrValue) {
   EXPECT_EQ(error_of([] { parse_op_spec("matmal m=1"); }),
-            "<op>:1:1: error: unknown op 'matmal' (expected matmul)");
+            "<op>:1:1: error: unknown op 'matmal' (expected one of: matmul)");
   EXPECT_EQ(error_of([] { parse_op_spec("matmul m=1 q=2 n"); }),
             "<op>:1:12: error: unknown key 'q' for matmul (expected dtype, k, m, n, out_dtype, "
             "trans_a, trans_b)\n<op>:1:16: error: expected key=value, found 'n'");
