@@ -299,9 +299,15 @@ class Generator {
         eval(v, r);
         temps.push_back(r);
         regs[spec] = reg(r);
+      } else if (o.kind == OperandKind::kImm) {
+        int r = alloc();
+        eval(o.imm, r);
+        temps.push_back(r);
+        regs[spec] = reg(r);
       } else {
         if (o.kind != OperandKind::kZero)
-          fail("operand " + std::string(spec->name) + " of '" + op.mnemonic + "' must be 0");
+          fail("operand " + std::string(spec->name) + " of '" + op.mnemonic +
+               "' must be a value (an integer or select(...))");
         regs[spec] = "x0";
       }
     }

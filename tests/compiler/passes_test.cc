@@ -197,6 +197,32 @@ TEST(OpSpecTest, ErrorsPointAtTheKeyOrValue) {
             "<op>:1:10: error: 'm' = 0 is out of range 1..65535");
 }
 
+// Numbers and shapes: the accessors op generators share.
+TEST(OpSpecTest, NumbersAndShapes) {
+  OpSpec s;
+  s.op = "x";
+  s.text = "x eps=1e-5 a=4x1x3 b=2x0 c=abc d=1x2,3 z=7";
+  s.values = {{"eps", "1e-5"}, {"a", "4x1x3"}, {"b", "2x0"}, {"c", "abc"}, {"d", "1x2,3"}, {"z", "7"}};
+  s.columns = {{"eps", 7}, {"a", 14}, {"b", 22}, {"c", 28}, {"d", 34}, {"z", 42}};
+  EXPECT_DOUBLE_EQ(s.get_double("eps", 0, 1, 0.5), 1e-5);
+  EXPECT_DOUBLE_EQ(s.get_double("missing", 0, 1, 0.5), 0.5);
+  EXPECT_EQ(error_of([&] { s.get_double("c", 0, 1, 0); }),
+            "<op>:1:28: error: bad value 'abc' for 'c' (expected a number)");
+  EXPECT_EQ(error_of([&] { s.get_double("z", 0, 1, 0); }),
+            "<op>:1:42: error: 'z' = 7 is out of range 0..1");
+  EXPECT_EQ(s.get_shape("a", 4, 100), (std::vector<int64_t>{4, 1, 3}));
+  EXPECT_EQ(error_of([&] { s.get_shape("a", 2, 100); }),
+            "<op>:1:14: error: 'a' has 3 dimensions (at most 2)");
+  EXPECT_EQ(error_of([&] { s.get_shape("b", 4, 100); }),
+            "<op>:1:22: error: dimension 0 of 'b' is out of range 1..100");
+  EXPECT_EQ(error_of([&] { s.get_shape("c", 4, 100); }),
+            "<op>:1:28: error: bad shape 'abc' for 'c' (expected dimensions like 4096x1024)");
+  EXPECT_EQ(s.get_shapes("d", 2, 4, 100), (std::vector<std::vector<int64_t>>{{1, 2}, {3}}));
+  EXPECT_EQ(error_of([&] { s.get_shape("q", 4, 100); }), "<op>:1:43: error: x needs key 'q'");
+  EXPECT_TRUE(s.has("z"));
+  EXPECT_FALSE(s.has("q"));
+}
+
 TEST(CompileTest, MatmulCompilesForEveryChipInUnderASecond) {
   for (const char* name : {"tiny", "ascend910", "ascend910b"}) {
     auto c = chip(name);
