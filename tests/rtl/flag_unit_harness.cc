@@ -46,6 +46,12 @@ struct Episode {
   std::vector<CycleStimulus> cycles;
 };
 
+// What the compared episodes exercised (a random set that never meets a wait proves little).
+struct Coverage {
+  uint64_t sets = 0, rejected_sets = 0;
+  uint64_t waits_done = 0, waits_done_at_once = 0, waits_done_after_blocking = 0;
+};
+
 std::string describe(const Request& r, const char* what, size_t pipe) {
   const auto name = [](size_t p) { return std::string(isa::name(static_cast<Pipe>(p))); };
   return what[0] == 's' ? fmt::format("set {} -> {} event {}", name(pipe),
@@ -55,17 +61,22 @@ std::string describe(const Request& r, const char* what, size_t pipe) {
 }
 
 template <typename Top>
-std::optional<std::string> check(VerilatedBench<Top>& bench, const Episode& episode) {
+std::optional<std::string> check(VerilatedBench<Top>& bench, const Episode& episode,
+                                 Coverage& coverage) {
   Top& top = bench.top();
   bench.reset();
   FlagUnit model(kEvents);
   std::array<Request, kPipeCount> pending{};  // the wait each destination pipe holds
+  std::array<size_t, kPipeCount> since{};     // the cycle each pending wait started
   for (size_t c = 0; c < episode.cycles.size(); ++c) {
     const CycleStimulus& in = episode.cycles[c];
     uint32_t set_valid = 0, set_dst = 0, wait_valid = 0, wait_src = 0;
     uint64_t set_event = 0, wait_event = 0;
     for (size_t p = 0; p < kPipeCount; ++p) {
-      if (!pending[p].valid && in.waits[p].valid) pending[p] = in.waits[p];
+      if (!pending[p].valid && in.waits[p].valid) {
+        pending[p] = in.waits[p];
+        since[p] = c;
+      }
       const Request& s = in.sets[p];
       const Request& w = pending[p];
       set_valid |= uint32_t{s.valid} << p;
@@ -92,6 +103,8 @@ std::optional<std::string> check(VerilatedBench<Top>& bench, const Episode& epis
       const Request& s = in.sets[p];
       if (!s.valid) continue;
       const bool model_error = !model.set(static_cast<Pipe>(p), s.pipe, s.event);
+      ++coverage.sets;
+      coverage.rejected_sets += model_error;
       const bool rtl_error = (top.set_error_o >> p) & 1;
       if (model_error != rtl_error) {
         return fmt::format("cycle {}: {}: model {} RTL set_error_o={}; the cycle's requests:{}",
@@ -109,7 +122,11 @@ std::optional<std::string> check(VerilatedBench<Top>& bench, const Episode& epis
                            c, describe(w, "wait", p), model_done ? "completes it" : "blocks",
                            rtl_done, activity);
       }
-      if (model_done) pending[p] = Request{};
+      if (model_done) {
+        pending[p] = Request{};
+        ++coverage.waits_done;
+        ++(since[p] == c ? coverage.waits_done_at_once : coverage.waits_done_after_blocking);
+      }
     }
     bench.tick();
   }
@@ -117,9 +134,14 @@ std::optional<std::string> check(VerilatedBench<Top>& bench, const Episode& epis
 }
 
 template <typename Top>
-std::optional<Mismatch> run(std::string_view block, const std::vector<Episode>& episodes) {
+std::optional<Mismatch> run(std::string_view block, const std::vector<Episode>& episodes,
+                            Coverage* coverage = nullptr) {
   VerilatedBench<Top> bench;
-  return cross_check<VerilatedBench<Top>, Episode>(bench, block, episodes, check<Top>);
+  Coverage ignored;
+  Coverage& counts = coverage != nullptr ? *coverage : ignored;
+  return cross_check<VerilatedBench<Top>, Episode>(
+      bench, block, episodes,
+      [&](VerilatedBench<Top>& b, const Episode& e) { return check(b, e, counts); });
 }
 
 Request req(Pipe pipe, uint32_t event) { return {true, pipe, event}; }
@@ -162,20 +184,22 @@ std::vector<Episode> directed() {
 std::vector<Episode> random_episodes(uint64_t seed, size_t count) {
   std::mt19937_64 rng(seed);
   auto below = [&](uint64_t n) { return std::uniform_int_distribution<uint64_t>(0, n - 1)(rng); };
-  auto random_request = [&](size_t pipe) {
-    // The other side: any pipe but this one, mostly among the first three candidates.
-    const uint64_t other = (pipe + 1 + (below(3) == 0 ? below(kPipeCount - 1) : below(3))) %
-                           kPipeCount;
-    return req(static_cast<Pipe>(other), static_cast<uint32_t>(below(4) == 0 ? below(kEvents)
-                                                                              : below(2)));
+  // The other side of a request: any pipe but this one, mostly one of its two neighbours
+  // (sets go to the next pipes, waits listen to the previous ones, so most waits can meet a
+  // set); mostly events 0 and 1.
+  auto random_request = [&](size_t pipe, bool is_set) {
+    const uint64_t distance = below(4) == 0 ? 1 + below(kPipeCount - 1) : 1 + below(2);
+    const uint64_t other = (is_set ? pipe + distance : pipe + kPipeCount - distance) % kPipeCount;
+    return req(static_cast<Pipe>(other),
+               static_cast<uint32_t>(below(4) == 0 ? below(kEvents) : below(2)));
   };
   std::vector<Episode> out(count);
   for (Episode& e : out) {
     e.cycles.resize(4 + below(37));
     for (CycleStimulus& c : e.cycles) {
       for (size_t p = 0; p < kPipeCount; ++p) {
-        if (below(4) == 0) c.sets[p] = random_request(p);
-        if (below(3) == 0) c.waits[p] = random_request(p);
+        if (below(5) == 0) c.sets[p] = random_request(p, true);
+        if (below(2) == 0) c.waits[p] = random_request(p, false);
       }
     }
   }
@@ -189,8 +213,18 @@ TEST(FlagUnitRtl, DirectedCasesMatchTheModel) {
 
 TEST(FlagUnitRtl, TenThousandRandomEpisodesMatchTheModel) {
   const uint64_t seed = random_seed(0x666c6167);
-  const auto mismatch = run<Vflag_unit>("flag_unit", random_episodes(seed, 10000));
+  Coverage coverage;
+  const auto mismatch = run<Vflag_unit>("flag_unit", random_episodes(seed, 10000), &coverage);
   EXPECT_FALSE(mismatch) << "seed " << seed << ": " << mismatch->message;
+  // Thousands of each kind of transaction: sets, sets twice, waits that find their flag set,
+  // waits that block first.
+  EXPECT_GT(coverage.sets, 100000u);
+  EXPECT_GT(coverage.rejected_sets, 10000u);
+  EXPECT_GT(coverage.waits_done_at_once, 5000u);
+  EXPECT_GT(coverage.waits_done_after_blocking, 10000u);
+  std::cout << fmt::format("{} sets ({} rejected), {} waits done ({} at once, {} after blocking)\n",
+                           coverage.sets, coverage.rejected_sets, coverage.waits_done,
+                           coverage.waits_done_at_once, coverage.waits_done_after_blocking);
 }
 
 TEST(FlagUnitRtl, MisModelledVariantIsCaughtWithAWaveform) {

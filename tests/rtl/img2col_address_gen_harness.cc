@@ -148,9 +148,19 @@ TEST(Img2colAddressGenRtl, DirectedCasesMatchTheModel) {
 
 TEST(Img2colAddressGenRtl, TenThousandRandomTransactionsMatchTheModel) {
   const uint64_t seed = random_seed(0x696d6732);
-  const auto mismatch =
-      run<Vimg2col_address_gen>("img2col_address_gen", random_transactions(seed, 10000));
+  const std::vector<Img2colParams> txns = random_transactions(seed, 10000);
+  const auto mismatch = run<Vimg2col_address_gen>("img2col_address_gen", txns);
   EXPECT_FALSE(mismatch) << "seed " << seed << ": " << mismatch->message;
+  // The random geometries reach every kind of row, many times.
+  uint64_t rows[3] = {};
+  for (const Img2colParams& p : txns) {
+    for (Img2colAddressGen gen(p); !gen.done();) ++rows[static_cast<size_t>(gen.next().source)];
+  }
+  EXPECT_GT(rows[0], 100000u);  // feature map
+  EXPECT_GT(rows[1], 100000u);  // padding
+  EXPECT_GT(rows[2], 100000u);  // zero
+  std::cout << fmt::format("{} transactions: {} feature-map rows, {} padding, {} zero\n",
+                           txns.size(), rows[0], rows[1], rows[2]);
 }
 
 TEST(Img2colAddressGenRtl, MisModelledVariantIsCaughtWithAWaveform) {
