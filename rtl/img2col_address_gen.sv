@@ -77,28 +77,36 @@ module img2col_address_gen
   end
 
   // ---------------------------------------------------------------------------------------
-  // State.
+  // State: the transaction's configuration (loaded once) and the walk (moves every row).
   // ---------------------------------------------------------------------------------------
 
-  // Held for the whole transaction.
-  logic [15:0] width_q, height_q;
-  logic [7:0]  pad_left_q, pad_top_q;
-  logic [5:0]  stride_w_q, stride_h_q;
-  logic [7:0]  filter_w_q, filter_h_q, dilation_w_q, dilation_h_q;
-  logic [31:0] out_w_q, k_blocks_q, last_row_q;
-  logic [63:0] out_hw_q;              // OH * OW: rows m >= this are zero
-  logic [31:0] kw0_q, kh0_q, c10_q;  // filter position of the first K block
-  // Progress.
-  logic        busy_q;
-  logic [31:0] row_q;               // destination row index
-  logic [3:0]  r_q;                 // row within the fractal
-  logic [31:0] k1_q;                // fractal column (K block of the destination)
-  logic [31:0] m_q, oh_q, ow_q;     // this row's output position m = oh * OW + ow
-  logic [31:0] mb_q, ohb_q, owb_q;  // the same for row 0 of the current fractal row
-  logic [31:0] kw_q, kh_q, c1_q;    // this fractal's filter position
+  typedef struct packed {
+    logic [15:0] width, height;
+    logic [7:0]  pad_left, pad_top;
+    logic [5:0]  stride_w, stride_h;
+    logic [7:0]  filter_w, filter_h, dilation_w, dilation_h;
+    logic [31:0] out_w;           // OW
+    logic [63:0] out_hw;          // OH * OW: rows m >= this are zero
+    logic [31:0] k_blocks;        // K1, fractals per fractal row
+    logic [31:0] last_row;        // index of the final destination row
+    logic [31:0] kw0, kh0, c10;   // filter position of the first K block
+  } config_t;
+
+  typedef struct packed {
+    logic        busy;
 `ifdef NPU_RTL_MISMODEL
-  logic        bubble_q;            // the wrong variant: idle for one cycle
+    logic        bubble;          // the wrong variant: idle for one cycle
 `endif
+    logic [31:0] row;             // destination row index
+    logic [3:0]  r;               // row within the fractal
+    logic [31:0] k1;              // fractal column (K block of the destination)
+    logic [31:0] m, oh, ow;       // this row's output position m = oh * OW + ow
+    logic [31:0] mb, ohb, owb;    // the same for row 0 of the current fractal row
+    logic [31:0] kw, kh, c1;      // this fractal's filter position
+  } walk_t;
+
+  config_t cfg_d, cfg_q;
+  walk_t   walk_d, walk_q;
 
   // ---------------------------------------------------------------------------------------
   // This row.
@@ -108,13 +116,13 @@ module img2col_address_gen
   logic [63:0] ih, iw;
   logic        in_map;
   always_comb begin
-    ih_padded = 64'(oh_q) * 64'(stride_h_q) + 64'(kh_q) * 64'(dilation_h_q);
-    iw_padded = 64'(ow_q) * 64'(stride_w_q) + 64'(kw_q) * 64'(dilation_w_q);
-    ih        = ih_padded - 64'(pad_top_q);
-    iw        = iw_padded - 64'(pad_left_q);
-    in_map    = ih_padded >= 64'(pad_top_q) && iw_padded >= 64'(pad_left_q) &&
-                ih < 64'(height_q) && iw < 64'(width_q);
-    if (64'(m_q) >= out_hw_q) begin
+    ih_padded = 64'(walk_q.oh) * 64'(cfg_q.stride_h) + 64'(walk_q.kh) * 64'(cfg_q.dilation_h);
+    iw_padded = 64'(walk_q.ow) * 64'(cfg_q.stride_w) + 64'(walk_q.kw) * 64'(cfg_q.dilation_w);
+    ih        = ih_padded - 64'(cfg_q.pad_top);
+    iw        = iw_padded - 64'(cfg_q.pad_left);
+    in_map    = ih_padded >= 64'(cfg_q.pad_top) && iw_padded >= 64'(cfg_q.pad_left) &&
+                ih < 64'(cfg_q.height) && iw < 64'(cfg_q.width);
+    if (64'(walk_q.m) >= cfg_q.out_hw) begin
       source_o     = SrcZero;
       src_offset_o = '0;
     end else if (!in_map) begin
@@ -122,17 +130,17 @@ module img2col_address_gen
       src_offset_o = '0;
     end else begin
       source_o     = SrcFeatureMap;
-      src_offset_o = ((64'(c1_q) * 64'(height_q) + ih) * 64'(width_q) + iw) << 5;
+      src_offset_o = ((64'(walk_q.c1) * 64'(cfg_q.height) + ih) * 64'(cfg_q.width) + iw) << 5;
     end
   end
 
 `ifdef NPU_RTL_MISMODEL
-  assign valid_o = busy_q && !bubble_q;
+  assign valid_o = walk_q.busy && !walk_q.bubble;
 `else
-  assign valid_o = busy_q;
+  assign valid_o = walk_q.busy;
 `endif
-  assign ready_o      = !busy_q;
-  assign dst_offset_o = 64'(row_q) << 5;
+  assign ready_o      = !walk_q.busy;
+  assign dst_offset_o = 64'(walk_q.row) << 5;
 
   // ---------------------------------------------------------------------------------------
   // Next state.
@@ -141,144 +149,129 @@ module img2col_address_gen
   // The output position after (oh, ow): one step along the row-major output.
   logic [31:0] m_step, oh_step, ow_step;
   always_comb begin
-    m_step  = m_q + 32'd1;
-    oh_step = oh_q;
-    ow_step = ow_q + 32'd1;
-    if (ow_step == out_w_q) begin
+    m_step  = walk_q.m + 32'd1;
+    oh_step = walk_q.oh;
+    ow_step = walk_q.ow + 32'd1;
+    if (ow_step == cfg_q.out_w) begin
       ow_step = '0;
-      oh_step = oh_q + 32'd1;
+      oh_step = walk_q.oh + 32'd1;
     end
   end
 
   // The filter position of the next K block: kw fastest, then kh, then c1.
   logic [31:0] kw_step, kh_step, c1_step;
   always_comb begin
-    kw_step = kw_q + 32'd1;
-    kh_step = kh_q;
-    c1_step = c1_q;
-    if (kw_step == 32'(filter_w_q)) begin
+    kw_step = walk_q.kw + 32'd1;
+    kh_step = walk_q.kh;
+    c1_step = walk_q.c1;
+    if (kw_step == 32'(cfg_q.filter_w)) begin
       kw_step = '0;
-      kh_step = kh_q + 32'd1;
-      if (kh_step == 32'(filter_h_q)) begin
+      kh_step = walk_q.kh + 32'd1;
+      if (kh_step == 32'(cfg_q.filter_h)) begin
         kh_step = '0;
-        c1_step = c1_q + 32'd1;
+        c1_step = walk_q.c1 + 32'd1;
+      end
+    end
+  end
+
+  // The first row's positions, from the setup dividers. With no output (OW = 0) every row is
+  // zero and the output position is never used.
+  logic [31:0] start_oh, start_ow, start_kw, start_kh, start_c1;
+  always_comb begin
+    start_oh = setup_out_w == '0 ? '0 : 32'(pos_i.m_start) / setup_out_w;
+    start_ow = setup_out_w == '0 ? '0 : 32'(pos_i.m_start) % setup_out_w;
+    start_kw = setup_kb % 32'(geom_i.filter_w);
+    start_kh = setup_kb_w % 32'(geom_i.filter_h);
+    start_c1 = setup_kb_w / 32'(geom_i.filter_h);
+  end
+
+  always_comb begin
+    cfg_d  = cfg_q;
+    walk_d = walk_q;
+    if (!walk_q.busy) begin
+      if (start_i) begin
+        cfg_d = '{
+          width:      fmatrix_i.width,
+          height:     fmatrix_i.height,
+          pad_left:   fmatrix_i.pad_left,
+          pad_top:    fmatrix_i.pad_top,
+          stride_w:   geom_i.stride_w,
+          stride_h:   geom_i.stride_h,
+          filter_w:   geom_i.filter_w,
+          filter_h:   geom_i.filter_h,
+          dilation_w: geom_i.dilation_w,
+          dilation_h: geom_i.dilation_h,
+          out_w:      setup_out_w,
+          out_hw:     64'(setup_out_h) * 64'(setup_out_w),
+          k_blocks:   setup_k_blocks,
+          last_row:   setup_rows - 32'd1,
+          kw0:        start_kw,
+          kh0:        start_kh,
+          c10:        start_c1
+        };
+        walk_d      = '0;
+        walk_d.busy = setup_rows != '0;
+        walk_d.m    = 32'(pos_i.m_start);
+        walk_d.oh   = start_oh;
+        walk_d.ow   = start_ow;
+        walk_d.mb   = 32'(pos_i.m_start);
+        walk_d.ohb  = start_oh;
+        walk_d.owb  = start_ow;
+        walk_d.kw   = start_kw;
+        walk_d.kh   = start_kh;
+        walk_d.c1   = start_c1;
+      end
+`ifdef NPU_RTL_MISMODEL
+    end else if (walk_q.bubble) begin
+      walk_d.bubble = 1'b0;
+`endif
+    end else begin
+      // A row leaves this cycle.
+      walk_d.busy = walk_q.row != cfg_q.last_row;
+      walk_d.row  = walk_q.row + 32'd1;
+      if (walk_q.r != 4'd15) begin
+        walk_d.r  = walk_q.r + 4'd1;
+        walk_d.m  = m_step;
+        walk_d.oh = oh_step;
+        walk_d.ow = ow_step;
+      end else begin
+        walk_d.r = '0;
+`ifdef NPU_RTL_MISMODEL
+        walk_d.bubble = 1'b1;
+`endif
+        if (walk_q.k1 != cfg_q.k_blocks - 32'd1) begin
+          // Next fractal of this fractal row: the same 16 output positions, the next K block.
+          walk_d.k1 = walk_q.k1 + 32'd1;
+          walk_d.m  = walk_q.mb;
+          walk_d.oh = walk_q.ohb;
+          walk_d.ow = walk_q.owb;
+          walk_d.kw = kw_step;
+          walk_d.kh = kh_step;
+          walk_d.c1 = c1_step;
+        end else begin
+          // Next fractal row: the next 16 output positions, back to the first K block.
+          walk_d.k1  = '0;
+          walk_d.m   = m_step;
+          walk_d.oh  = oh_step;
+          walk_d.ow  = ow_step;
+          walk_d.mb  = m_step;
+          walk_d.ohb = oh_step;
+          walk_d.owb = ow_step;
+          walk_d.kw  = cfg_q.kw0;
+          walk_d.kh  = cfg_q.kh0;
+          walk_d.c1  = cfg_q.c10;
+        end
       end
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      busy_q       <= 1'b0;
-      width_q      <= '0;
-      height_q     <= '0;
-      pad_left_q   <= '0;
-      pad_top_q    <= '0;
-      stride_w_q   <= '0;
-      stride_h_q   <= '0;
-      filter_w_q   <= '0;
-      filter_h_q   <= '0;
-      dilation_w_q <= '0;
-      dilation_h_q <= '0;
-      out_w_q      <= '0;
-      out_hw_q     <= '0;
-      k_blocks_q   <= '0;
-      last_row_q   <= '0;
-      kw0_q        <= '0;
-      kh0_q        <= '0;
-      c10_q        <= '0;
-      row_q        <= '0;
-      r_q          <= '0;
-      k1_q         <= '0;
-      m_q          <= '0;
-      oh_q         <= '0;
-      ow_q         <= '0;
-      mb_q         <= '0;
-      ohb_q        <= '0;
-      owb_q        <= '0;
-      kw_q         <= '0;
-      kh_q         <= '0;
-      c1_q         <= '0;
-`ifdef NPU_RTL_MISMODEL
-      bubble_q     <= 1'b0;
-`endif
-    end else if (!busy_q) begin
-      if (start_i) begin
-        busy_q       <= setup_rows != '0;
-        width_q      <= fmatrix_i.width;
-        height_q     <= fmatrix_i.height;
-        pad_left_q   <= fmatrix_i.pad_left;
-        pad_top_q    <= fmatrix_i.pad_top;
-        stride_w_q   <= geom_i.stride_w;
-        stride_h_q   <= geom_i.stride_h;
-        filter_w_q   <= geom_i.filter_w;
-        filter_h_q   <= geom_i.filter_h;
-        dilation_w_q <= geom_i.dilation_w;
-        dilation_h_q <= geom_i.dilation_h;
-        out_w_q      <= setup_out_w;
-        out_hw_q     <= 64'(setup_out_h) * 64'(setup_out_w);
-        k_blocks_q   <= setup_k_blocks;
-        last_row_q   <= setup_rows - 32'd1;
-        kw0_q        <= setup_kb % 32'(geom_i.filter_w);
-        kh0_q        <= setup_kb_w % 32'(geom_i.filter_h);
-        c10_q        <= setup_kb_w / 32'(geom_i.filter_h);
-        kw_q         <= setup_kb % 32'(geom_i.filter_w);
-        kh_q         <= setup_kb_w % 32'(geom_i.filter_h);
-        c1_q         <= setup_kb_w / 32'(geom_i.filter_h);
-        row_q        <= '0;
-        r_q          <= '0;
-        k1_q         <= '0;
-        // With no output (OW = 0) every row is zero and the position is never used.
-        m_q          <= 32'(pos_i.m_start);
-        mb_q         <= 32'(pos_i.m_start);
-        oh_q         <= setup_out_w == '0 ? '0 : 32'(pos_i.m_start) / setup_out_w;
-        ohb_q        <= setup_out_w == '0 ? '0 : 32'(pos_i.m_start) / setup_out_w;
-        ow_q         <= setup_out_w == '0 ? '0 : 32'(pos_i.m_start) % setup_out_w;
-        owb_q        <= setup_out_w == '0 ? '0 : 32'(pos_i.m_start) % setup_out_w;
-`ifdef NPU_RTL_MISMODEL
-        bubble_q     <= 1'b0;
-`endif
-      end
-`ifdef NPU_RTL_MISMODEL
-    end else if (bubble_q) begin
-      bubble_q <= 1'b0;
-`endif
+      cfg_q  <= '0;
+      walk_q <= '0;
     end else begin
-      // A row leaves this cycle.
-      busy_q <= row_q != last_row_q;
-      row_q  <= row_q + 32'd1;
-      if (r_q != 4'd15) begin
-        r_q  <= r_q + 4'd1;
-        m_q  <= m_step;
-        oh_q <= oh_step;
-        ow_q <= ow_step;
-      end else begin
-        r_q <= '0;
-`ifdef NPU_RTL_MISMODEL
-        bubble_q <= 1'b1;
-`endif
-        if (k1_q != k_blocks_q - 32'd1) begin
-          // Next fractal of this fractal row: the same 16 output positions, the next K block.
-          k1_q <= k1_q + 32'd1;
-          m_q  <= mb_q;
-          oh_q <= ohb_q;
-          ow_q <= owb_q;
-          kw_q <= kw_step;
-          kh_q <= kh_step;
-          c1_q <= c1_step;
-        end else begin
-          // Next fractal row: the next 16 output positions, back to the first K block.
-          k1_q  <= '0;
-          m_q   <= m_step;
-          oh_q  <= oh_step;
-          ow_q  <= ow_step;
-          mb_q  <= m_step;
-          ohb_q <= oh_step;
-          owb_q <= ow_step;
-          kw_q  <= kw0_q;
-          kh_q  <= kh0_q;
-          c1_q  <= c10_q;
-        end
-      end
+      cfg_q  <= cfg_d;
+      walk_q <= walk_d;
     end
   end
 

@@ -49,8 +49,8 @@ std::optional<Mismatch> cross_check(
     bench.tick();  // the cycle after the last compared one, so the waveform shows it whole
     bench.close_waveform();
     mismatch.message = std::string(block) + " transaction #" + std::to_string(i) + ": " +
-                       *difference + "\n  waveform (this transaction alone, from reset): " +
-                       mismatch.waveform;
+                       *difference +
+                       "\n  waveform (this transaction alone, from reset): " + mismatch.waveform;
     return mismatch;
   }
   return std::nullopt;

@@ -107,9 +107,9 @@ std::optional<std::string> check(VerilatedBench<Top>& bench, const Episode& epis
       coverage.rejected_sets += model_error;
       const bool rtl_error = (top.set_error_o >> p) & 1;
       if (model_error != rtl_error) {
-        return fmt::format("cycle {}: {}: model {} RTL set_error_o={}; the cycle's requests:{}",
-                           c, describe(s, "set", p), model_error ? "rejects it" : "sets it",
-                           rtl_error, activity);
+        return fmt::format("cycle {}: {}: model {} RTL set_error_o={}; the cycle's requests:{}", c,
+                           describe(s, "set", p), model_error ? "rejects it" : "sets it", rtl_error,
+                           activity);
       }
     }
     for (size_t p = 0; p < kPipeCount; ++p) {
@@ -118,9 +118,9 @@ std::optional<std::string> check(VerilatedBench<Top>& bench, const Episode& epis
       const bool model_done = model.consume(w.pipe, static_cast<Pipe>(p), w.event);
       const bool rtl_done = (top.wait_done_o >> p) & 1;
       if (model_done != rtl_done) {
-        return fmt::format("cycle {}: {}: model {} RTL wait_done_o={}; the cycle's requests:{}",
-                           c, describe(w, "wait", p), model_done ? "completes it" : "blocks",
-                           rtl_done, activity);
+        return fmt::format("cycle {}: {}: model {} RTL wait_done_o={}; the cycle's requests:{}", c,
+                           describe(w, "wait", p), model_done ? "completes it" : "blocks", rtl_done,
+                           activity);
       }
       if (model_done) {
         pending[p] = Request{};

@@ -33,8 +33,8 @@ std::string describe(const Img2colParams& p) {
       "{{map {}x{} (HxW) pad t{} b{} l{} r{}, filter {}x{} stride {}x{} dilation {}x{}, "
       "channels {} c0 {}, m {}+{} k {}+{}}}",
       p.fm_height, p.fm_width, p.pad_top, p.pad_bottom, p.pad_left, p.pad_right, p.filter_h,
-      p.filter_w, p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, p.channels, p.c0,
-      p.m_start, p.m_extension, p.k_start, p.k_extension);
+      p.filter_w, p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, p.channels, p.c0, p.m_start,
+      p.m_extension, p.k_start, p.k_extension);
 }
 
 std::string describe(const Img2colRow& r) {
@@ -51,8 +51,8 @@ std::optional<std::string> check(VerilatedBench<Top>& bench, const Img2colParams
   top.fmatrix_i = isa::pack_fmatrix_params(
       {p.fm_width, p.fm_height, p.pad_left, p.pad_right, p.pad_top, p.pad_bottom});
   top.pos_i = isa::pack_load3d_pos({p.k_extension, p.m_extension, p.k_start, p.m_start});
-  top.geom_i = isa::pack_load3d_geom({p.stride_w, p.stride_h, p.filter_w, p.filter_h,
-                                      p.dilation_w, p.dilation_h, p.channels});
+  top.geom_i = isa::pack_load3d_geom(
+      {p.stride_w, p.stride_h, p.filter_w, p.filter_h, p.dilation_w, p.dilation_h, p.channels});
   top.c0_i = static_cast<uint8_t>(p.c0);
   const auto read = [](Top& t) {
     return Img2colRow{t.dst_offset_o, t.src_offset_o, static_cast<Img2colSource>(t.source_o)};
@@ -74,8 +74,8 @@ Img2colParams make(uint32_t w, uint32_t h, uint32_t pl, uint32_t pr, uint32_t pt
                    uint32_t sw, uint32_t sh, uint32_t fw, uint32_t fh, uint32_t dw, uint32_t dh,
                    uint32_t channels, uint32_t c0, uint32_t m_start, uint32_t m_ext,
                    uint32_t k_start, uint32_t k_ext) {
-  return {w, h, pl, pr, pt, pb, sw, sh, fw, fh, dw, dh, channels, c0, m_start, m_ext, k_start,
-          k_ext};
+  return {w,  h,  pl, pr,       pt, pb,      sw,    sh,      fw,
+          fh, dw, dh, channels, c0, m_start, m_ext, k_start, k_ext};
 }
 
 std::vector<Img2colParams> directed() {

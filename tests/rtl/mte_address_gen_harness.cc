@@ -1,8 +1,8 @@
 // Cross-check of rtl/mte_address_gen.sv against MteAddressGen (sim/exec/mte_address_gen.h), the
 // model the simulator's MTE uses: directed cases and 10,000 seeded random transactions, run
 // back to back; every burst's addresses, length and cycle, and the cycle the block is
-// ready again, must be identical (stream_check.h). A variant built with NPU_RTL_MISMODEL (destination one
-// 32-byte unit off per burst) must be caught, with a waveform written.
+// ready again, must be identical (stream_check.h). A variant built with NPU_RTL_MISMODEL
+// (destination one 32-byte unit off per burst) must be caught, with a waveform written.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -28,9 +28,10 @@ using sim::MteBurst;
 constexpr uint64_t kMaxBursts = 0xffff;  // the RTL's CountW = 16
 
 std::string describe(const MteAddressParams& p) {
-  return fmt::format("{{src={:#x} dst={:#x} nburst={} burst_bytes={:#x} src_stride={:#x} "
-                     "dst_stride={:#x}}}",
-                     p.src, p.dst, p.nburst, p.burst_bytes, p.src_stride, p.dst_stride);
+  return fmt::format(
+      "{{src={:#x} dst={:#x} nburst={} burst_bytes={:#x} src_stride={:#x} "
+      "dst_stride={:#x}}}",
+      p.src, p.dst, p.nburst, p.burst_bytes, p.src_stride, p.dst_stride);
 }
 
 std::string describe(const MteBurst& b) {
@@ -63,15 +64,15 @@ std::optional<Mismatch> run(std::string_view block, const std::vector<MteAddress
 std::vector<MteAddressParams> directed() {
   constexpr uint64_t kTop = std::numeric_limits<uint64_t>::max();
   return {
-      {0, 0, 0, 32, 32, 32},                          // no burst: ready at once
-      {0x1000, 0x2000, 1, 32, 64, 64},                // one burst
-      {0x1000, 0x2000, 4, 4 * 32, 6 * 32, 5 * 32},    // burst copy: len 4, gaps 2 and 1
-      {0x40, 0x80, 3, 0, 0, 0},                       // zero length and strides
-      {0x3, 0x25, 5, 17, 17 + 100, 64},               // pad copy: bytes, gm gap 100
-      {kTop - 40, kTop - 100, 4, 32, 32, 64},         // addresses wrap modulo 2^64
-      {5, 7, 3, kTop, kTop, kTop - 1},                // strides as large as they get
-      {0x10000, 0x20000, kMaxBursts, 32, 32, 64},     // the longest transaction
-      {0x10000, 0x20000, 2, 32, 32, 64},              // back to back after the longest
+      {0, 0, 0, 32, 32, 32},                        // no burst: ready at once
+      {0x1000, 0x2000, 1, 32, 64, 64},              // one burst
+      {0x1000, 0x2000, 4, 4 * 32, 6 * 32, 5 * 32},  // burst copy: len 4, gaps 2 and 1
+      {0x40, 0x80, 3, 0, 0, 0},                     // zero length and strides
+      {0x3, 0x25, 5, 17, 17 + 100, 64},             // pad copy: bytes, gm gap 100
+      {kTop - 40, kTop - 100, 4, 32, 32, 64},       // addresses wrap modulo 2^64
+      {5, 7, 3, kTop, kTop, kTop - 1},              // strides as large as they get
+      {0x10000, 0x20000, kMaxBursts, 32, 32, 64},   // the longest transaction
+      {0x10000, 0x20000, 2, 32, 32, 64},            // back to back after the longest
   };
 }
 
@@ -108,14 +109,13 @@ TEST(MteAddressGenRtl, DirectedCasesMatchTheModel) {
 
 TEST(MteAddressGenRtl, TenThousandRandomTransactionsMatchTheModel) {
   const uint64_t seed = random_seed(0x6d7465);
-  const auto mismatch =
-      run<Vmte_address_gen>("mte_address_gen", random_transactions(seed, 10000));
+  const auto mismatch = run<Vmte_address_gen>("mte_address_gen", random_transactions(seed, 10000));
   EXPECT_FALSE(mismatch) << "seed " << seed << ": " << mismatch->message;
 }
 
 TEST(MteAddressGenRtl, MisModelledVariantIsCaughtWithAWaveform) {
-  const auto mismatch = run<Vmte_address_gen_mismodel>("mte_address_gen_mismodel",
-                                                       random_transactions(1, 100));
+  const auto mismatch =
+      run<Vmte_address_gen_mismodel>("mte_address_gen_mismodel", random_transactions(1, 100));
   ASSERT_TRUE(mismatch);
   // The first transaction with two bursts: the second burst's destination is 32 bytes off.
   EXPECT_NE(mismatch->message.find(": item 1: model {"), std::string::npos) << mismatch->message;

@@ -18,8 +18,7 @@ namespace npu::rtl_test {
 // `limit` bounds the cycles a transaction may take before the RTL counts as hung.
 template <typename Top, typename Model, typename Read, typename Describe>
 std::optional<std::string> check_stream(VerilatedBench<Top>& bench, const std::string& txn,
-                                        Model model, uint64_t limit, Read read,
-                                        Describe describe) {
+                                        Model model, uint64_t limit, Read read, Describe describe) {
   Top& top = bench.top();
   bench.settle();
   if (!top.ready_o) return txn + ": not ready to load at cycle " + std::to_string(bench.cycle());
