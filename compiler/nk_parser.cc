@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "compiler/ir_builder.h"
 #include "isa/instruction.h"
 
 namespace npu::compiler {
@@ -407,19 +408,19 @@ class Parser {
     std::string base = mnemonic.substr(0, mnemonic.find('.'));
     const isa::InstructionInfo* info = isa::find_mnemonic(base);
     if (!info || info->timing == isa::TimingKind::kScalar ||
-        info->timing == isa::TimingKind::kSync || info->timing == isa::TimingKind::kControl)
-      throw LineError{col, "unknown operation '" + mnemonic + "' (expected a data movement, cube "
-                           "or vector instruction, for, pfor, let, if, set_flag or wait_flag)"};
+        info->timing == isa::TimingKind::kSync)
+      throw LineError{col, "unknown operation '" + mnemonic + "' (expected a data movement, cube, "
+                           "vector or control instruction, for, pfor, let, if, set_flag or "
+                           "wait_flag)"};
     OpStmt op;
     op.mnemonic = mnemonic;
     bool first = true;
     while (!p.at_end()) {
       if (!first) p.expect(",");
       first = false;
-      if (p.peek().kind == Token::Kind::kInt) {
-        Token z = p.peek();
-        if (p.integer("0") != 0) throw LineError{z.col, "an integer operand must be 0 (x0)"};
-        op.operands.push_back(Operand{});
+      if (p.peek().kind == Token::Kind::kInt || p.peek().text == "-" ||
+          (p.peek().kind == Token::Kind::kIdent && p.peek().text == "select")) {
+        op.operands.push_back(ir::imm(p.value()));  // a register value; 0 is x0
         continue;
       }
       Token n = p.peek();

@@ -117,4 +117,59 @@ std::string OpSpec::get_enum(const std::string& key, const std::vector<std::stri
   fail(columns.at(key), "unsupported " + key + " '" + it->second + "' (supported: " + list + ")");
 }
 
+std::vector<int64_t> OpSpec::get_shape(const std::string& key, size_t max_dims,
+                                       int64_t max_dim) const {
+  auto it = values.find(key);
+  if (it == values.end()) fail_at(key, op + " needs key '" + key + "'");
+  return parse_shape(key, it->second, max_dims, max_dim);
+}
+
+std::vector<std::vector<int64_t>> OpSpec::get_shapes(const std::string& key, size_t max_shapes,
+                                                     size_t max_dims, int64_t max_dim) const {
+  auto it = values.find(key);
+  if (it == values.end()) fail_at(key, op + " needs key '" + key + "'");
+  std::vector<std::vector<int64_t>> out;
+  std::stringstream list(it->second);
+  std::string one;
+  while (std::getline(list, one, ',')) out.push_back(parse_shape(key, one, max_dims, max_dim));
+  if (out.empty() || out.size() > max_shapes)
+    fail_at(key, "'" + key + "' lists " + std::to_string(out.size()) + " shapes (1.." +
+                     std::to_string(max_shapes) + ")");
+  return out;
+}
+
+std::vector<int64_t> OpSpec::parse_shape(const std::string& key, const std::string& v,
+                                         size_t max_dims, int64_t max_dim) const {
+  std::vector<int64_t> dims;
+  size_t start = 0;
+  for (;;) {
+    size_t end = v.find('x', start);
+    std::string piece = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    size_t used = 0;
+    int64_t d = 0;
+    try {
+      d = std::stoll(piece, &used, 10);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != piece.size() || piece[0] == '-' || piece[0] == '+')
+      fail_at(key, "bad shape '" + v + "' for '" + key + "' (expected dimensions like 4096x1024)");
+    if (d < 1 || d > max_dim)
+      fail_at(key, "dimension " + piece + " of '" + key + "' is out of range 1.." +
+                       std::to_string(max_dim));
+    dims.push_back(d);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  if (dims.size() > max_dims)
+    fail_at(key, "'" + key + "' has " + std::to_string(dims.size()) + " dimensions (at most " +
+                     std::to_string(max_dims) + ")");
+  return dims;
+}
+
+void OpSpec::fail_at(const std::string& key, const std::string& message) const {
+  auto it = columns.find(key);
+  fail(it == columns.end() ? static_cast<uint32_t>(text.size() + 1) : it->second, message);
+}
+
 }  // namespace npu::compiler

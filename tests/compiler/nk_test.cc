@@ -36,6 +36,28 @@ TEST(NkTest, PrintParseRoundTrip) {
   EXPECT_EQ(k.args[0].bytes, 4096u);
 }
 
+// Register values (vector scalars, mask words) are integers or selects; 0 stays x0.
+TEST(NkTest, ImmediateOperandsRoundTrip) {
+  const char* text =
+      "kernel v cores=aiv\n"
+      "arg x gm\n"
+      "tile t ub 256\n"
+      "for i in 3 {\n"
+      "  set_mask_mode mode=1\n"
+      "  set_mask 0, select(i == 2, 100, 128)\n"
+      "  copy_gm_to_ub_pad.f16 t, x[256*i], burst_bytes=256\n"
+      "  vadds.f16 t, t, 15360, repeat=1\n"
+      "  set_mask -1, -1\n"
+      "}\n";
+  Kernel k = parse_kernel(text, "v.nk");
+  EXPECT_EQ(print_kernel(k), text);
+  const OpStmt& mask = k.body[0].loop->body[1].op;
+  EXPECT_EQ(mask.operands[0].kind, OperandKind::kZero);
+  EXPECT_EQ(mask.operands[1].kind, OperandKind::kImm);
+  EXPECT_EQ(mask.operands[1].imm.other, 128);
+  EXPECT_EQ(k.body[0].loop->body[3].op.operands[2].imm.value, 15360);
+}
+
 TEST(NkTest, ReportsEveryErrorWithItsLocation) {
   const char* bad =
       "kernel k\n"
@@ -56,8 +78,8 @@ TEST(NkTest, ReportsEveryErrorWithItsLocation) {
               "bad.nk:4:10: error: trip count must be at least 1\n"
               "bad.nk:5:1: error: '}' without an open '{'\n"
               "bad.nk:6:15: error: unknown tile or argument 't'\n"
-              "bad.nk:7:1: error: unknown operation 'vaad.f16' (expected a data movement, cube or "
-              "vector instruction, for, pfor, let, if, set_flag or wait_flag)\n"
+              "bad.nk:7:1: error: unknown operation 'vaad.f16' (expected a data movement, cube, "
+              "vector or control instruction, for, pfor, let, if, set_flag or wait_flag)\n"
               "bad.nk:8:15: error: unknown tile or argument 't'\n"
               "bad.nk:9:1: error: '{' opened here is never closed");
   }
