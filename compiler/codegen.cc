@@ -323,18 +323,21 @@ class Generator {
         } else {
           piece = regs.at(&f);
         }
-      } else if (f.syntax == isa::Syntax::kNamed) {
+      } else if (f.syntax == isa::Syntax::kNamed || f.syntax == isa::Syntax::kPositional) {
+        // Named (`round=floor`) and positional non-register fields (`set_mask_mode counter`).
         const Field* given = find_field(op, f.name);
+        if (!given && f.syntax == isa::Syntax::kPositional)
+          fail("'" + op.mnemonic + "' needs field " + std::string(f.name));
         if (!given) continue;
         if (given->value.cond) fail("field " + std::string(f.name) + " must be a constant");
         int64_t v = given->value.value;
         if (v < f.min_value() || v > f.max_value())
           fail("'" + op.mnemonic + "' field " + std::string(f.name) + " = " + std::to_string(v) +
                " is out of range");
-        if (!f.enum_names.empty() && static_cast<size_t>(v) < f.enum_names.size())
-          piece = std::string(f.name) + "=" + std::string(f.enum_names[static_cast<size_t>(v)]);
-        else
-          piece = std::string(f.name) + "=" + std::to_string(v);
+        std::string text_value = !f.enum_names.empty() && static_cast<size_t>(v) < f.enum_names.size()
+                                     ? std::string(f.enum_names[static_cast<size_t>(v)])
+                                     : std::to_string(v);
+        piece = f.syntax == isa::Syntax::kNamed ? std::string(f.name) + "=" + text_value : text_value;
       } else {
         continue;
       }
