@@ -299,9 +299,15 @@ class Generator {
         eval(v, r);
         temps.push_back(r);
         regs[spec] = reg(r);
+      } else if (o.kind == OperandKind::kImmediate) {
+        int r = alloc();
+        load_const(r, o.immediate);
+        temps.push_back(r);
+        regs[spec] = reg(r);
       } else {
         if (o.kind != OperandKind::kZero)
-          fail("operand " + std::string(spec->name) + " of '" + op.mnemonic + "' must be 0");
+          fail("operand " + std::string(spec->name) + " of '" + op.mnemonic +
+               "' must be an integer (a scalar value)");
         regs[spec] = "x0";
       }
     }
@@ -317,15 +323,25 @@ class Generator {
         } else {
           piece = regs.at(&f);
         }
-      } else if (f.syntax == isa::Syntax::kNamed) {
+      } else if (f.syntax == isa::Syntax::kNamed ||
+                 (f.syntax == isa::Syntax::kPositional && !f.enum_names.empty())) {
+        // Named fields may be left out; a positional enum (set_mask_mode's mode, vcmp's
+        // condition) is given as a field by name and printed in its place.
         const Field* given = find_field(op, f.name);
+        if (!given && f.syntax == isa::Syntax::kPositional)
+          fail("'" + op.mnemonic + "' needs field " + std::string(f.name));
         if (!given) continue;
         if (given->value.cond) fail("field " + std::string(f.name) + " must be a constant");
         int64_t v = given->value.value;
         if (v < f.min_value() || v > f.max_value())
           fail("'" + op.mnemonic + "' field " + std::string(f.name) + " = " + std::to_string(v) +
                " is out of range");
-        if (!f.enum_names.empty() && static_cast<size_t>(v) < f.enum_names.size())
+        if (f.syntax == isa::Syntax::kPositional && static_cast<size_t>(v) >= f.enum_names.size())
+          fail("'" + op.mnemonic + "' field " + std::string(f.name) + " = " + std::to_string(v) +
+               " is out of range");
+        if (f.syntax == isa::Syntax::kPositional)
+          piece = std::string(f.enum_names[static_cast<size_t>(v)]);
+        else if (!f.enum_names.empty() && static_cast<size_t>(v) < f.enum_names.size())
           piece = std::string(f.name) + "=" + std::string(f.enum_names[static_cast<size_t>(v)]);
         else
           piece = std::string(f.name) + "=" + std::to_string(v);

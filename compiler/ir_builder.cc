@@ -47,6 +47,13 @@ Operand gm(const std::string& name, Affine address) {
   return o;
 }
 
+Operand immediate(int64_t value) {
+  Operand o;
+  if (value != 0) o.kind = OperandKind::kImmediate;
+  o.immediate = value;
+  return o;
+}
+
 Stmt op(const std::string& mnemonic, std::vector<Operand> operands, std::vector<Field> fields) {
   return make_op(OpStmt{mnemonic, std::move(operands), std::move(fields)});
 }

@@ -53,15 +53,17 @@ struct Value {
   bool operator==(const Value&) const = default;
 };
 
-enum class OperandKind : uint8_t { kTile, kGm, kZero };
+enum class OperandKind : uint8_t { kTile, kGm, kZero, kImmediate };
 
-// `tile[.slot][+offset]`, `arg[+affine]` (GM bytes) or `0` (the x0 register).
+// `tile[.slot][+offset]`, `arg[+affine]` (GM bytes), `0` (the x0 register) or an integer
+// constant loaded into a register (the scalar of a vector-scalar op, a mask word).
 struct Operand {
   OperandKind kind = OperandKind::kZero;
-  std::string name;  // tile or argument
-  int slot = -1;     // tile: -1 = not yet chosen (double-buffered tiles get 0 / 1)
-  Value offset;      // tile: byte offset inside the tile
-  Affine address;    // GM: byte offset from the argument's pointer
+  std::string name;       // tile or argument
+  int slot = -1;          // tile: -1 = not yet chosen (double-buffered tiles get 0 / 1)
+  Value offset;           // tile: byte offset inside the tile
+  Affine address;         // GM: byte offset from the argument's pointer
+  int64_t immediate = 0;  // kImmediate: the register's value (float scalars: their bit pattern)
   bool operator==(const Operand&) const = default;
 };
 

@@ -407,7 +407,7 @@ class Parser {
     std::string base = mnemonic.substr(0, mnemonic.find('.'));
     const isa::InstructionInfo* info = isa::find_mnemonic(base);
     if (!info || info->timing == isa::TimingKind::kScalar ||
-        info->timing == isa::TimingKind::kSync || info->timing == isa::TimingKind::kControl)
+        info->timing == isa::TimingKind::kSync)
       throw LineError{col, "unknown operation '" + mnemonic + "' (expected a data movement, cube "
                            "or vector instruction, for, pfor, let, if, set_flag or wait_flag)"};
     OpStmt op;
@@ -417,9 +417,10 @@ class Parser {
       if (!first) p.expect(",");
       first = false;
       if (p.peek().kind == Token::Kind::kInt) {
-        Token z = p.peek();
-        if (p.integer("0") != 0) throw LineError{z.col, "an integer operand must be 0 (x0)"};
-        op.operands.push_back(Operand{});
+        Operand o;
+        o.immediate = p.integer("an integer");
+        if (o.immediate != 0) o.kind = OperandKind::kImmediate;  // 0 stays x0
+        op.operands.push_back(o);
         continue;
       }
       Token n = p.peek();

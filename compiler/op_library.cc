@@ -5,10 +5,22 @@
 namespace npu::compiler {
 
 const OpDef& matmul_op();
+const OpDef& softmax_op();
+const OpDef& layernorm_op();
+const OpDef& rmsnorm_op();
+const OpDef& reduce_sum_op();
+const OpDef& reduce_max_op();
+const OpDef& reduce_mean_op();
 
 const std::vector<const OpDef*>& op_library() {
   static const std::vector<const OpDef*> ops = {
       &matmul_op(),
+      &softmax_op(),
+      &layernorm_op(),
+      &rmsnorm_op(),
+      &reduce_sum_op(),
+      &reduce_max_op(),
+      &reduce_mean_op(),
   };
   return ops;
 }

@@ -1,6 +1,7 @@
 // Op-spec parsing (see op_spec.h).
 #include "compiler/op_spec.h"
 
+#include <cmath>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -100,6 +101,52 @@ int64_t OpSpec::get_int(const std::string& key, int64_t min, int64_t max) const 
 int64_t OpSpec::get_int(const std::string& key, int64_t min, int64_t max, int64_t fallback) const {
   if (!values.count(key)) return fallback;
   return get_int(key, min, max);
+}
+
+double OpSpec::get_double(const std::string& key, double min, double max,
+                          double fallback) const {
+  auto it = values.find(key);
+  if (it == values.end()) return fallback;
+  const std::string& v = it->second;
+  double out = 0;
+  size_t used = 0;
+  try {
+    out = std::stod(v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != v.size() || used == 0 || !std::isfinite(out))
+    fail(columns.at(key), "bad value '" + v + "' for '" + key + "' (expected a number)");
+  if (out < min || out > max) {
+    std::ostringstream range;
+    range << min << ".." << max;
+    fail(columns.at(key), "'" + key + "' = " + v + " is out of range " + range.str());
+  }
+  return out;
+}
+
+std::vector<int64_t> OpSpec::get_dims(const std::string& key, int64_t max_dim) const {
+  auto it = values.find(key);
+  if (it == values.end())
+    fail(static_cast<uint32_t>(text.size() + 1), op + " needs key '" + key + "'");
+  const std::string& v = it->second;
+  std::vector<int64_t> dims;
+  size_t start = 0;
+  for (;;) {
+    size_t end = v.find('x', start);
+    std::string part = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    bool digits = !part.empty() && part.size() <= 12 &&
+                  part.find_first_not_of("0123456789") == std::string::npos;
+    int64_t d = digits ? std::stoll(part) : 0;
+    if (!digits || d < 1 || d > max_dim)
+      fail(columns.at(key) + static_cast<uint32_t>(start),
+           "bad dimension '" + part + "' in " + key + " (expected integers 1.." +
+               std::to_string(max_dim) + " separated by 'x', e.g. 4096x1024)");
+    dims.push_back(d);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return dims;
 }
 
 std::string OpSpec::get_enum(const std::string& key, const std::vector<std::string>& allowed,

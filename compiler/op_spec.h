@@ -19,6 +19,10 @@ struct OpSpec {
   // Typed accessors; a missing required key or a bad value is a located UserError.
   int64_t get_int(const std::string& key, int64_t min, int64_t max) const;
   int64_t get_int(const std::string& key, int64_t min, int64_t max, int64_t fallback) const;
+  // A decimal number (`eps=1e-5`) in [min, max].
+  double get_double(const std::string& key, double min, double max, double fallback) const;
+  // Dimensions written `AxBxC` (each 1..max_dim).
+  std::vector<int64_t> get_dims(const std::string& key, int64_t max_dim) const;
   std::string get_enum(const std::string& key, const std::vector<std::string>& allowed,
                        const std::string& fallback) const;
 };

@@ -181,8 +181,10 @@ TEST(TilingTest, CostModelPicksLargeTilesForLargeMatmuls) {
 }
 
 TEST(OpSpecTest, ErrorsPointAtTheKeyOrValue) {
-  EXPECT_EQ(error_of([] { parse_op_spec("matmal m=1"); }),
-            "<op>:1:1: error: unknown op 'matmal' (expected one of: matmul)");
+  // The list of ops grows with the library: check its start.
+  EXPECT_EQ(error_of([] { parse_op_spec("matmal m=1"); }).rfind(
+                "<op>:1:1: error: unknown op 'matmal' (expected one of: matmul, ", 0),
+            0u);
   EXPECT_EQ(error_of([] { parse_op_spec("matmul m=1 q=2 n"); }),
             "<op>:1:12: error: unknown key 'q' for matmul (expected dtype, k, m, n, out_dtype, "
             "trans_a, trans_b)\n<op>:1:16: error: expected key=value, found 'n'");
