@@ -183,8 +183,18 @@ void row_reduce(Body& out, Reduce kind, const Region& x, const RowCount& rows, i
     set_mask_range(out, 0, part);
     grid(out, fold_op, {acc, acc, chunk}, rows, full_chunks, full_chunks + 1);
   }
-  // Whole-repeat reduction of each row's (up to) 64 values: one result per row.
-  set_mask_range(out, 0, std::min(n1, kF32PerRepeat));
+  if (n1 >= kF32PerRepeat) {
+    // 64 values per row: two per-block reductions (64 -> 8 per row, then 8 -> 1), cheaper
+    // than a whole-repeat one.
+    reset_mask(out);
+    out.push_back(ir::op(block_op, {ir::tile(scratch.tile, scratch.offset), ir::tile(scratch.tile, scratch.offset)},
+                         {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
+                          ir::field("src0_rep_stride", row_step / kBlock)}));
+    elementwise(out, block_op, {result, 1}, {{scratch, 8}}, rows.div_up(8));
+    return;
+  }
+  // Whole-repeat reduction of each row's n1 < 64 values: one result per row.
+  set_mask_range(out, 0, n1);
   out.push_back(ir::op(whole_op, {ir::tile(result.tile, result.offset), ir::tile(scratch.tile, scratch.offset)},
                        {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
                         ir::field("src0_rep_stride", row_step / kBlock)}));
