@@ -173,6 +173,30 @@ TEST(CodegenTest, OutOfRangeFieldIsALocatedError) {
             "k.nk:4:1: error: 'copy_gm_to_ub' field burst_len = 0 is out of range 1..65535");
 }
 
+TEST(CodegenTest, IntegerOperandsAndMaskSetUp) {
+  // Integer operands become registers loaded with li (0 stays x0); set_mask_mode's positional
+  // mode is given as a field; the text round-trips.
+  const char* text =
+      "kernel v cores=aiv\n"
+      "arg x gm 512\n"
+      "tile b ub 512\n"
+      "tile c ub 512\n"
+      "copy_gm_to_ub b, x, nburst=1, burst_len=16\n"
+      "set_mask 0, 255\n"
+      "set_mask_mode mode=1\n"
+      "vmuls.f32 c, b, 1065353216, repeat=2\n"
+      "copy_ub_to_gm x, c, nburst=1, burst_len=16\n";
+  Kernel k = parse_kernel(text, "v.nk");
+  EXPECT_EQ(print_kernel(k), text);
+  std::string a = compile_kernel(k, chip("ascend910b")).assembly;
+  EXPECT_NE(a.find("li x3, 255\n    set_mask x0, x3\n    set_mask_mode counter\n"), std::string::npos)
+      << a;
+  EXPECT_NE(a.find("li x5, 1065353216\n    li x6, 2260630283288834\n    vmuls.f32 x3, x4, x5, x6\n"), std::string::npos) << a;
+  Kernel bad = parse_kernel("kernel v\ntile b ub 512\nset_mask_mode\n", "m.nk");
+  EXPECT_EQ(error_of([&] { compile_kernel(bad, chip("tiny")); }),
+            "m.nk:3:1: error: 'set_mask_mode' needs field mode");
+}
+
 TEST(TilingTest, CostModelPicksLargeTilesForLargeMatmuls) {
   MatmulTiling t910 = choose_matmul_tiling(4096, 4096, 4096, 2, true, chip("ascend910"));
   EXPECT_EQ(t910.mt * 1000000 + t910.nt * 1000 + t910.kt, 256256064);
