@@ -5,10 +5,12 @@
 namespace npu::compiler {
 
 const OpDef& matmul_op();
+const OpDef& conv2d_op();
 
 const std::vector<const OpDef*>& op_library() {
   static const std::vector<const OpDef*> ops = {
       &matmul_op(),
+      &conv2d_op(),
   };
   return ops;
 }

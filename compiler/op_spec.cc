@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kFile = "<op>";
 
-[[noreturn]] void fail(uint32_t col, const std::string& message) {
+[[noreturn]] void fail_at(uint32_t col, const std::string& message) {
   throw UserError(SourceLocation{kFile, 1, col}, message);
 }
 
@@ -31,12 +31,14 @@ OpSpec parse_op_spec(const std::string& text) {
   size_t start = i;
   while (i < text.size() && text[i] != ' ') ++i;
   spec.op = text.substr(start, i - start);
-  if (spec.op.empty()) fail(1, "empty op spec (expected e.g. \"matmul m=64 n=64 k=64 dtype=fp16\")");
+  if (spec.op.empty())
+    fail_at(1, "empty op spec (expected e.g. \"matmul m=64 n=64 k=64 dtype=fp16\")");
   const OpDef* def = find_op(spec.op);
   if (def == nullptr) {
     std::string names;
     for (const OpDef* d : op_library()) names += (names.empty() ? "" : ", ") + d->name;
-    fail(static_cast<uint32_t>(start + 1), "unknown op '" + spec.op + "' (expected one of: " + names + ")");
+    fail_at(static_cast<uint32_t>(start + 1),
+            "unknown op '" + spec.op + "' (expected one of: " + names + ")");
   }
   const std::set<std::string> keys(def->keys.begin(), def->keys.end());
   for (;;) {
@@ -77,10 +79,16 @@ OpSpec parse_op_spec(const std::string& text) {
   return spec;
 }
 
+void OpSpec::fail(const std::string& key, const std::string& message) const {
+  auto it = columns.find(key);
+  fail_at(it != columns.end() ? it->second : static_cast<uint32_t>(text.size() + 1),
+                      message);
+}
+
 int64_t OpSpec::get_int(const std::string& key, int64_t min, int64_t max) const {
   auto it = values.find(key);
   if (it == values.end())
-    fail(static_cast<uint32_t>(text.size() + 1), op + " needs key '" + key + "'");
+    fail_at(static_cast<uint32_t>(text.size() + 1), op + " needs key '" + key + "'");
   const std::string& v = it->second;
   int64_t out = 0;
   size_t used = 0;
@@ -90,9 +98,9 @@ int64_t OpSpec::get_int(const std::string& key, int64_t min, int64_t max) const 
     used = 0;
   }
   if (used != v.size() || used == 0)
-    fail(columns.at(key), "bad value '" + v + "' for '" + key + "' (expected an integer)");
+    fail_at(columns.at(key), "bad value '" + v + "' for '" + key + "' (expected an integer)");
   if (out < min || out > max)
-    fail(columns.at(key), "'" + key + "' = " + v + " is out of range " + std::to_string(min) +
+    fail_at(columns.at(key), "'" + key + "' = " + v + " is out of range " + std::to_string(min) +
                               ".." + std::to_string(max));
   return out;
 }
@@ -107,14 +115,15 @@ std::string OpSpec::get_enum(const std::string& key, const std::vector<std::stri
   auto it = values.find(key);
   if (it == values.end()) {
     if (fallback.empty())
-      fail(static_cast<uint32_t>(text.size() + 1), op + " needs key '" + key + "'");
+      fail_at(static_cast<uint32_t>(text.size() + 1), op + " needs key '" + key + "'");
     return fallback;
   }
   for (const std::string& a : allowed)
     if (a == it->second) return a;
   std::string list;
   for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
-  fail(columns.at(key), "unsupported " + key + " '" + it->second + "' (supported: " + list + ")");
+  fail_at(columns.at(key),
+          "unsupported " + key + " '" + it->second + "' (supported: " + list + ")");
 }
 
 }  // namespace npu::compiler

@@ -21,6 +21,9 @@ struct OpSpec {
   int64_t get_int(const std::string& key, int64_t min, int64_t max, int64_t fallback) const;
   std::string get_enum(const std::string& key, const std::vector<std::string>& allowed,
                        const std::string& fallback) const;
+  // A UserError located at `key`'s value, or at the end of the spec when the key is not given
+  // (for rules between keys: "groups = 3 does not divide c = 64").
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
 };
 
 // Parses the text; checks every key against the op's known keys.

@@ -1,0 +1,58 @@
+// Tiling of a conv2d (img2col on load3d) by an analytical cost model built from the chip config.
+// An output tile is `rows` whole output rows (all Wo columns) of one image and one group, by
+// `nt` output channels; its K loop walks the img2col columns (c1, kh, kw, c0) `kt` at a time.
+// For every candidate that fits the buffers (L0A / L0B double buffered, L0C, UB on coupled
+// chips, the L1 feature-map slab of the tile's input rows) the model estimates
+//   per K step: max(cube fractals, load3d bytes over L1 -> L0A, weight bytes over GM -> L0B
+//               shared by the cores, scalar set-up),
+//   per tile:   K steps + slab load (GM -> L1) + fixpipe write-out,
+// times the rounds of tiles over the cores, and keeps the cheapest.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "config/chip_config.h"
+
+namespace npu::compiler {
+
+// The convolution of one group, as the kernel sees it (NHWC feature maps).
+struct ConvShape {
+  int64_t batch = 1, height = 1, width = 1;
+  int64_t group_channels = 1;      // input channels per group (Cg)
+  int64_t group_out_channels = 1;  // output channels per group (Kg)
+  int64_t groups = 1;
+  int64_t filter_h = 1, filter_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t dilation_h = 1, dilation_w = 1;
+  int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  int64_t in_bytes = 2;   // bytes of an input element (2: fp16, 1: int8)
+  int64_t out_bytes = 2;  // bytes of an output element
+
+  int64_t c0() const { return 32 / in_bytes; }  // channels per 32-byte row
+  int64_t channel_blocks() const { return (group_channels + c0() - 1) / c0(); }  // C1 of a group
+  int64_t reduction() const { return channel_blocks() * filter_h * filter_w * c0(); }  // img2col K
+  int64_t out_height() const;  // 0 when the dilated filter does not fit the padded input
+  int64_t out_width() const;
+  // Input rows a tile of `rows` output rows reads, padding included.
+  int64_t window_rows(int64_t rows) const {
+    return (rows - 1) * stride_h + (filter_h - 1) * dilation_h + 1;
+  }
+};
+
+struct ConvTiling {
+  int64_t rows = 1;              // output rows per tile
+  int64_t nt = 16;               // output channels per tile (multiple of 16)
+  int64_t kt = 16;               // img2col columns per K step (multiple of C0)
+  double estimated_cycles = -1;  // < 0: nothing fits; `reason` says what
+  std::string reason;
+};
+
+// Bytes of the L1 slab of a tile of `rows` output rows (input rows clipped to the map, all
+// channel blocks of the group, 32 B per (row, column, channel block)).
+int64_t conv_slab_bytes(const ConvShape& s, int64_t rows);
+
+// via_ub: the result leaves L0C through UB (coupled 910-class cores).
+ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::ChipConfig& chip);
+
+}  // namespace npu::compiler
