@@ -171,13 +171,16 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const int64_t ho = sh.out_height(), wo = sh.out_width();
   const int64_t cg = sh.group_channels, kg = sh.group_out_channels, c1 = sh.channel_blocks();
   const int64_t kred = sh.reduction(), k1g = kred / c0, n1g = ceil_div(kg, 16);
-  const int64_t rows = t.rows, nt = t.nt, kt = t.kt;
-  const int64_t TH = ceil_div(ho, rows), TN = ceil_div(kg, nt), KK = ceil_div(kred, kt);
+  const int64_t rows = t.rows, nt = t.nt, kt = t.kt, taps = p.r * p.s;
+  // K steps: streamed = `blocks` channel blocks each, resident = kt columns each.
+  const int64_t KK = t.streamed ? ceil_div(c1, t.blocks) : ceil_div(kred, kt);
+  const int64_t blocks_tail = c1 - (KK - 1) * t.blocks;  // streamed: blocks of the last step
+  const int64_t k_tail = t.streamed ? blocks_tail * taps * c0 : kred - (KK - 1) * kt;
+  const int64_t TH = ceil_div(ho, rows), TN = ceil_div(kg, nt);
   const int64_t row_tail = ho - (TH - 1) * rows, n_tail = kg - (TN - 1) * nt;
-  const int64_t k_tail = kred - (KK - 1) * kt;
   const int64_t m_ext = round_up(rows * wo, 16);
   const int64_t n1 = nt / 16, n1_tail = ceil_div(n_tail, 16);
-  const int64_t slab_max = conv_slab_bytes(sh, rows);
+  const int64_t slab_max = conv_slab_bytes(sh, rows, t.streamed ? t.blocks : c1);
   const std::string in_sfx = p.int8 ? "s8" : "f16";
   const std::string out_sfx = p.out_type == isa::DataType::kS32   ? "s32"
                               : p.out_type == isa::DataType::kF32 ? "f32"
@@ -193,7 +196,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   k.args = {{"x", isa::ArgKind::kGmPointer, u64(p.n * p.h * p.w * p.c * es)},
             {"wgt", isa::ArgKind::kGmPointer, u64(weight_elems * es)},
             {"y", isa::ArgKind::kGmPointer, u64(p.n * ho * wo * p.k * eo)}};
-  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(slab_max), false, {}, {}},
+  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(slab_max), t.streamed, {}, {}},
              {"a_l0", isa::Buffer::kL0a, u64(m_ext * kt * es), true, {}, {}},
              {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
              {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}};
@@ -206,8 +209,10 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   tbody.push_back(make_let("tb", "ta", false, TH));
   tbody.push_back(make_let("tg", "tb", true, p.groups));
   tbody.push_back(make_let("tnb", "tb", false, p.groups));
+  Body kbody;
 
-  // The slab load and set_fmatrix, one variant per run of bands with the same geometry.
+  // The slab load (per tile when resident, per K step when streamed) and set_fmatrix (per
+  // tile), one variant per run of bands with the same geometry.
   const int64_t row_bytes = p.w * p.c * es;  // one NHWC input row
   for (int64_t lo = 0; lo < TH;) {
     const Band b = band_geometry(sh, lo, rows);
@@ -218,17 +223,24 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
                      .add("th", rows * p.stride_h * row_bytes)
                      .add("tg", cg * es);
     src.constant = (b.pad_top - sh.pad_top) * row_bytes;
-    Body variant;
-    variant.push_back(
-        op("copy_gm_to_l1_nd2nz." + in_sfx, {tile("fmap_l1"), gm("x", src)},
-           {field("rows", b.slab_rows * p.w), field("cols", cg), field("src_row_stride", p.c),
-            field("dst_c0_stride", b.slab_rows * p.w)}));
-    variant.push_back(op("set_fmatrix", {},
+    Value cols = constant(cg);
+    if (t.streamed) {
+      src.add("kk", t.blocks * c0 * es);
+      cols = tail_select("kk", KK - 1, cg - (KK - 1) * t.blocks * c0, t.blocks * c0);
+    }
+    Body slab;
+    slab.push_back(op("copy_gm_to_l1_nd2nz." + in_sfx, {tile("fmap_l1"), gm("x", src)},
+                      {field("rows", b.slab_rows * p.w), field("cols", cols),
+                       field("src_row_stride", p.c), field("dst_c0_stride", b.slab_rows * p.w)}));
+    Body fmatrix;
+    fmatrix.push_back(op("set_fmatrix", {},
                          {field("width", p.w), field("height", b.slab_rows),
                           field("pad_left", sh.pad_left), field("pad_right", sh.pad_right),
                           field("pad_top", b.pad_top), field("pad_bottom", b.pad_bottom)}));
-    for (Stmt& s : guarded_range("th", lo, hi, TH, std::move(variant)))
-      tbody.push_back(std::move(s));
+    for (Stmt& st : guarded_range("th", lo, hi, TH, std::move(fmatrix)))
+      tbody.push_back(std::move(st));
+    for (Stmt& st : guarded_range("th", lo, hi, TH, std::move(slab)))
+      (t.streamed ? kbody : tbody).push_back(std::move(st));
     lo = hi;
   }
 
@@ -236,7 +248,6 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   // (k1 * N1 + n1) * 512), mmad.
   const Value kv = tail_select("kk", KK - 1, k_tail, kt);
   const Value nv = tail_select("tn", TN - 1, n_tail, nt);
-  Body kbody;
   Affine w_addr =
       var_expr("tg", k1g * n1g * 512).add("kk", (kt / c0) * n1g * 512).add("tn", n1 * 512);
   kbody.push_back(
@@ -244,14 +255,17 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
          {field("nburst", tail_select("kk", KK - 1, k_tail / c0, kt / c0)),
           field("burst_len", tail_select("tn", TN - 1, n1_tail * 16, n1 * 16)),
           field("src_gap", tail_select("tn", TN - 1, (n1g - n1_tail) * 16, (n1g - n1) * 16))}));
+  // Streamed: the step's slab holds just its channel blocks, so img2col starts at column 0.
   Value k_start = constant(0);
-  k_start.vars = var_expr("kk", kt);
+  if (!t.streamed) k_start.vars = var_expr("kk", kt);
+  const Value channels =
+      t.streamed ? tail_select("kk", KK - 1, blocks_tail * c0, t.blocks * c0) : constant(c1 * c0);
   kbody.push_back(
       op("load3d_l1_to_l0a." + in_sfx, {tile("a_l0"), tile("fmap_l1")},
          {field("k_extension", kv), field("m_extension", m_ext), field("k_start", k_start),
           field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
           field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
-          field("dilation_h", p.dilation_h), field("channels", c1 * c0)}));
+          field("dilation_h", p.dilation_h), field("channels", channels)}));
   Value init{1, std::nullopt, 0};  // zero on the first K step, accumulate after
   if (KK > 1) init = Value{1, Condition{var_expr("kk"), Condition::Op::kEq, 0}, 0};
   kbody.push_back(op("mmad." + acc_sfx + "." + in_sfx, {tile("c_l0c"), tile("a_l0"), tile("b_l0")},
@@ -297,8 +311,10 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
               "x" + std::to_string(p.r) + "x" + std::to_string(p.s) +
               (p.groups > 1 ? " groups " + std::to_string(p.groups) : "") + " -> " +
               std::to_string(ho) + "x" + std::to_string(wo) + ", tiles " + std::to_string(rows) +
-              " rows x " + std::to_string(nt) + " channels, K step " + std::to_string(kt) + ", " +
-              std::to_string(tiles) + " output tiles";
+              " rows x " + std::to_string(nt) + " channels, K step " + std::to_string(kt) +
+              (t.streamed ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
+                          : " (resident slab)") +
+              ", " + std::to_string(tiles) + " output tiles";
   // fp32 (or exact int32) accumulation; fp16 output adds one rounding (as matmul).
   const double depth = static_cast<double>(cg * p.r * p.s);
   r.rtol = p.out_type == isa::DataType::kF16 ? 2e-3 : p.int8 ? 0 : 1e-5;

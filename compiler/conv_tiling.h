@@ -1,12 +1,18 @@
 // Tiling of a conv2d (img2col on load3d) by an analytical cost model built from the chip config.
 // An output tile is `rows` whole output rows (all Wo columns) of one image and one group, by
-// `nt` output channels; its K loop walks the img2col columns (c1, kh, kw, c0) `kt` at a time.
+// `nt` output channels. Two ways to walk its img2col K dimension (columns (c1, kh, kw, c0)):
+//  * streamed: a K step is `blocks` whole channel blocks (blocks x r x s x C0 columns); the
+//    step's slab of the band's input rows for those channels goes GM -> L1 double buffered, so
+//    feature-map loads overlap the cube like the weights do;
+//  * resident: the band's slab of all channels of the group is loaded once per tile, and K
+//    steps of `kt` columns (any multiple of C0, so a large r x s fits small L0A) walk it.
 // For every candidate that fits the buffers (L0A / L0B double buffered, L0C, UB on coupled
-// chips, the L1 feature-map slab of the tile's input rows) the model estimates
-//   per K step: max(cube fractals, load3d bytes over L1 -> L0A, weight bytes over GM -> L0B
-//               shared by the cores, scalar set-up),
-//   per tile:   K steps + slab load (GM -> L1) + fixpipe write-out,
-// times the rounds of tiles over the cores, and keeps the cheapest.
+// chips, L1) the model estimates
+//   per K step: max(cube fractals, load3d bytes over L1 -> L0A, weight bytes over GM -> L0B,
+//               streamed slab bytes over GM -> L1, scalar set-up),
+//   per tile:   K steps + the exposed slab load (resident) + fixpipe write-out,
+// where GM reads get the core's share of L2 and, for the feature map (read once from HBM),
+// of HBM bandwidth; times the rounds of tiles over the cores; it keeps the cheapest.
 #pragma once
 
 #include <cstdint>
@@ -43,14 +49,16 @@ struct ConvShape {
 struct ConvTiling {
   int64_t rows = 1;              // output rows per tile
   int64_t nt = 16;               // output channels per tile (multiple of 16)
+  bool streamed = false;         // K steps of whole channel blocks, slab per step (else resident)
+  int64_t blocks = 1;            // streamed: channel blocks per K step
   int64_t kt = 16;               // img2col columns per K step (multiple of C0)
   double estimated_cycles = -1;  // < 0: nothing fits; `reason` says what
   std::string reason;
 };
 
-// Bytes of the L1 slab of a tile of `rows` output rows (input rows clipped to the map, all
-// channel blocks of the group, 32 B per (row, column, channel block)).
-int64_t conv_slab_bytes(const ConvShape& s, int64_t rows);
+// Bytes of the L1 slab of a tile of `rows` output rows and `blocks` channel blocks (input rows
+// clipped to the map, 32 B per (row, column, channel block)).
+int64_t conv_slab_bytes(const ConvShape& s, int64_t rows, int64_t blocks);
 
 // via_ub: the result leaves L0C through UB (coupled 910-class cores).
 ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::ChipConfig& chip);

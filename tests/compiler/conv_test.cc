@@ -88,13 +88,15 @@ TEST(Conv2dErrorTest, ReportsBadSpecsAndTilesThatCannotFit) {
             "error: conv2d does not fit the buffers of chip 'tiny': one output row (304 img2col "
             "rows) "
             "by 16 columns does not fit l0a (16384 B, double buffered)");
-  // Three input rows of 2000 x 64 fp16 channels: 768 KB, more than tiny's 64 KiB L1.
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=64 h=8 w=2000 k=16 r=3 s=1 dtype=fp16"),
+  // Three input rows of 2000 pixels, one 16-channel block: 192000 B, twice (double buffered)
+  // more than tiny's 64 KiB L1, and all 64 channels (resident) do not fit either.
+  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=64 h=8 w=2000 k=16 r=3 s=3 stride=8 dtype=fp16"),
             "error: conv2d does not fit the buffers of chip 'tiny': the L1 slab of one output row "
-            "(768000 B: 3 input rows x 2000 x 64 channels) does not fit in l1 (65536 B)");
+            "(2 x 192000 B: 3 input rows x 2000 x 16 channels, double buffered) does not fit in "
+            "l1 (65536 B)");
   EXPECT_EQ(compile_error("ascend910", "conv2d n=1 c=256 h=8 w=1000 k=16 r=3 s=1 dtype=fp16"),
-            "error: conv2d does not fit the buffers of chip 'ascend910': the L1 slab of one output row "
-            "(1536000 B: 3 input rows x 1000 x 256 channels) does not fit in l1 (1048576 B)");
+            "error: conv2d does not fit the buffers of chip 'ascend910': one output row (1008 "
+            "img2col rows) by 16 columns does not fit l0a (65536 B, double buffered)");
 }
 
 }  // namespace
