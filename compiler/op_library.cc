@@ -6,11 +6,17 @@ namespace npu::compiler {
 
 const OpDef& matmul_op();
 const OpDef& conv2d_op();
+const OpDef& maxpool_op();
+const OpDef& avgpool_op();
+const OpDef& global_avgpool_op();
 
 const std::vector<const OpDef*>& op_library() {
   static const std::vector<const OpDef*> ops = {
       &matmul_op(),
       &conv2d_op(),
+      &maxpool_op(),
+      &avgpool_op(),
+      &global_avgpool_op(),
   };
   return ops;
 }
