@@ -171,16 +171,17 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const int64_t ho = sh.out_height(), wo = sh.out_width();
   const int64_t cg = sh.group_channels, kg = sh.group_out_channels, c1 = sh.channel_blocks();
   const int64_t kred = sh.reduction(), k1g = kred / c0, n1g = ceil_div(kg, 16);
-  const int64_t rows = t.rows, nt = t.nt, kt = t.kt, taps = p.r * p.s;
+  const int64_t rows = t.rows, nt = t.nt, kt = t.kt, taps = p.r * p.s, IB = t.images;
   // K steps: streamed = `blocks` channel blocks each, resident = kt columns each.
   const int64_t KK = t.streamed ? ceil_div(c1, t.blocks) : ceil_div(kred, kt);
   const int64_t blocks_tail = c1 - (KK - 1) * t.blocks;  // streamed: blocks of the last step
   const int64_t k_tail = t.streamed ? blocks_tail * taps * c0 : kred - (KK - 1) * kt;
   const int64_t TH = ceil_div(ho, rows), TN = ceil_div(kg, nt);
   const int64_t row_tail = ho - (TH - 1) * rows, n_tail = kg - (TN - 1) * nt;
-  const int64_t m_ext = round_up(rows * wo, 16);
+  const int64_t m_img = round_up(rows * wo, 16);  // img2col rows of one image's band
+  const int64_t m_ext = IB * m_img;
   const int64_t n1 = nt / 16, n1_tail = ceil_div(n_tail, 16);
-  const int64_t slab_max = conv_slab_bytes(sh, rows, t.streamed ? t.blocks : c1);
+  const int64_t slab_img = conv_slab_bytes(sh, rows, t.streamed ? t.blocks : c1);
   const std::string in_sfx = p.int8 ? "s8" : "f16";
   const std::string out_sfx = p.out_type == isa::DataType::kS32   ? "s32"
                               : p.out_type == isa::DataType::kF32 ? "f32"
@@ -196,7 +197,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   k.args = {{"x", isa::ArgKind::kGmPointer, u64(p.n * p.h * p.w * p.c * es)},
             {"wgt", isa::ArgKind::kGmPointer, u64(weight_elems * es)},
             {"y", isa::ArgKind::kGmPointer, u64(p.n * ho * wo * p.k * eo)}};
-  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(slab_max), t.streamed, {}, {}},
+  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(IB * slab_img), t.streamed, {}, {}},
              {"a_l0", isa::Buffer::kL0a, u64(m_ext * kt * es), true, {}, {}},
              {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
              {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}};
@@ -219,7 +220,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
     int64_t hi = lo + 1;
     while (hi < TH && band_geometry(sh, hi, rows) == b) ++hi;
     // Input row of band th: th * rows * stride - pad_top + pad_top_of_the_variant.
-    Affine src = var_expr("tnb", p.h * row_bytes)
+    Affine src = var_expr("tnb", IB * p.h * row_bytes)
                      .add("th", rows * p.stride_h * row_bytes)
                      .add("tg", cg * es);
     src.constant = (b.pad_top - sh.pad_top) * row_bytes;
@@ -229,9 +230,14 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
       cols = tail_select("kk", KK - 1, cg - (KK - 1) * t.blocks * c0, t.blocks * c0);
     }
     Body slab;
-    slab.push_back(op("copy_gm_to_l1_nd2nz." + in_sfx, {tile("fmap_l1"), gm("x", src)},
-                      {field("rows", b.slab_rows * p.w), field("cols", cols),
-                       field("src_row_stride", p.c), field("dst_c0_stride", b.slab_rows * p.w)}));
+    for (int64_t i = 0; i < IB; ++i) {
+      Affine src_i = src;
+      src_i.constant += i * p.h * row_bytes;
+      slab.push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
+                        {tile("fmap_l1", i * slab_img), gm("x", src_i)},
+                        {field("rows", b.slab_rows * p.w), field("cols", cols),
+                         field("src_row_stride", p.c), field("dst_c0_stride", b.slab_rows * p.w)}));
+    }
     Body fmatrix;
     fmatrix.push_back(op("set_fmatrix", {},
                          {field("width", p.w), field("height", b.slab_rows),
@@ -260,12 +266,16 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   if (!t.streamed) k_start.vars = var_expr("kk", kt);
   const Value channels =
       t.streamed ? tail_select("kk", KK - 1, blocks_tail * c0, t.blocks * c0) : constant(c1 * c0);
-  kbody.push_back(
-      op("load3d_l1_to_l0a." + in_sfx, {tile("a_l0"), tile("fmap_l1")},
-         {field("k_extension", kv), field("m_extension", m_ext), field("k_start", k_start),
-          field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
-          field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
-          field("dilation_h", p.dilation_h), field("channels", channels)}));
+  // Image i's img2col rows start at fractal row i * m_img / 16 of the ZZ tile.
+  for (int64_t i = 0; i < IB; ++i)
+    kbody.push_back(
+        op("load3d_l1_to_l0a." + in_sfx,
+           {tile("a_l0", tail_select("kk", KK - 1, i * m_img * k_tail * es, i * m_img * kt * es)),
+            tile("fmap_l1", i * slab_img)},
+           {field("k_extension", kv), field("m_extension", m_img), field("k_start", k_start),
+            field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
+            field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
+            field("dilation_h", p.dilation_h), field("channels", channels)}));
   Value init{1, std::nullopt, 0};  // zero on the first K step, accumulate after
   if (KK > 1) init = Value{1, Condition{var_expr("kk"), Condition::Op::kEq, 0}, 0};
   kbody.push_back(op("mmad." + acc_sfx + "." + in_sfx, {tile("c_l0c"), tile("a_l0"), tile("b_l0")},
@@ -274,28 +284,38 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
 
   // Write-out: rows * Wo output positions (fewer on the last band), NHWC.
   const Value mv = tail_select("th", TH - 1, row_tail * wo, rows * wo);
-  Affine y_addr = var_expr("tnb", ho * wo * p.k * eo)
+  Affine y_addr = var_expr("tnb", IB * ho * wo * p.k * eo)
                       .add("th", rows * wo * p.k * eo)
                       .add("tg", kg * eo)
                       .add("tn", nt * eo);
-  if (!via_ub) {
-    tbody.push_back(op("fix_l0c_to_gm." + out_sfx + "." + acc_sfx,
-                       {gm("y", y_addr), tile("c_l0c"), Operand{}},
-                       {field("n", nv), field("m", mv), field("src_stride", m_ext / 16),
-                        field("dst_stride", p.k), field("layout", 1)}));
-  } else {
-    tbody.push_back(op("fix_l0c_to_ub." + out_sfx + "." + acc_sfx,
-                       {tile("c_ub"), tile("c_l0c"), Operand{}},
-                       {field("n", nv), field("m", mv), field("src_stride", m_ext / 16),
-                        field("dst_stride", nt), field("layout", 1)}));
-    const auto gap32 = [&](int64_t n) { return (nt * eo - round_up(n * eo, 32)) / 32; };
-    tbody.push_back(op(
-        "copy_ub_to_gm_pad", {gm("y", y_addr), tile("c_ub")},
-        {field("nburst", mv), field("burst_bytes", tail_select("tn", TN - 1, n_tail * eo, nt * eo)),
-         field("gm_gap", tail_select("tn", TN - 1, (p.k - n_tail) * eo, (p.k - nt) * eo)),
-         field("local_gap", tail_select("tn", TN - 1, gap32(n_tail), gap32(nt)))}));
+  // Image i's rows start at fractal row i * m_img / 16 of L0C (1024 B per 16 x 16 fractal).
+  for (int64_t i = 0; i < IB; ++i) {
+    Affine y_i = y_addr;
+    y_i.constant += i * ho * wo * p.k * eo;
+    if (!via_ub)
+      tbody.push_back(op("fix_l0c_to_gm." + out_sfx + "." + acc_sfx,
+                         {gm("y", y_i), tile("c_l0c", i * m_img * 64), Operand{}},
+                         {field("n", nv), field("m", mv), field("src_stride", m_ext / 16),
+                          field("dst_stride", p.k), field("layout", 1)}));
+    else
+      tbody.push_back(
+          op("fix_l0c_to_ub." + out_sfx + "." + acc_sfx,
+             {tile("c_ub", i * rows * wo * nt * eo), tile("c_l0c", i * m_img * 64), Operand{}},
+             {field("n", nv), field("m", mv), field("src_stride", m_ext / 16),
+              field("dst_stride", nt), field("layout", 1)}));
   }
-  const int64_t tiles = p.n * p.groups * TH * TN;
+  if (via_ub) {
+    // The images of a tile are consecutive in GM and in UB: one copy for all of them.
+    const Value all_rows = IB == 1 ? mv : constant(IB * rows * wo);
+    const auto gap32 = [&](int64_t n) { return (nt * eo - round_up(n * eo, 32)) / 32; };
+    tbody.push_back(
+        op("copy_ub_to_gm_pad", {gm("y", y_addr), tile("c_ub")},
+           {field("nburst", all_rows),
+            field("burst_bytes", tail_select("tn", TN - 1, n_tail * eo, nt * eo)),
+            field("gm_gap", tail_select("tn", TN - 1, (p.k - n_tail) * eo, (p.k - nt) * eo)),
+            field("local_gap", tail_select("tn", TN - 1, gap32(n_tail), gap32(nt)))}));
+  }
+  const int64_t tiles = p.n / IB * p.groups * TH * TN;
   k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
 
   const double in_low = p.int8 ? -128 : -1, in_high = p.int8 ? 127 : 1;
@@ -310,7 +330,8 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
               std::to_string(p.w) + "x" + std::to_string(p.c) + " (NHWC) * " + std::to_string(p.k) +
               "x" + std::to_string(p.r) + "x" + std::to_string(p.s) +
               (p.groups > 1 ? " groups " + std::to_string(p.groups) : "") + " -> " +
-              std::to_string(ho) + "x" + std::to_string(wo) + ", tiles " + std::to_string(rows) +
+              std::to_string(ho) + "x" + std::to_string(wo) + ", tiles " +
+              (IB > 1 ? std::to_string(IB) + " images x " : "") + std::to_string(rows) +
               " rows x " + std::to_string(nt) + " channels, K step " + std::to_string(kt) +
               (t.streamed ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
                           : " (resident slab)") +

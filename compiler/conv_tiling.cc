@@ -56,8 +56,8 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
   const int64_t kg16 = round_up(s.group_out_channels, 16);
   // One candidate: K steps of kt columns; `slab_step` bytes of feature map per step (streamed)
   // or `slab_tile` bytes per tile (resident).
-  auto consider = [&](int64_t rows, int64_t nt, int64_t kt, bool streamed, int64_t blocks,
-                      int64_t m_ext) {
+  auto consider = [&](int64_t rows, int64_t images, int64_t nt, int64_t kt, bool streamed,
+                      int64_t blocks, int64_t m_ext) {
     const int64_t a_bytes = m_ext * kt * s.in_bytes, w_bytes = kt * nt * s.in_bytes;
     if (kt > 4095) return;  // mmad k (12 bits)
     if (static_cast<uint64_t>(2 * a_bytes) > b.l0a_bytes) return;
@@ -70,20 +70,25 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
     const double t_load3d = static_cast<double>(a_bytes) / load3d_bw;
     const double t_weights =
         gm_read_cycles(chip.paths.gm_to_l0b, static_cast<double>(w_bytes), l2_share);
-    const double slab = static_cast<double>(conv_slab_bytes(s, rows, streamed ? blocks : c1));
+    const double slab =
+        static_cast<double>(images * conv_slab_bytes(s, rows, streamed ? blocks : c1));
     const double t_slab_load =
         gm_read_cycles(chip.paths.gm_to_l1, slab, std::min(l2_share, hbm_share));
     const double t_slab = streamed ? t_slab_load : 0.0;
     // The slab and the weights both come in through MTE2.
-    const double step = std::max({t_cube, t_load3d, t_weights + t_slab, step_scalar});
+    // Each extra image adds a load3d (and a slab load when streamed) to a step.
+    const double scalar = step_scalar + 40.0 * static_cast<double>(images - 1) /
+                                            static_cast<double>(chip.scalar.issue_width);
+    const double step = std::max({t_cube, t_load3d, t_weights + t_slab, scalar});
     const double steps = static_cast<double>(streamed ? ceil_div(c1, blocks) : ceil_div(kred, kt));
     const double exposed = streamed ? slab_latency : t_slab_load;
     const double per_tile = steps * step + exposed + static_cast<double>(m_ext * nt * 4) / out_bw;
-    const double tiles = static_cast<double>(s.batch * s.groups * ceil_div(ho, rows) *
+    const double tiles = static_cast<double>(s.batch / images * s.groups * ceil_div(ho, rows) *
                                              ceil_div(s.group_out_channels, nt));
     const double total = std::ceil(tiles / cores) * per_tile;
     if (best.estimated_cycles < 0 || total < best.estimated_cycles) {
       best.rows = rows;
+      best.images = images;
       best.nt = nt;
       best.kt = kt;
       best.streamed = streamed;
@@ -108,23 +113,28 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
     const bool streams = static_cast<uint64_t>(2 * conv_slab_bytes(s, rows, 1)) <= b.l1_bytes;
     if (slab_rows > 65535 || (!streams && static_cast<uint64_t>(resident) > b.l1_bytes)) {
       if (rows == 1)
-        best.reason = "the L1 slab of one output row (2 x " +
-                      std::to_string(conv_slab_bytes(s, 1, 1)) + " B: " +
-                      std::to_string(std::min(s.window_rows(1), s.height)) + " input rows x " +
-                      std::to_string(s.width) + " x " + std::to_string(c0) +
-                      " channels, double buffered) does not fit in l1 (" +
-                      std::to_string(b.l1_bytes) + " B)";
+        best.reason =
+            "the L1 slab of one output row (2 x " + std::to_string(conv_slab_bytes(s, 1, 1)) +
+            " B: " + std::to_string(std::min(s.window_rows(1), s.height)) + " input rows x " +
+            std::to_string(s.width) + " x " + std::to_string(c0) +
+            " channels, double buffered) does not fit in l1 (" + std::to_string(b.l1_bytes) + " B)";
       break;
     }
-    for (int64_t nt = 16; nt <= std::min<int64_t>(kg16, 256); nt += 16) {
-      if (static_cast<uint64_t>(m_ext * nt * 4) > b.l0c_bytes) break;
-      if (via_ub && static_cast<uint64_t>(m_ext * nt * s.out_bytes) > b.ub_bytes) break;
-      for (int64_t blocks = 1; blocks <= c1; ++blocks)
-        if (static_cast<uint64_t>(2 * conv_slab_bytes(s, rows, blocks)) <= b.l1_bytes)
-          consider(rows, nt, blocks * taps * c0, true, blocks, m_ext);
-      if (static_cast<uint64_t>(resident) <= b.l1_bytes)
-        for (int64_t kt = c0; kt <= round_up(kred, c0); kt *= 2)
-          consider(rows, nt, kt, false, c1, m_ext);
+    // Whole-map tiles may fold several images (a divisor of the batch) into M.
+    for (int64_t images = 1; images <= (rows == ho ? s.batch : 1); ++images) {
+      if (s.batch % images != 0) continue;
+      const int64_t m_all = images * m_ext;
+      if (m_all > 4080) break;
+      for (int64_t nt = 16; nt <= std::min<int64_t>(kg16, 256); nt += 16) {
+        if (static_cast<uint64_t>(m_all * nt * 4) > b.l0c_bytes) break;
+        if (via_ub && static_cast<uint64_t>(m_all * nt * s.out_bytes) > b.ub_bytes) break;
+        for (int64_t blocks = 1; blocks <= c1; ++blocks)
+          if (static_cast<uint64_t>(2 * images * conv_slab_bytes(s, rows, blocks)) <= b.l1_bytes)
+            consider(rows, images, nt, blocks * taps * c0, true, blocks, m_all);
+        if (static_cast<uint64_t>(images * resident) <= b.l1_bytes)
+          for (int64_t kt = c0; kt <= round_up(kred, c0); kt *= 2)
+            consider(rows, images, nt, kt, false, c1, m_all);
+      }
     }
   }
   if (best.estimated_cycles >= 0) best.reason.clear();

@@ -1,6 +1,8 @@
 // Tiling of a conv2d (img2col on load3d) by an analytical cost model built from the chip config.
 // An output tile is `rows` whole output rows (all Wo columns) of one image and one group, by
-// `nt` output channels. Two ways to walk its img2col K dimension (columns (c1, kh, kw, c0)):
+// `nt` output channels; small maps fold `images` whole images into one tile (their img2col
+// matrices stacked in M), so each weight byte feeds more MACs. Two ways to walk its img2col K
+// dimension (columns (c1, kh, kw, c0)):
 //  * streamed: a K step is `blocks` whole channel blocks (blocks x r x s x C0 columns); the
 //    step's slab of the band's input rows for those channels goes GM -> L1 double buffered, so
 //    feature-map loads overlap the cube like the weights do;
@@ -48,6 +50,7 @@ struct ConvShape {
 
 struct ConvTiling {
   int64_t rows = 1;              // output rows per tile
+  int64_t images = 1;            // images per tile (> 1 only when rows is the whole output)
   int64_t nt = 16;               // output channels per tile (multiple of 16)
   bool streamed = false;         // K steps of whole channel blocks, slab per step (else resident)
   int64_t blocks = 1;            // streamed: channel blocks per K step

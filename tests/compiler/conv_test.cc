@@ -52,6 +52,9 @@ std::vector<Case> cases() {
              "dtype=fp16 out_dtype=fp32",
              "conv2d n=1 c=40 h=9 w=10 k=20 r=3 s=3 pad=1 dtype=int8",
              "conv2d n=3 c=64 h=7 w=7 k=17 r=1 s=1 stride=2 dtype=int8",
+             // Small maps: several images folded into one tile's M.
+             "conv2d n=32 c=64 h=3 w=3 k=64 r=3 s=3 pad=1 dtype=fp16",
+             "conv2d n=48 c=16 h=5 w=5 k=16 r=3 s=3 stride=2 pad=1 groups=2 dtype=fp16",
          })
       out.push_back({c, s});
   }
