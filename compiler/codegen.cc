@@ -80,6 +80,11 @@ class Generator {
   // dst = affine
   void eval(const Affine& a, int dst) {
     load_const(dst, a.constant);
+    add_terms(a, dst);
+  }
+
+  // dst += the variable terms of `a`.
+  void add_terms(const Affine& a, int dst) {
     for (const auto& [name, coef] : a.terms) {
       int v = var(name);
       if (coef == 1) {
@@ -110,14 +115,16 @@ class Generator {
     release(r);
   }
 
-  // dst = value (a select branches on its condition).
+  // dst = value (a select branches on its condition; loop terms are added after).
   void eval(const Value& v, int dst) {
     load_const(dst, v.value);
-    if (!v.cond) return;
-    std::string keep = label();
-    branch_unless_negated(*v.cond, keep);
-    load_const(dst, v.other);
-    line(keep + ":");
+    if (v.cond) {
+      std::string keep = label();
+      branch_unless_negated(*v.cond, keep);
+      load_const(dst, v.other);
+      line(keep + ":");
+    }
+    add_terms(v.vars, dst);
   }
   // Branches to `target` when cond is true.
   void branch_unless_negated(const Condition& c, const std::string& target) {
@@ -238,9 +245,11 @@ class Generator {
         values.push_back(f.default_value);
         continue;
       }
-      check_range(f, given->value.value, op);
-      if (given->value.cond) {
-        check_range(f, given->value.other, op);
+      // A value with loop terms is known only at run time: its generator keeps it in range.
+      if (given->value.vars.is_constant()) check_range(f, given->value.value, op);
+      if (!given->value.is_constant()) {
+        if (given->value.cond && given->value.vars.is_constant())
+          check_range(f, given->value.other, op);
         runtime.emplace_back(&f, &given->value);
         values.push_back(f.min);
       } else {
@@ -329,7 +338,8 @@ class Generator {
         if (!given && f.syntax == isa::Syntax::kPositional)
           fail("'" + op.mnemonic + "' needs field " + std::string(f.name));
         if (!given) continue;
-        if (given->value.cond) fail("field " + std::string(f.name) + " must be a constant");
+        if (!given->value.is_constant())
+          fail("field " + std::string(f.name) + " must be a constant");
         int64_t v = given->value.value;
         if (v < f.min_value() || v > f.max_value())
           fail("'" + op.mnemonic + "' field " + std::string(f.name) + " = " + std::to_string(v) +

@@ -7,8 +7,9 @@
 // parameter word by name), counted loops (`for`), loops distributed over the cores of a launch
 // (`pfor`), derived loop indices (`let`), guarded blocks (`if`) and, after sync insertion,
 // set_flag / wait_flag. Integers in operands and fields may be affine in the loop variables
-// (GM addresses) or a select between two constants on a runtime condition (tail tiles), so one
-// loop body serves full and ragged tiles alike.
+// (GM addresses; fields and tile offsets that step with a loop) and may select between two
+// constants on a runtime condition (tail tiles), so one loop body serves full and ragged tiles
+// alike.
 #pragma once
 
 #include <cstdint>
@@ -45,11 +46,20 @@ struct Condition {
   bool operator==(const Condition&) const = default;
 };
 
-// An integer value of an operand or field: a constant, or `select(cond, a, b)`.
+// An integer value of an operand or field: a constant, or `select(cond, a, b)`, plus terms
+// affine in the loop variables (a field or tile offset that steps with a loop, e.g. the
+// k_start of an img2col K step: `64*kk`).
 struct Value {
+  Value() = default;
+  explicit Value(int64_t v, std::optional<Condition> c = std::nullopt, int64_t o = 0,
+                 Affine terms = {})
+      : value(v), cond(std::move(c)), other(o), vars(std::move(terms)) {}
+
   int64_t value = 0;                // the value, or the value when cond holds
   std::optional<Condition> cond;    // set: select(cond, value, other)
   int64_t other = 0;
+  Affine vars;                      // added to either; its constant stays 0
+  bool is_constant() const { return !cond && vars.is_constant(); }
   bool operator==(const Value&) const = default;
 };
 

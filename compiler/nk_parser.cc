@@ -157,8 +157,10 @@ class LineParser {
     c.rhs = integer("an integer");
     return c;
   }
+  // select(cond, a, b) [('+'|'-') affine] | affine
   Value value() {
     Value v;
+    Affine rest;
     if (peek().kind == Token::Kind::kIdent && peek().text == "select") {
       next();
       expect("(");
@@ -168,9 +170,17 @@ class LineParser {
       expect(",");
       v.other = integer("an integer");
       expect(")");
-      return v;
+      if (accept("+")) {
+        rest = affine();
+      } else if (peek().text == "-") {
+        rest = affine();
+      }
+    } else {
+      rest = affine();
     }
-    v.value = integer("an integer or select(...)");
+    v.value += rest.constant;
+    if (v.cond) v.other += rest.constant;
+    v.vars.terms = rest.terms;
     return v;
   }
 

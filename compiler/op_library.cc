@@ -31,6 +31,10 @@ const OpDef& rmsnorm_op();
 const OpDef& reduce_sum_op();
 const OpDef& reduce_max_op();
 const OpDef& reduce_mean_op();
+const OpDef& conv2d_op();
+const OpDef& maxpool_op();
+const OpDef& avgpool_op();
+const OpDef& global_avgpool_op();
 
 const std::vector<const OpDef*>& op_library() {
   static const std::vector<const OpDef*> ops = {
@@ -61,6 +65,10 @@ const std::vector<const OpDef*>& op_library() {
       &reduce_sum_op(),
       &reduce_max_op(),
       &reduce_mean_op(),
+      &conv2d_op(),
+      &maxpool_op(),
+      &avgpool_op(),
+      &global_avgpool_op(),
   };
   return ops;
 }

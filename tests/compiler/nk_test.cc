@@ -18,6 +18,7 @@ const char* kKernel =
     "  let q = p / 2\n"
     "  for i in 3 {\n"
     "    copy_gm_to_l1 t.1[select(i == 2, 32, 64)], a[2*q - 3*i + 8], nburst=1, burst_len=select(q != 1, 2, 3)\n"
+    "    load2d_l1_to_l0a.f16 u, t[32*i + 64], repeat=select(i == 2, 1, 2) + 2*q, start_index=4*i - q\n"
     "    if 2*i + 1 < 5 {\n"
     "      load2d_l1_to_l0a.f16 u, t, repeat=1\n"
     "    }\n"
@@ -34,6 +35,11 @@ TEST(NkTest, PrintParseRoundTrip) {
   EXPECT_TRUE(k.body[0].loop->parallel);
   EXPECT_EQ(k.tiles[1].offset, 512u);
   EXPECT_EQ(k.args[0].bytes, 4096u);
+  // A field affine in loop variables, on top of a select.
+  const Field& repeat = k.body[0].loop->body[1].loop->body[1].op.fields[0];
+  EXPECT_EQ(repeat.value.value, 1);
+  EXPECT_EQ(repeat.value.other, 2);
+  EXPECT_EQ(repeat.value.vars.terms, (std::vector<std::pair<std::string, int64_t>>{{"q", 2}}));
 }
 
 // Register values (vector scalars, mask words) are integers or selects; 0 stays x0.
