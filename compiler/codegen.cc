@@ -299,9 +299,15 @@ class Generator {
         eval(v, r);
         temps.push_back(r);
         regs[spec] = reg(r);
+      } else if (o.kind == OperandKind::kImmediate) {
+        int r = alloc();
+        eval(o.offset, r);
+        temps.push_back(r);
+        regs[spec] = reg(r);
       } else {
         if (o.kind != OperandKind::kZero)
-          fail("operand " + std::string(spec->name) + " of '" + op.mnemonic + "' must be 0");
+          fail("operand " + std::string(spec->name) + " of '" + op.mnemonic +
+               "' must be an integer");
         regs[spec] = "x0";
       }
     }

@@ -47,6 +47,14 @@ Operand gm(const std::string& name, Affine address) {
   return o;
 }
 
+Operand immediate(int64_t v) {
+  Operand o;
+  if (v == 0) return o;
+  o.kind = OperandKind::kImmediate;
+  o.offset = constant(v);
+  return o;
+}
+
 Stmt op(const std::string& mnemonic, std::vector<Operand> operands, std::vector<Field> fields) {
   return make_op(OpStmt{mnemonic, std::move(operands), std::move(fields)});
 }

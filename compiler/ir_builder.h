@@ -30,6 +30,8 @@ Field field(const std::string& name, int64_t v);
 Operand tile(const std::string& name, int64_t offset = 0);
 Operand tile(const std::string& name, Value offset);
 Operand gm(const std::string& name, Affine address);
+// A register operand holding `v` (x0 when v is 0).
+Operand immediate(int64_t v);
 
 Stmt op(const std::string& mnemonic, std::vector<Operand> operands, std::vector<Field> fields);
 

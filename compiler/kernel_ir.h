@@ -53,9 +53,10 @@ struct Value {
   bool operator==(const Value&) const = default;
 };
 
-enum class OperandKind : uint8_t { kTile, kGm, kZero };
+enum class OperandKind : uint8_t { kTile, kGm, kZero, kImmediate };
 
-// `tile[.slot][+offset]`, `arg[+affine]` (GM bytes) or `0` (the x0 register).
+// `tile[.slot][+offset]`, `arg[+affine]` (GM bytes), `0` (the x0 register) or an integer N
+// (a register holding N, e.g. the fp32 bits of a fixpipe scale; N in offset.value).
 struct Operand {
   OperandKind kind = OperandKind::kZero;
   std::string name;  // tile or argument

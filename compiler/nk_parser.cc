@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "compiler/ir_builder.h"
 #include "isa/instruction.h"
 
 namespace npu::compiler {
@@ -417,9 +418,7 @@ class Parser {
       if (!first) p.expect(",");
       first = false;
       if (p.peek().kind == Token::Kind::kInt) {
-        Token z = p.peek();
-        if (p.integer("0") != 0) throw LineError{z.col, "an integer operand must be 0 (x0)"};
-        op.operands.push_back(Operand{});
+        op.operands.push_back(ir::immediate(p.integer("an integer operand")));
         continue;
       }
       Token n = p.peek();

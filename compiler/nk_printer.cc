@@ -34,6 +34,7 @@ std::string print_value(const Value& v) {
 std::string print_operand(const Operand& o) {
   switch (o.kind) {
     case OperandKind::kZero: return "0";
+    case OperandKind::kImmediate: return std::to_string(o.offset.value);
     case OperandKind::kGm:
       if (o.address == Affine{}) return o.name;
       return o.name + "[" + print_affine(o.address) + "]";

@@ -24,7 +24,7 @@ TEST(CompileCliTest, BadOpSpecIsExitTwoWithLocation) {
   CommandResult r = run_npusim("compile --op \"matmul m=20 n=30 k=40 dtype=fp8\" --chip " +
                                chip("tiny") + " -o /tmp/never.npubin");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "<op>:1:29: error: unsupported dtype 'fp8' (supported: fp16)\n");
+  EXPECT_EQ(r.err, "<op>:1:29: error: unsupported dtype 'fp8' (supported: fp16, bf16, int8)\n");
 }
 
 TEST(CompileCliTest, BadNkFileIsExitTwoWithEveryError) {
