@@ -56,6 +56,9 @@ struct MatmulGen {
   Value mv{}, nv{};
   Affine chunk{};  // global K chunk index: sp * CPP + kl
 
+  // The bias starts the accumulation from the bias table (else the vector unit adds it in UB).
+  bool bias_table() const { return s.bias && !via_ub; }
+
   // Tile operand for an L0 tile in step `step` of a chunk: explicit ping / pong when a chunk has
   // several steps (the double-buffering pass then leaves them alone).
   Operand l0(const std::string& name, int64_t offset, int64_t step) const {
@@ -140,11 +143,11 @@ struct MatmulGen {
       std::vector<Field> fields = {field("m", mv), field("k", kv), field("n", nv),
                                    field("init", std::move(init))};
       // The bias table holds one tile, allocated at BT offset 0.
-      if (s.bias) fields.push_back(field("bias_addr", 0));
+      if (bias_table()) fields.push_back(field("bias_addr", 0));
       return op(mm, {tile("c_l0c"), l0("a_l0", 0, step), l0("b_l0", 0, step)}, fields);
     };
     constexpr int64_t kAcc = 0, kZero = 1, kBias = 2;
-    const int64_t first = s.bias ? kBias : kZero;
+    const int64_t first = bias_table() ? kBias : kZero;
     if (step != 0) {
       body.push_back(mmad(constant(kAcc)));
     } else if (split == 1) {
@@ -218,9 +221,13 @@ struct MatmulGen {
                         {gm("c", c_addr), tile("c_l0c"), immediate(scale_bits())}, fields));
       return body;
     }
-    body.push_back(op("fix_l0c_to_ub" + fix_types, {tile("c_ub"), tile("c_l0c"), immediate(scale_bits())},
-                      {field("n", nv), field("m", mv), field("src_stride", m1v),
-                       field("dst_stride", Nt), field("layout", 1)}));
+    if (s.bias) {
+      add_bias_in_ub(body, acc, m1v);
+    } else {
+      body.push_back(op("fix_l0c_to_ub" + fix_types, {tile("c_ub"), tile("c_l0c"), immediate(scale_bits())},
+                        {field("n", nv), field("m", mv), field("src_stride", m1v),
+                         field("dst_stride", Nt), field("layout", 1)}));
+    }
     if (split > 1) {
       // Whole 32-byte rows (n * eo is a multiple of 32: checked when split-K is allowed).
       body.push_back(op("copy_ub_to_gm_atomic_add." + suffix(s.out), {gm("c", c_addr), tile("c_ub")},
@@ -240,10 +247,56 @@ struct MatmulGen {
     return body;
   }
 
-  // GM -> L1 -> BT for the bias row of the item's N tile.
+  // Vector work over a whole Mt x Nt tile of 32-bit elements in UB, contiguous: instructions of
+  // at most 255 repeats of 64 elements. `make(offset_elements, repeats)` builds one.
+  template <class Make>
+  void over_tile(Body& body, Make make) const {
+    const int64_t repeats = Mt * Nt / 64;
+    for (int64_t r = 0; r < repeats; r += 255) body.push_back(make(r * 64, std::min<int64_t>(255, repeats - r)));
+  }
+
+  // Chips whose results leave through UB: L0C -> UB as 32-bit values (c_acc), + the bias row
+  // (vector unit, one vadd per 8 rows: blocks walk the rows, repeats the 8-column groups) into
+  // c_ub (32-bit outputs) or c_sum, then the dequantisation scale and the conversion to the
+  // output type into c_ub. Each tile has one writer pipe, as sync insertion needs.
+  void add_bias_in_ub(Body& body, const std::string& acc, const Value& m1v) const {
+    const std::string sum = eo == 4 ? "c_ub" : "c_sum";
+    body.push_back(op("fix_l0c_to_ub." + acc + "." + acc, {tile("c_acc"), tile("c_l0c"), Operand{}},
+                      {field("n", nv), field("m", mv), field("src_stride", m1v),
+                       field("dst_stride", Nt), field("layout", 1)}));
+    for (int64_t g = 0; g < Mt / 8; ++g)
+      body.push_back(op("vadd." + acc, {tile(sum, g * 8 * Nt * 4), tile("c_acc", g * 8 * Nt * 4),
+                                        tile("bias_ub")},
+                        {field("repeat", Nt / 8), field("dst_blk_stride", Nt / 8),
+                         field("src0_blk_stride", Nt / 8), field("src1_blk_stride", 0),
+                         field("dst_rep_stride", 1), field("src0_rep_stride", 1),
+                         field("src1_rep_stride", 1)}));
+    if (eo == 4) return;
+    if (s.in == DataType::kS8) {
+      over_tile(body, [&](int64_t e, int64_t n) {
+        return op("vconv.f32.s32", {tile("c_sum", e * 4), tile("c_sum", e * 4)}, {field("repeat", n)});
+      });
+      over_tile(body, [&](int64_t e, int64_t n) {
+        return op("vmuls.f32", {tile("c_sum", e * 4), tile("c_sum", e * 4), immediate(scale_bits())},
+                  {field("repeat", n)});
+      });
+    }
+    over_tile(body, [&](int64_t e, int64_t n) {
+      return op("vconv." + suffix(s.out) + ".f32", {tile("c_ub", e * eo), tile("c_sum", e * 4)},
+                {field("repeat", n), field("dst_rep_stride", 64 * eo / 32)});
+    });
+  }
+
+  // GM -> L1 -> BT (or GM -> UB) for the bias row of the item's N tile.
   Body load_bias() const {
     Body body;
     const std::string bt = s.in == DataType::kS8 ? "s32" : "f32";
+    if (via_ub) {
+      body.push_back(op("copy_gm_to_ub_pad." + bt, {tile("bias_ub"), gm("bias", var_expr("tn", Nt * 4))},
+                        {field("nburst", 1),
+                         field("burst_bytes", tail_select("tn", NT - 1, ntail * 4, Nt * 4))}));
+      return body;
+    }
     body.push_back(op("copy_gm_to_l1_pad." + bt, {tile("bias_l1"), gm("bias", var_expr("tn", Nt * 4))},
                       {field("nburst", 1), field("burst_bytes", tail_select("tn", NT - 1, ntail * 4, Nt * 4))}));
     body.push_back(op("copy_l1_to_bt", {tile("bias_bt"), tile("bias_l1")},
@@ -268,9 +321,13 @@ struct MatmulGen {
                {"b_l0", isa::Buffer::kL0b, bytes(Kt * Nt * es), true, {}, {}},
                {"c_l0c", isa::Buffer::kL0c, bytes(Mt * Nt * 4), false, {}, {}}};
     if (via_ub) k.tiles.push_back({"c_ub", isa::Buffer::kUb, bytes(Mt * Nt * eo), false, {}, {}});
-    if (s.bias) {
+    if (bias_table()) {
       k.tiles.push_back({"bias_l1", isa::Buffer::kL1, bytes(Nt * 4), false, {}, {}});
       k.tiles.push_back({"bias_bt", isa::Buffer::kBt, bytes(Nt * 4), false, {}, {}});
+    } else if (s.bias) {
+      k.tiles.push_back({"bias_ub", isa::Buffer::kUb, bytes(Nt * 4), false, {}, {}});
+      k.tiles.push_back({"c_acc", isa::Buffer::kUb, bytes(Mt * Nt * 4), false, {}, {}});
+      if (eo != 4) k.tiles.push_back({"c_sum", isa::Buffer::kUb, bytes(Mt * Nt * 4), false, {}, {}});
     }
 
     Body item;
@@ -402,13 +459,13 @@ MatmulProblem matmul_problem(const MatmulSpec& s, const config::ChipConfig& chip
   p.via_ub = !chip.paths.l0c_to_gm.enabled;
   if (p.via_ub && (!chip.paths.l0c_to_ub.enabled || !chip.paths.ub_to_gm.enabled))
     throw UserError("chip '" + chip.name + "' has neither an L0C -> GM nor an L0C -> UB -> GM path");
-  if (s.bias && (chip.buffers.bt_bytes == 0 || !chip.paths.l1_to_bt.enabled))
-    throw UserError("bias=1 needs a bias table: chip '" + chip.name +
-                    "' has none (buffers.bt_bytes = 0 or paths.l1_to_bt disabled)");
+  if (s.bias && !p.via_ub && (chip.buffers.bt_bytes == 0 || !chip.paths.l1_to_bt.enabled))
+    throw UserError("bias=1 needs a bias table on chip '" + chip.name +
+                    "' (its results leave L0C straight to GM, so the vector unit cannot add it)");
   // Atomic accumulation in GM: fp32 / int32 outputs only (fp16 atomics would round every
-  // partial sum), and through UB only for whole 32-byte rows.
+  // partial sum), and through UB only for whole 32-byte rows and without a bias.
   p.split_k_allowed = (s.out == DataType::kF32 || s.out == DataType::kS32) &&
-                      (!p.via_ub || (s.n * p.out_bytes) % 32 == 0);
+                      (!p.via_ub || ((s.n * p.out_bytes) % 32 == 0 && !s.bias));
   return p;
 }
 
@@ -419,7 +476,9 @@ OpKernel build_matmul_kernel(const OpSpec& spec, const config::ChipConfig& chip,
   const bool forced = s.tile_m || s.tile_n || s.tile_k || s.tile_kl || s.split_k;
   if (s.split_k > 1 && !p.split_k_allowed)
     throw UserError("split_k needs an fp32 or int32 output" +
-                    std::string(p.via_ub ? " whose rows are whole 32-byte units (n * 4 % 32 == 0)" : "") +
+                    std::string(p.via_ub ? " whose rows are whole 32-byte units (n * 4 % 32 == 0), "
+                                           "and no bias on this chip,"
+                                         : "") +
                     " (atomic accumulation in GM)");
   if (!forced) {
     std::vector<MatmulTiling> ranked = rank_matmul_tilings(p, chip);

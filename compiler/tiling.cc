@@ -37,16 +37,21 @@ MatmulTiling estimate_matmul_tiling(const MatmulProblem& p, const config::ChipCo
   auto fits = [](int64_t bytes, uint64_t cap) { return static_cast<uint64_t>(bytes) <= cap; };
   if (!fits(2 * mt * kt * in, buf.l0a_bytes) || !fits(2 * kt * nt * in, buf.l0b_bytes)) return t;
   if (!fits(mt * nt * 4, buf.l0c_bytes)) return t;
-  if (!fits(2 * (mt + nt) * kl * in + (p.bias ? nt * 4 : 0), buf.l1_bytes)) return t;
-  if (p.via_ub && !fits(mt * nt * p.out_bytes, buf.ub_bytes)) return t;
-  if (p.bias && !fits(nt * 4, buf.bt_bytes)) return t;
+  const bool bias_table = p.bias && !p.via_ub;
+  if (!fits(2 * (mt + nt) * kl * in + (bias_table ? nt * 4 : 0), buf.l1_bytes)) return t;
+  // With a bias on the vector unit UB holds the 32-bit tile, the bias row, the 32-bit sum and
+  // (outputs of other widths) the converted tile.
+  const int64_t ub_bytes = !p.bias ? mt * nt * p.out_bytes
+                                   : mt * nt * 8 + nt * 4 + (p.out_bytes != 4 ? mt * nt * p.out_bytes : 0);
+  if (p.via_ub && !fits(ub_bytes, buf.ub_bytes)) return t;
+  if (bias_table && !fits(nt * 4, buf.bt_bytes)) return t;
   // load2d moves at most 255 fractals per instruction.
   if (mt / 16 > 255 || nt / 16 > 255 || kt / k0 > 255) return t;
   // The cube steps of a chunk are unrolled with explicit L0 ping / pong slots, each with its own
   // mte1 -> m flag, in two copies (the L1 ping and pong): 2 * steps event ids of that pipe pair,
   // plus one for the bias table.
   const int64_t steps = kl / kt;
-  if (steps > 1 && 2 * steps + (p.bias ? 1 : 0) > static_cast<int64_t>(chip.pipes.event_ids))
+  if (steps > 1 && 2 * steps + (bias_table ? 1 : 0) > static_cast<int64_t>(chip.pipes.event_ids))
     return t;
 
   const int64_t MT = ceil_div(p.m, mt), NT = ceil_div(p.n, nt), KL = ceil_div(p.k, kl);
@@ -77,8 +82,9 @@ MatmulTiling estimate_matmul_tiling(const MatmulProblem& p, const config::ChipCo
   double out_bw = p.via_ub ? chip.paths.l0c_to_ub.bytes_per_cycle : chip.paths.l0c_to_gm.bytes_per_cycle;
   double t_out = static_cast<double>(mt * nt * p.out_bytes) / out_bw;
   if (p.via_ub) t_out += static_cast<double>(mt * nt * p.out_bytes) / chip.paths.ub_to_gm.bytes_per_cycle;
-  // Bias row: GM -> L1 -> BT once per item.
+  // Bias row: GM -> L1 -> BT (or GM -> UB) once per item; on UB one vector pass per conversion.
   if (p.bias) t_out += gm_load_cycles(static_cast<double>(nt * 4), active, chip);
+  if (p.bias && p.via_ub) t_out += 3.0 * static_cast<double>(mt * nt) / 64.0;
   double per_item = static_cast<double>(chunks_per_part) * chunk + t_out;
   double rounds = std::ceil(items / cores);
   // The first chunk's loads are not hidden behind any cube work.

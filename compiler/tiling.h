@@ -19,7 +19,9 @@ struct MatmulProblem {
   int64_t in_bytes = 2;   // bytes of an input element (fp16 / bf16 2, int8 1)
   int64_t out_bytes = 2;  // bytes of an output element
   bool via_ub = false;    // the result leaves L0C through UB (coupled cores)
-  bool bias = false;      // a bias row is loaded into the bias table per output tile
+  // A bias row per output tile: into the bias table, or (via_ub) into UB, added by the vector
+  // unit to an fp32 / int32 copy of the tile before conversion.
+  bool bias = false;
   bool split_k_allowed = false;  // the output can be accumulated atomically in GM
   const config::CubeShape* cube = nullptr;  // the cube shape of the input type
 };
