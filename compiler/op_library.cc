@@ -35,6 +35,7 @@ const OpDef& conv2d_op();
 const OpDef& maxpool_op();
 const OpDef& avgpool_op();
 const OpDef& global_avgpool_op();
+const OpDef& batch_matmul_op();
 
 const std::vector<const OpDef*>& op_library() {
   static const std::vector<const OpDef*> ops = {
@@ -69,6 +70,7 @@ const std::vector<const OpDef*>& op_library() {
       &maxpool_op(),
       &avgpool_op(),
       &global_avgpool_op(),
+      &batch_matmul_op(),
   };
   return ops;
 }

@@ -57,7 +57,17 @@ struct Access {
   SourceLocation loc;
 };
 
+// An mmad whose `init` may be `bias` (2) reads the bias table through its bias_addr field, not
+// through an operand: it counts as a read of every BT tile (a kernel has one or two).
+bool may_read_bias_table(const OpStmt& op) {
+  if (op.mnemonic.rfind("mmad", 0) != 0) return false;
+  for (const Field& f : op.fields)
+    if (f.name == "init") return f.value.value == 2 || (f.value.cond && f.value.other == 2);
+  return false;
+}
+
 void collect(Body& body, std::vector<std::pair<Body*, size_t>>& path,
+             const std::vector<std::string>& bias_tiles,
              std::map<std::string, std::vector<Access>>& out) {
   for (size_t i = 0; i < body.size(); ++i) {
     Stmt& s = body[i];
@@ -70,10 +80,12 @@ void collect(Body& body, std::vector<std::pair<Body*, size_t>>& path,
         std::string key = o.name + "." + std::to_string(std::max(0, o.slot));
         out[key].push_back({path, pipe, operand_written(s.op, k), s.loc});
       }
+      if (may_read_bias_table(s.op))
+        for (const std::string& t : bias_tiles) out[t + ".0"].push_back({path, pipe, false, s.loc});
     } else if (s.kind == Stmt::Kind::kLoop) {
-      collect(s.loop->body, path, out);
+      collect(s.loop->body, path, bias_tiles, out);
     } else if (s.kind == Stmt::Kind::kIf) {
-      collect(s.when->body, path, out);
+      collect(s.when->body, path, bias_tiles, out);
     }
     path.pop_back();
   }
@@ -102,7 +114,10 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
   unshare(kernel.body);
   std::map<std::string, std::vector<Access>> accesses;
   std::vector<std::pair<Body*, size_t>> path;
-  collect(kernel.body, path, accesses);
+  std::vector<std::string> bias_tiles;
+  for (const Tile& t : kernel.tiles)
+    if (t.buffer == isa::Buffer::kBt) bias_tiles.push_back(t.name);
+  collect(kernel.body, path, bias_tiles, accesses);
 
   std::set<Body*> loop_bodies;
   std::vector<Body*> stack{&kernel.body};

@@ -64,6 +64,21 @@ TEST(NkTest, ImmediateOperandsRoundTrip) {
   EXPECT_EQ(k.body[0].loop->body[3].op.operands[2].imm.value, 15360);
 }
 
+TEST(NkTest, IntegerOperandIsARegisterHoldingIt) {
+  const char* text =
+      "kernel q\n"
+      "arg c gm\n"
+      "tile w l0c 1024\n"
+      "fix_l0c_to_gm.f16.s32 c, w, 1006632960, n=16, m=16, src_stride=1, dst_stride=16, layout=1\n"
+      "fix_l0c_to_gm.s32.s32 c, w, 0, n=16, m=16, src_stride=1, dst_stride=16, layout=1\n";
+  Kernel k = parse_kernel(text, "q.nk");
+  EXPECT_EQ(print_kernel(k), text);
+  const Operand& scale = k.body[0].op.operands[2];
+  EXPECT_EQ(scale.kind, OperandKind::kImm);
+  EXPECT_EQ(scale.imm.value, 1006632960);  // 0x3c000000: fp32 1/128
+  EXPECT_EQ(k.body[1].op.operands[2].kind, OperandKind::kZero);
+}
+
 TEST(NkTest, ReportsEveryErrorWithItsLocation) {
   const char* bad =
       "kernel k\n"
