@@ -5,10 +5,12 @@
 namespace npu::compiler {
 
 const OpDef& matmul_op();
+const OpDef& attention_op();
 
 const std::vector<const OpDef*>& op_library() {
   static const std::vector<const OpDef*> ops = {
       &matmul_op(),
+      &attention_op(),
   };
   return ops;
 }
