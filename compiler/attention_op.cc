@@ -232,12 +232,10 @@ class Generator {
       r.tensors.push_back(ws);
     }
     r.block_dim = static_cast<uint32_t>(bd);
-    double pairs = 0;  // (query, key) pairs computed
-    for (int64_t qb = 0; qb < m_p.QT; ++qb) {
-      int64_t rows = qb == m_p.QT - 1 ? m_p.tail : m_p.B;
-      int64_t keys = m_sh.causal ? qb * m_p.B + rows : m_sh.s;
-      pairs += static_cast<double>(rows * keys);
-    }
+    // (query, key) pairs of the attention itself (causal: s (s + 1) / 2, not the masked halves
+    // of diagonal blocks).
+    const auto s = static_cast<double>(m_sh.s);
+    const double pairs = m_sh.causal ? s * (s + 1) / 2 : s * s;
     r.flops = 4.0 * pairs * static_cast<double>(m_sh.d * m_sh.b * m_sh.h);
     r.summary = "attention b=" + std::to_string(m_sh.b) + " h=" + std::to_string(m_sh.h) +
                 " s=" + std::to_string(m_sh.s) + " d=" + std::to_string(m_sh.d) + " " +
