@@ -101,7 +101,8 @@ std::vector<Tile> tiles_for(const Shape& sh, const Plan& p) {
   for (const char* v : {"m_ub", "mnew_ub", "l_ub", "row_ub"})
     t.push_back(make_tile(v, Buffer::kUb, p.NV * 256));
   t.push_back(make_tile("alpha_ub", Buffer::kUb, 2 * p.NV * 256));  // slots by block parity
-  if (p.RP > kEpr) t.push_back(make_tile("red_ub", Buffer::kUb, R * kEpr * 4));
+  // Per-block partial results of a row reduction (the last repeat reads a whole 256 B).
+  if (p.RP > kEpr) t.push_back(make_tile("red_ub", Buffer::kUb, R * p.RP / 2 + 256));
   if (sh.causal) {
     t.push_back(make_tile("sel_ub", Buffer::kUb, round_up(R * p.RP / 8, 256)));
     t.push_back(make_tile("ninf_ub", Buffer::kUb, 256));
@@ -256,6 +257,15 @@ class Generator {
     for (Stmt& s : more) out.push_back(std::move(s));
   }
 
+  // This task's Q block: QT - 1 - qr.
+  Affine qb() const { return plus(var_expr("qr", -1), m_p.QT - 1); }
+  // a - qb.
+  Affine minus_qb(Affine a) const {
+    a.add("qr", 1);
+    a.constant -= m_p.QT - 1;
+    return a;
+  }
+
   // ---- addresses ---------------------------------------------------------------------------
 
   // GM byte offset of row `row_block * B` of head bh in q / k / v / o.
@@ -327,16 +337,23 @@ class Generator {
       masked(out, active(0), std::move(b));
       return;
     }
-    dup(out, "red_ub", max ? kNegInf : 0, m_p.R);
+    // Two levels: per-block (8 elements) reductions of each chunk into red_ub (RP / 8 results
+    // a row), then one whole-repeat reduction of those. A block the tail leaves without an
+    // active element writes nothing, so red_ub starts at the identity when there is a tail.
+    const int64_t per_row = m_p.RP / 8;
+    if (m_p.tail != m_p.B) dup(out, "red_ub", max ? kNegInf : 0, ceil_div(m_p.R * per_row, kEpr));
     for (int64_t c = 0; c < chunks; ++c) {
       Body b;
-      b.push_back(op(max ? "vmax.f32" : "vadd.f32",
-                     {tile("red_ub"), tile("red_ub"), tile("p32_ub", c * 256)},
-                     {field("repeat", m_p.R), field("src1_rep_stride", rp_blocks)}));
+      b.push_back(op(max ? "vcgmax.f32" : "vcgadd.f32", {tile("red_ub", c * 32), tile("p32_ub", c * 256)},
+                     {field("repeat", m_p.R), field("src0_rep_stride", rp_blocks),
+                      field("dst_rep_stride", per_row / 8)}));
       masked(out, active(c), std::move(b));
     }
-    out.push_back(op(red, {tile("row_ub"), tile("red_ub")},
-                     {field("repeat", m_p.R), field("dst_rep_stride", 1)}));
+    Body b;
+    b.push_back(op(red, {tile("row_ub"), tile("red_ub")},
+                   {field("repeat", m_p.R), field("src0_rep_stride", per_row * 4 / 32),
+                    field("dst_rep_stride", 1)}));
+    masked(out, constant(mask_bits(per_row)), std::move(b));
   }
   // dst (R rows of `pitch` fp32) op= the per-row value `vec` (R fp32), broadcast along rows.
   void row_broadcast(Body& out, const std::string& mn, const std::string& dst, int64_t pitch,
@@ -387,8 +404,11 @@ class Generator {
 
   Body task(Side side) const {
     Body t;
-    t.push_back(make_let("bh", "t", false, m_p.QT));
-    t.push_back(make_let("qb", "t", true, m_p.QT));
+    // Task t: Q block qb = QT - 1 - t / (b h) of head bh = t % (b h). The longest (causal)
+    // tasks come first and consecutive tasks, which go to different AI cores, have the same
+    // length, so the cores finish close together.
+    t.push_back(make_let("qr", "t", false, m_sh.b * m_sh.h));
+    t.push_back(make_let("bh", "t", true, m_sh.b * m_sh.h));
     if (m_p.split) t.push_back(make_let("w", "t", true, m_block_dim));
     if (side != Side::kVector) append(t, load_q());
     if (side != Side::kCube) {
@@ -416,7 +436,7 @@ class Generator {
   // Block j's scores exist when j < QT and, causal, j <= qb.
   void guard_a(Body& out, Body a) const {
     if (m_sh.causal)
-      out.push_back(make_if(Condition{var_expr("j").add("qb", -1), Condition::Op::kLt, 1}, std::move(a)));
+      out.push_back(make_if(Condition{minus_qb(var_expr("j")), Condition::Op::kLt, 1}, std::move(a)));
     else if (m_p.lag)
       out.push_back(make_if(Condition{var_expr("j"), Condition::Op::kLt, m_p.QT}, std::move(a)));
     else
@@ -425,7 +445,7 @@ class Generator {
   // Block i = j - lag's P V exists when i >= 0 and, causal, i <= qb.
   void guard_b(Body& out, Body b) const {
     if (m_sh.causal)
-      b = Body{make_if(Condition{var_expr("j").add("qb", -1), Condition::Op::kLt, 1 + m_p.lag},
+      b = Body{make_if(Condition{minus_qb(var_expr("j")), Condition::Op::kLt, 1 + m_p.lag},
                        std::move(b))};
     if (m_p.lag)
       out.push_back(make_if(Condition{var_expr("j"), Condition::Op::kNe, 0}, std::move(b)));
@@ -441,8 +461,8 @@ class Generator {
   Body load_q() const {
     Body out;
     const int64_t B1 = m_p.B / 16, D1 = m_sh.d / 16;
-    out.push_back(op("copy_gm_to_l1_nd2nz." + m_sh.sfx, {tile("q_l1"), gm("q", head_rows(var_expr("qb")))},
-                     {field("rows", block_rows(var_expr("qb"))), field("cols", m_sh.d),
+    out.push_back(op("copy_gm_to_l1_nd2nz." + m_sh.sfx, {tile("q_l1"), gm("q", head_rows(qb()))},
+                     {field("rows", block_rows(qb())), field("cols", m_sh.d),
                       field("src_row_stride", m_sh.d), field("dst_c0_stride", m_p.B)}));
     for (int64_t k1 = 0; k1 < D1; ++k1)
       out.push_back(op("load2d_l1_to_l0a." + m_sh.sfx, {tile("q_l0a", k1 * 512), tile("q_l1", k1 * B1 * 512)},
@@ -495,7 +515,7 @@ class Generator {
       contiguous(diag, "vsel.f32",
                  {{tile("p32_ub"), 256}, {tile("p32_ub"), 256}, {tile("ninf_ub"), 0}, {tile("sel_ub"), 8}},
                  R * RP / kEpr, {field("src1_blk_stride", 0), field("src1_rep_stride", 0)});
-      out.push_back(make_if(Condition{Affine(j).add("qb", -1), Condition::Op::kEq, 0}, std::move(diag)));
+      out.push_back(make_if(Condition{minus_qb(j), Condition::Op::kEq, 0}, std::move(diag)));
     }
     row_reduce(out, true, j);
     const Value alpha_slot{0, Condition{var_expr("jp"), Condition::Op::kEq, 0}, m_p.NV * 256};
@@ -609,7 +629,7 @@ class Generator {
     row_broadcast(out, "vmul", "oacc_ub", DP, tile("row_ub"));
     contiguous(out, "vconv." + m_sh.sfx + ".f32", {{tile("out_ub"), 128}, {tile("oacc_ub"), 256}},
                R * DP / kEpr, {field("dst_rep_stride", 4)});
-    const Affine qb = var_expr("qb");
+    const Affine qb = this->qb();
     for (int64_t v = 0; v < m_p.aiv; ++v) {
       int64_t full = R, tail = std::clamp<int64_t>(m_p.tail - v * R, 0, R);
       Affine dst = head_rows(qb);
