@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,26 +15,12 @@
 #include "compiler/nk_printer.h"
 #include "compiler/op_spec.h"
 #include "compiler/ops.h"
-#include "config/loader.h"
 #include "runtime/op_runner.h"
 #include "runtime/tensor_codec.h"
+#include "tests/compiler/op_check_util.h"
 
 namespace npu::compiler {
 namespace {
-
-config::ChipConfig chip(const std::string& name) {
-  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
-      .config;
-}
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 struct Case {
   const char* chip;
@@ -45,12 +30,7 @@ struct Case {
 class AttentionTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(AttentionTest, MatchesTheReferenceRaceFree) {
-  sim::SimOptions options;
-  options.racecheck = true;
-  runtime::Device device = runtime::Device::simulated(chip(GetParam().chip), options);
-  runtime::OpRun r = runtime::run_op(device, parse_op_spec(GetParam().spec), true);
-  EXPECT_TRUE(r.check.passed) << r.check.first_mismatch;
-  EXPECT_EQ(r.check.mismatches, 0u);
+  runtime::OpRun r = expect_op_matches_reference(GetParam().chip, GetParam().spec);
   EXPECT_GT(r.check.max_abs_error, 0.0);  // the output is not bit-exact: the check compared
 }
 

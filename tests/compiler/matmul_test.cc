@@ -13,14 +13,10 @@
 #include "config/loader.h"
 #include "isa/assembler.h"
 #include "runtime/op_runner.h"
+#include "tests/compiler/op_check_util.h"
 
 namespace npu::compiler {
 namespace {
-
-config::ChipConfig chip(const std::string& name) {
-  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
-      .config;
-}
 
 struct Case {
   const char* chip;
@@ -30,13 +26,7 @@ struct Case {
 class MatmulTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(MatmulTest, MatchesTheReferenceRaceFree) {
-  sim::SimOptions options;
-  options.racecheck = true;
-  runtime::Device device = runtime::Device::simulated(chip(GetParam().chip), options);
-  runtime::OpRun r = runtime::run_op(device, parse_op_spec(GetParam().spec), true);
-  EXPECT_TRUE(r.check.passed) << r.check.first_mismatch;
-  EXPECT_EQ(r.check.mismatches, 0u);
-  EXPECT_GT(r.run.cycles, 0u);
+  expect_op_matches_reference(GetParam().chip, GetParam().spec);
 }
 
 std::vector<Case> cases() {

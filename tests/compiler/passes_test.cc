@@ -15,6 +15,7 @@
 #include "compiler/sync_insertion.h"
 #include "compiler/tiling.h"
 #include "config/loader.h"
+#include "tests/compiler/compiler_test_util.h"
 
 #ifndef NPUSIM_SOURCE_DIR
 #error "tests need NPUSIM_SOURCE_DIR"
@@ -22,20 +23,6 @@
 
 namespace npu::compiler {
 namespace {
-
-config::ChipConfig chip(const std::string& name) {
-  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
-      .config;
-}
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 const char* kCopy =
     "kernel copy\n"
@@ -182,7 +169,7 @@ TEST(TilingTest, CostModelPicksLargeTilesForLargeMatmuls) {
 
 TEST(OpSpecTest, ErrorsPointAtTheKeyOrValue) {
   EXPECT_EQ(error_of([] { parse_op_spec("matmal m=1"); }),
-            "<op>:1:1: error: unknown op 'matmal' (expected one of: matmul)");
+            "<op>:1:1: error: unknown op 'matmal' (expected one of: matmul, attention)");
   EXPECT_EQ(error_of([] { parse_op_spec("matmul m=1 q=2 n"); }),
             "<op>:1:12: error: unknown key 'q' for matmul (expected dtype, k, m, n, out_dtype, "
             "trans_a, trans_b)\n<op>:1:16: error: expected key=value, found 'n'");
