@@ -144,7 +144,11 @@ class Generator {
       m_loc = s.loc;
       switch (s.kind) {
         case Stmt::Kind::kOp: op(s.op); break;
-        case Stmt::Kind::kSync: emit(print_sync(s.sync)); break;
+        case Stmt::Kind::kSync:
+          if (s.sync.cross_core && !m_chip.split())
+            fail("cross-core flags need a split chip; chip '" + m_chip.name + "' is coupled");
+          emit(print_sync(s.sync));
+          break;
         case Stmt::Kind::kLet: {
           int r = alloc();
           int d = alloc();
@@ -165,6 +169,7 @@ class Generator {
           break;
         }
         case Stmt::Kind::kLoop: loop(*s.loop); break;
+        case Stmt::Kind::kOn: on(*s.on); break;
       }
     }
     for (size_t i = 0; i < lets.size(); ++i) {
@@ -172,6 +177,32 @@ class Generator {
       m_vars.erase(m_let_names.back());
       m_let_names.pop_back();
     }
+  }
+
+  // core_type: 0 coupled (runs every block), 1 AIC, 2 AIV.
+  void on(const OnStmt& o) {
+    std::string skip = label();
+    int t = alloc();
+    int u = alloc();
+    emit("rdsr " + reg(t) + ", core_type");
+    emit("li " + reg(u) + ", " + (o.cores == CoreSelect::kAic ? "2" : "1"));
+    emit("beq " + reg(t) + ", " + reg(u) + ", " + skip);
+    release(t);
+    release(u);
+    int sub = -1;
+    if (!o.sub_var.empty()) {
+      sub = alloc();
+      emit("rdsr " + reg(sub) + ", sub_block_idx");
+      m_vars[o.sub_var] = sub;
+    }
+    ++m_on_depth;
+    body(o.body);
+    --m_on_depth;
+    if (sub >= 0) {
+      m_vars.erase(o.sub_var);
+      release(sub);
+    }
+    line(skip + ":");
   }
 
   void loop(const LoopStmt& l) {
@@ -211,7 +242,8 @@ class Generator {
   void worker(int index, int step) {
     emit("rdsr " + reg(index) + ", block_idx");
     emit("rdsr " + reg(step) + ", block_dim");
-    if (m_kernel.cores != CoreSelect::kAiv) return;
+    // Inside an `on` block an AIC and its AIVs take the same iterations.
+    if (m_kernel.cores != CoreSelect::kAiv || m_on_depth > 0) return;
     int t = alloc();
     emit("rdsr " + reg(t) + ", sub_block_dim");
     emit("mul " + reg(index) + ", " + reg(index) + ", " + reg(t));
@@ -367,6 +399,7 @@ class Generator {
   std::vector<std::string> m_let_names;
   std::vector<int> m_steps;
   int m_labels = 0;
+  int m_on_depth = 0;  // nesting of `on` blocks
   SourceLocation m_loc;
 };
 

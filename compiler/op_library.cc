@@ -36,6 +36,7 @@ const OpDef& maxpool_op();
 const OpDef& avgpool_op();
 const OpDef& global_avgpool_op();
 const OpDef& batch_matmul_op();
+const OpDef& attention_op();
 
 const std::vector<const OpDef*>& op_library() {
   static const std::vector<const OpDef*> ops = {
@@ -71,6 +72,7 @@ const std::vector<const OpDef*>& op_library() {
       &avgpool_op(),
       &global_avgpool_op(),
       &batch_matmul_op(),
+      &attention_op(),
   };
   return ops;
 }

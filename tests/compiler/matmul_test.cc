@@ -18,14 +18,10 @@
 #include "compiler/tuning.h"
 #include "runtime/autotune.h"
 #include "runtime/op_runner.h"
+#include "tests/compiler/op_check_util.h"
 
 namespace npu::compiler {
 namespace {
-
-config::ChipConfig chip(const std::string& name) {
-  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
-      .config;
-}
 
 struct Case {
   std::string chip;
@@ -37,13 +33,7 @@ void PrintTo(const Case& c, std::ostream* os) { *os << c.chip << ": " << c.spec;
 class MatmulTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(MatmulTest, MatchesTheReferenceRaceFree) {
-  sim::SimOptions options;
-  options.racecheck = true;
-  runtime::Device device = runtime::Device::simulated(chip(GetParam().chip), options);
-  runtime::OpRun r = runtime::run_op(device, parse_op_spec(GetParam().spec), true);
-  EXPECT_TRUE(r.check.passed) << r.check.first_mismatch;
-  EXPECT_EQ(r.check.mismatches, 0u);
-  EXPECT_GT(r.run.cycles, 0u);
+  expect_op_matches_reference(GetParam().chip, GetParam().spec);
 }
 
 // Shapes with 1-sized dims, primes, ragged tiles and a K past 4096.

@@ -100,7 +100,8 @@ TEST(NkTest, ReportsEveryErrorWithItsLocation) {
               "bad.nk:5:1: error: '}' without an open '{'\n"
               "bad.nk:6:15: error: unknown tile or argument 't'\n"
               "bad.nk:7:1: error: unknown operation 'vaad.f16' (expected a data movement, cube, "
-              "vector or control instruction, for, pfor, let, if, set_flag or wait_flag)\n"
+              "vector, control or pipe set-up instruction, for, pfor, let, if, on, set_flag, wait_flag, "
+              "cross_core_set_flag or cross_core_wait_flag)\n"
               "bad.nk:8:15: error: unknown tile or argument 't'\n"
               "bad.nk:9:1: error: '{' opened here is never closed");
   }

@@ -15,6 +15,7 @@
 #include "compiler/sync_insertion.h"
 #include "compiler/tiling.h"
 #include "config/loader.h"
+#include "tests/compiler/compiler_test_util.h"
 
 #ifndef NPUSIM_SOURCE_DIR
 #error "tests need NPUSIM_SOURCE_DIR"
@@ -22,20 +23,6 @@
 
 namespace npu::compiler {
 namespace {
-
-config::ChipConfig chip(const std::string& name) {
-  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
-      .config;
-}
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 const char* kCopy =
     "kernel copy\n"
