@@ -74,13 +74,14 @@ struct MatmulGen {
     const std::string ld = "load2d_l1_to_l0a." + suffix(s.in);
     if (!s.trans_a) {
       for (int64_t i = 0; i < k1; ++i)
-        out.push_back(op(ld, {l0("a_l0", i * 512, step), tile("a_l1", (step * K1f + i) * M1f * 512)},
+        out.push_back(op(ld,
+                         {l0("a_l0", i * 512, step), tile("a_l1", (step * K1f + i) * M1f * 512)},
                          {field("repeat", M1f), field("src_stride", 1), field("dst_gap", k1 - 1)}));
     } else {
       for (int64_t m1 = 0; m1 < M1f; ++m1)
-        out.push_back(op(ld, {l0("a_l0", m1 * k1 * 512, step),
-                              tile("a_l1", (m1 * K1L + step * K1f) * 512)},
-                         {field("repeat", k1), field("src_stride", 1), field("transpose", 1)}));
+        out.push_back(
+            op(ld, {l0("a_l0", m1 * k1 * 512, step), tile("a_l1", (m1 * K1L + step * K1f) * 512)},
+               {field("repeat", k1), field("src_stride", 1), field("transpose", 1)}));
     }
     return out;
   }
@@ -92,9 +93,9 @@ struct MatmulGen {
         out.push_back(op(ld, {l0("b_l0", i * n1 * 512, step), tile("b_l1", (step * K1f + i) * 512)},
                          {field("repeat", n1), field("src_stride", K1L), field("transpose", 1)}));
       else
-        out.push_back(op(ld, {l0("b_l0", i * n1 * 512, step),
-                              tile("b_l1", (step * K1f + i) * N1f * 512)},
-                         {field("repeat", n1), field("src_stride", 1)}));
+        out.push_back(
+            op(ld, {l0("b_l0", i * n1 * 512, step), tile("b_l1", (step * K1f + i) * N1f * 512)},
+               {field("repeat", n1), field("src_stride", 1)}));
     }
     return out;
   }
@@ -129,7 +130,8 @@ struct MatmulGen {
     for (const Variant& kvar : kvars) add_guarded(body, kvar.cond, loads_a(step, kvar.n));
     for (const Variant& kvar : kvars) {
       Body outer;
-      for (const Variant& nvar : nvars) add_guarded(outer, nvar.cond, loads_b(step, kvar.n, nvar.n));
+      for (const Variant& nvar : nvars)
+        add_guarded(outer, nvar.cond, loads_b(step, kvar.n, nvar.n));
       add_guarded(body, kvar.cond, std::move(outer));
     }
     // In the last chunk, steps past the end of K load stale L1 data and multiply nothing (k = 0).
@@ -137,8 +139,9 @@ struct MatmulGen {
     const bool may_be_past = step >= last_chunk_steps;
     Value kv = select_eq(gk, KT - 1, ktail, Kt, may_be_last || KT == 1);
     if (may_be_past) kv = select_eq(chunk, KL - 1, 0, Kt, true);
-    const std::string mm = "mmad." + suffix(s.in == DataType::kS8 ? DataType::kS32 : DataType::kF32) +
-                           "." + suffix(s.in);
+    const std::string mm = "mmad." +
+                           suffix(s.in == DataType::kS8 ? DataType::kS32 : DataType::kF32) + "." +
+                           suffix(s.in);
     auto mmad = [&](Value init) {
       std::vector<Field> fields = {field("m", mv), field("k", kv), field("n", nv),
                                    field("init", std::move(init))};
@@ -224,26 +227,29 @@ struct MatmulGen {
     if (s.bias) {
       add_bias_in_ub(body, acc, m1v);
     } else {
-      body.push_back(op("fix_l0c_to_ub" + fix_types, {tile("c_ub"), tile("c_l0c"), imm(scale_bits())},
+      body.push_back(op("fix_l0c_to_ub" + fix_types,
+                        {tile("c_ub"), tile("c_l0c"), imm(scale_bits())},
                         {field("n", nv), field("m", mv), field("src_stride", m1v),
                          field("dst_stride", Nt), field("layout", 1)}));
     }
     if (split > 1) {
       // Whole 32-byte rows (n * eo is a multiple of 32: checked when split-K is allowed).
-      body.push_back(op("copy_ub_to_gm_atomic_add." + suffix(s.out), {gm("c", c_addr), tile("c_ub")},
-                        {field("nburst", mv),
-                         field("burst_len", tail_select("tn", NT - 1, ntail * eo / 32, Nt * eo / 32)),
-                         field("src_gap", tail_select("tn", NT - 1, (Nt - ntail) * eo / 32, 0)),
-                         field("dst_gap", tail_select("tn", NT - 1, (s.n - ntail) * eo / 32,
-                                                      (s.n - Nt) * eo / 32))}));
+      body.push_back(
+          op("copy_ub_to_gm_atomic_add." + suffix(s.out), {gm("c", c_addr), tile("c_ub")},
+             {field("nburst", mv),
+              field("burst_len", tail_select("tn", NT - 1, ntail * eo / 32, Nt * eo / 32)),
+              field("src_gap", tail_select("tn", NT - 1, (Nt - ntail) * eo / 32, 0)),
+              field("dst_gap",
+                    tail_select("tn", NT - 1, (s.n - ntail) * eo / 32, (s.n - Nt) * eo / 32))}));
       return body;
     }
     auto row32 = [&](int64_t n) { return ceil_div(n * eo, 32) * 32; };
-    body.push_back(op("copy_ub_to_gm_pad", {gm("c", c_addr), tile("c_ub")},
-                      {field("nburst", mv), field("burst_bytes", tail_select("tn", NT - 1, ntail * eo, Nt * eo)),
-                       field("gm_gap", tail_select("tn", NT - 1, (s.n - ntail) * eo, (s.n - Nt) * eo)),
-                       field("local_gap", tail_select("tn", NT - 1, (Nt * eo - row32(ntail)) / 32,
-                                                      (Nt * eo - row32(Nt)) / 32))}));
+    body.push_back(op(
+        "copy_ub_to_gm_pad", {gm("c", c_addr), tile("c_ub")},
+        {field("nburst", mv), field("burst_bytes", tail_select("tn", NT - 1, ntail * eo, Nt * eo)),
+         field("gm_gap", tail_select("tn", NT - 1, (s.n - ntail) * eo, (s.n - Nt) * eo)),
+         field("local_gap", tail_select("tn", NT - 1, (Nt * eo - row32(ntail)) / 32,
+                                        (Nt * eo - row32(Nt)) / 32))}));
     return body;
   }
 
@@ -252,7 +258,8 @@ struct MatmulGen {
   template <class Make>
   void over_tile(Body& body, Make make) const {
     const int64_t repeats = Mt * Nt / 64;
-    for (int64_t r = 0; r < repeats; r += 255) body.push_back(make(r * 64, std::min<int64_t>(255, repeats - r)));
+    for (int64_t r = 0; r < repeats; r += 255)
+      body.push_back(make(r * 64, std::min<int64_t>(255, repeats - r)));
   }
 
   // Chips whose results leave through UB: L0C -> UB as 32-bit values (c_acc), + the bias row
@@ -265,16 +272,17 @@ struct MatmulGen {
                       {field("n", nv), field("m", mv), field("src_stride", m1v),
                        field("dst_stride", Nt), field("layout", 1)}));
     for (int64_t g = 0; g < Mt / 8; ++g)
-      body.push_back(op("vadd." + acc, {tile(sum, g * 8 * Nt * 4), tile("c_acc", g * 8 * Nt * 4),
-                                        tile("bias_ub")},
-                        {field("repeat", Nt / 8), field("dst_blk_stride", Nt / 8),
-                         field("src0_blk_stride", Nt / 8), field("src1_blk_stride", 0),
-                         field("dst_rep_stride", 1), field("src0_rep_stride", 1),
-                         field("src1_rep_stride", 1)}));
+      body.push_back(op(
+          "vadd." + acc,
+          {tile(sum, g * 8 * Nt * 4), tile("c_acc", g * 8 * Nt * 4), tile("bias_ub")},
+          {field("repeat", Nt / 8), field("dst_blk_stride", Nt / 8),
+           field("src0_blk_stride", Nt / 8), field("src1_blk_stride", 0),
+           field("dst_rep_stride", 1), field("src0_rep_stride", 1), field("src1_rep_stride", 1)}));
     if (eo == 4) return;
     if (s.in == DataType::kS8) {
       over_tile(body, [&](int64_t e, int64_t n) {
-        return op("vconv.f32.s32", {tile("c_sum", e * 4), tile("c_sum", e * 4)}, {field("repeat", n)});
+        return op("vconv.f32.s32", {tile("c_sum", e * 4), tile("c_sum", e * 4)},
+                  {field("repeat", n)});
       });
       over_tile(body, [&](int64_t e, int64_t n) {
         return op("vmuls.f32", {tile("c_sum", e * 4), tile("c_sum", e * 4), imm(scale_bits())},
@@ -292,13 +300,15 @@ struct MatmulGen {
     Body body;
     const std::string bt = s.in == DataType::kS8 ? "s32" : "f32";
     if (via_ub) {
-      body.push_back(op("copy_gm_to_ub_pad." + bt, {tile("bias_ub"), gm("bias", var_expr("tn", Nt * 4))},
+      body.push_back(op("copy_gm_to_ub_pad." + bt,
+                        {tile("bias_ub"), gm("bias", var_expr("tn", Nt * 4))},
                         {field("nburst", 1),
                          field("burst_bytes", tail_select("tn", NT - 1, ntail * 4, Nt * 4))}));
       return body;
     }
-    body.push_back(op("copy_gm_to_l1_pad." + bt, {tile("bias_l1"), gm("bias", var_expr("tn", Nt * 4))},
-                      {field("nburst", 1), field("burst_bytes", tail_select("tn", NT - 1, ntail * 4, Nt * 4))}));
+    body.push_back(op(
+        "copy_gm_to_l1_pad." + bt, {tile("bias_l1"), gm("bias", var_expr("tn", Nt * 4))},
+        {field("nburst", 1), field("burst_bytes", tail_select("tn", NT - 1, ntail * 4, Nt * 4))}));
     body.push_back(op("copy_l1_to_bt", {tile("bias_bt"), tile("bias_l1")},
                       {field("nburst", 1), field("burst_len", Nt * 4 / 32)}));
     return body;
@@ -312,8 +322,10 @@ struct MatmulGen {
     const int64_t b_batches = s.broadcast_b ? 1 : s.batch;
     k.args = {{"a", isa::ArgKind::kGmPointer, static_cast<uint64_t>(s.batch * s.m * s.k * es)},
               {"b", isa::ArgKind::kGmPointer, static_cast<uint64_t>(b_batches * s.k * s.n * es)}};
-    if (s.bias) k.args.push_back({"bias", isa::ArgKind::kGmPointer, static_cast<uint64_t>(s.n * 4)});
-    k.args.push_back({"c", isa::ArgKind::kGmPointer, static_cast<uint64_t>(s.batch * s.m * s.n * eo)});
+    if (s.bias)
+      k.args.push_back({"bias", isa::ArgKind::kGmPointer, static_cast<uint64_t>(s.n * 4)});
+    k.args.push_back(
+        {"c", isa::ArgKind::kGmPointer, static_cast<uint64_t>(s.batch * s.m * s.n * eo)});
     auto bytes = [](int64_t b) { return static_cast<uint64_t>(b); };
     k.tiles = {{"a_l1", isa::Buffer::kL1, bytes(Mt * Kl * es), true, {}, {}},
                {"b_l1", isa::Buffer::kL1, bytes(Kl * Nt * es), true, {}, {}},
@@ -327,7 +339,8 @@ struct MatmulGen {
     } else if (s.bias) {
       k.tiles.push_back({"bias_ub", isa::Buffer::kUb, bytes(Nt * 4), false, {}, {}});
       k.tiles.push_back({"c_acc", isa::Buffer::kUb, bytes(Mt * Nt * 4), false, {}, {}});
-      if (eo != 4) k.tiles.push_back({"c_sum", isa::Buffer::kUb, bytes(Mt * Nt * 4), false, {}, {}});
+      if (eo != 4)
+        k.tiles.push_back({"c_sum", isa::Buffer::kUb, bytes(Mt * Nt * 4), false, {}, {}});
     }
 
     Body item;
@@ -359,7 +372,8 @@ struct MatmulGen {
       for (TensorDesc& d : r.tensors) d.low = -128, d.high = 127;
     }
     if (s.bias) {
-      TensorDesc bias{"bias", s.in == DataType::kS8 ? DataType::kS32 : DataType::kF32, bytes(s.n), false};
+      TensorDesc bias{"bias", s.in == DataType::kS8 ? DataType::kS32 : DataType::kF32, bytes(s.n),
+                      false};
       if (s.in == DataType::kS8) bias.low = -1000, bias.high = 1000;
       r.tensors.push_back(bias);
     }
@@ -381,9 +395,15 @@ struct MatmulGen {
                 std::to_string(s.batch * MT * NT) + " output tiles";
     const double sqrt_k = std::sqrt(static_cast<double>(s.k));
     switch (s.out) {
-      case DataType::kS32: r.rtol = 0, r.atol = 0; break;  // exact
-      case DataType::kF32: r.rtol = 1e-5, r.atol = 1e-5 * sqrt_k; break;
-      case DataType::kBf16: r.rtol = 8e-3, r.atol = 1e-3 * sqrt_k; break;
+      case DataType::kS32:
+        r.rtol = 0, r.atol = 0;
+        break;  // exact
+      case DataType::kF32:
+        r.rtol = 1e-5, r.atol = 1e-5 * sqrt_k;
+        break;
+      case DataType::kBf16:
+        r.rtol = 8e-3, r.atol = 1e-3 * sqrt_k;
+        break;
       default:  // fp16: one fp16 rounding; int8 -> fp16: exact accumulation, scaled
         r.rtol = 2e-3;
         r.atol = s.in == DataType::kS8 ? 1e-6 : 1e-3 * sqrt_k;
@@ -395,9 +415,9 @@ struct MatmulGen {
 }  // namespace
 
 std::vector<std::string> matmul_keys(bool batched) {
-  std::vector<std::string> keys = {"m", "n", "k", "dtype", "out_dtype", "trans_a", "trans_b",
-                                   "bias", "scale", "split_k", "tile_m", "tile_n", "tile_k",
-                                   "tile_kl"};
+  std::vector<std::string> keys = {"m",       "n",       "k",      "dtype",  "out_dtype",
+                                   "trans_a", "trans_b", "bias",   "scale",  "split_k",
+                                   "tile_m",  "tile_n",  "tile_k", "tile_kl"};
   if (batched) {
     keys.insert(keys.begin(), "b");
     keys.push_back("broadcast_b");
@@ -416,13 +436,16 @@ MatmulSpec parse_matmul_spec(const OpSpec& spec, bool batched) {
   std::string dtype = spec.get_enum("dtype", {"fp16", "bf16", "int8"}, "");
   if (dtype == "fp16") {
     s.in = DataType::kF16;
-    s.out = spec.get_enum("out_dtype", {"fp16", "fp32"}, "fp16") == "fp32" ? DataType::kF32 : DataType::kF16;
+    s.out = spec.get_enum("out_dtype", {"fp16", "fp32"}, "fp16") == "fp32" ? DataType::kF32
+                                                                           : DataType::kF16;
   } else if (dtype == "bf16") {
     s.in = DataType::kBf16;
-    s.out = spec.get_enum("out_dtype", {"bf16", "fp32"}, "bf16") == "fp32" ? DataType::kF32 : DataType::kBf16;
+    s.out = spec.get_enum("out_dtype", {"bf16", "fp32"}, "bf16") == "fp32" ? DataType::kF32
+                                                                           : DataType::kBf16;
   } else {
     s.in = DataType::kS8;
-    s.out = spec.get_enum("out_dtype", {"int32", "fp16"}, "int32") == "fp16" ? DataType::kF16 : DataType::kS32;
+    s.out = spec.get_enum("out_dtype", {"int32", "fp16"}, "int32") == "fp16" ? DataType::kF16
+                                                                             : DataType::kS32;
   }
   s.trans_a = spec.get_int("trans_a", 0, 1, 0) == 1;
   s.trans_b = spec.get_int("trans_b", 0, 1, 0) == 1;
@@ -433,10 +456,12 @@ MatmulSpec parse_matmul_spec(const OpSpec& spec, bool batched) {
   s.scale = spec.get_double("scale", -65504.0, 65504.0, 1.0);
   if (s.in == DataType::kS8 && (s.trans_a || !s.trans_b)) {
     const char* key = s.trans_a ? "trans_a" : "trans_b";
-    throw UserError(SourceLocation{"<op>", 1, spec.columns.count(key) ? spec.columns.at(key)
-                                                                     : static_cast<uint32_t>(spec.text.size() + 1)},
-                    "dtype=int8 needs trans_a=0 and trans_b=1 (A as m x k, B as n x k): load2d "
-                    "transposes only 16-bit fractals, so int8 operands must arrive with K innermost");
+    throw UserError(
+        SourceLocation{"<op>", 1,
+                       spec.columns.count(key) ? spec.columns.at(key)
+                                               : static_cast<uint32_t>(spec.text.size() + 1)},
+        "dtype=int8 needs trans_a=0 and trans_b=1 (A as m x k, B as n x k): load2d "
+        "transposes only 16-bit fractals, so int8 operands must arrive with K innermost");
   }
   s.split_k = spec.get_int("split_k", 1, 4096, 0);
   s.tile_m = spec.get_int("tile_m", 16, 4096, 0);
@@ -458,7 +483,8 @@ MatmulProblem matmul_problem(const MatmulSpec& s, const config::ChipConfig& chip
                     " cube (cube." + std::string(isa::long_name(s.in)) + ".enabled is false)");
   p.via_ub = !chip.paths.l0c_to_gm.enabled;
   if (p.via_ub && (!chip.paths.l0c_to_ub.enabled || !chip.paths.ub_to_gm.enabled))
-    throw UserError("chip '" + chip.name + "' has neither an L0C -> GM nor an L0C -> UB -> GM path");
+    throw UserError("chip '" + chip.name +
+                    "' has neither an L0C -> GM nor an L0C -> UB -> GM path");
   if (s.bias && !p.via_ub && (chip.buffers.bt_bytes == 0 || !chip.paths.l1_to_bt.enabled))
     throw UserError("bias=1 needs a bias table on chip '" + chip.name +
                     "' (its results leave L0C straight to GM, so the vector unit cannot add it)");
@@ -501,12 +527,13 @@ OpKernel build_matmul_kernel(const OpSpec& spec, const config::ChipConfig& chip,
       t = estimate_matmul_tiling(p, chip, s.tile_m ? s.tile_m : 16, s.tile_n ? s.tile_n : 16, kt,
                                  kl, s.split_k ? s.split_k : 1);
       if (t.estimated_cycles < 0)
-        throw UserError("tiling tile_m=" + std::to_string(t.mt) + " tile_n=" + std::to_string(t.nt) +
-                        " tile_k=" + std::to_string(t.kt) + " tile_kl=" + std::to_string(t.kl) +
-                        " split_k=" + std::to_string(t.split_k) + " is not valid on chip '" +
-                        chip.name + "' (tiles multiples of 16, tile_k of the cube's k0 = " +
-                        std::to_string(k0) + ", tile_kl of tile_k, the buffers must hold them "
-                        "double buffered, split_k at most the K chunks)");
+        throw UserError(
+            "tiling tile_m=" + std::to_string(t.mt) + " tile_n=" + std::to_string(t.nt) +
+            " tile_k=" + std::to_string(t.kt) + " tile_kl=" + std::to_string(t.kl) +
+            " split_k=" + std::to_string(t.split_k) + " is not valid on chip '" + chip.name +
+            "' (tiles multiples of 16, tile_k of the cube's k0 = " + std::to_string(k0) +
+            ", tile_kl of tile_k, the buffers must hold them "
+            "double buffered, split_k at most the K chunks)");
     }
   }
   MatmulGen g{s, chip, t};

@@ -41,8 +41,9 @@ MatmulTiling estimate_matmul_tiling(const MatmulProblem& p, const config::ChipCo
   if (!fits(2 * (mt + nt) * kl * in + (bias_table ? nt * 4 : 0), buf.l1_bytes)) return t;
   // With a bias on the vector unit UB holds the 32-bit tile, the bias row, the 32-bit sum and
   // (outputs of other widths) the converted tile.
-  const int64_t ub_bytes = !p.bias ? mt * nt * p.out_bytes
-                                   : mt * nt * 8 + nt * 4 + (p.out_bytes != 4 ? mt * nt * p.out_bytes : 0);
+  const int64_t ub_bytes =
+      !p.bias ? mt * nt * p.out_bytes
+              : mt * nt * 8 + nt * 4 + (p.out_bytes != 4 ? mt * nt * p.out_bytes : 0);
   if (p.via_ub && !fits(ub_bytes, buf.ub_bytes)) return t;
   if (bias_table && !fits(nt * 4, buf.bt_bytes)) return t;
   // load2d moves at most 255 fractals per instruction.
@@ -59,29 +60,34 @@ MatmulTiling estimate_matmul_tiling(const MatmulProblem& p, const config::ChipCo
   if (ceil_div(KL, chunks_per_part) != split_k) return t;  // a part would be empty
   // Sync insertion needs every access of an explicit slot at one nesting level: no odd chunk
   // count (the double-buffering pass guards the odd copy) and no guard for a short last part.
-  if (steps > 1 && ((chunks_per_part > 1 && chunks_per_part % 2) || KL % chunks_per_part))
-    return t;
+  if (steps > 1 && ((chunks_per_part > 1 && chunks_per_part % 2) || KL % chunks_per_part)) return t;
   const double items = static_cast<double>(p.batch * MT * NT * split_k);
   const double cores = static_cast<double>(chip.chip.cores);
   const double active = std::min(items, cores);
 
   // Tiles are sized for the whole tile; ragged edges cost about the same on the cube.
-  const double a_bytes = static_cast<double>(mt * kl * in), b_bytes = static_cast<double>(kl * nt * in);
+  const double a_bytes = static_cast<double>(mt * kl * in),
+               b_bytes = static_cast<double>(kl * nt * in);
   double t_mte2 = gm_load_cycles(a_bytes, active, chip) + gm_load_cycles(b_bytes, active, chip);
-  double fractals = static_cast<double>(ceil_div(mt, static_cast<int64_t>(cube.m0)) *
-                                        ceil_div(nt, static_cast<int64_t>(cube.n0)) *
-                                        ceil_div(kt, k0));
+  double fractals =
+      static_cast<double>(ceil_div(mt, static_cast<int64_t>(cube.m0)) *
+                          ceil_div(nt, static_cast<int64_t>(cube.n0)) * ceil_div(kt, k0));
   double t_cube = static_cast<double>(chip.cube.startup_cycles) +
                   fractals * static_cast<double>(cube.cycles_per_fractal);
-  double l1_l0 = std::min(chip.paths.l1_to_l0a.bytes_per_cycle, chip.paths.l1_to_l0b.bytes_per_cycle);
+  double l1_l0 =
+      std::min(chip.paths.l1_to_l0a.bytes_per_cycle, chip.paths.l1_to_l0b.bytes_per_cycle);
   double t_mte1 = static_cast<double>(chip.paths.l1_to_l0a.latency_cycles) +
                   static_cast<double>((mt + nt) * kt * in) / l1_l0;
-  double t_scalar = (60.0 + 40.0 * static_cast<double>(steps)) / static_cast<double>(chip.scalar.issue_width);
-  double chunk = std::max({t_mte2, static_cast<double>(steps) * std::max(t_cube, t_mte1), t_scalar});
+  double t_scalar =
+      (60.0 + 40.0 * static_cast<double>(steps)) / static_cast<double>(chip.scalar.issue_width);
+  double chunk =
+      std::max({t_mte2, static_cast<double>(steps) * std::max(t_cube, t_mte1), t_scalar});
 
-  double out_bw = p.via_ub ? chip.paths.l0c_to_ub.bytes_per_cycle : chip.paths.l0c_to_gm.bytes_per_cycle;
+  double out_bw =
+      p.via_ub ? chip.paths.l0c_to_ub.bytes_per_cycle : chip.paths.l0c_to_gm.bytes_per_cycle;
   double t_out = static_cast<double>(mt * nt * p.out_bytes) / out_bw;
-  if (p.via_ub) t_out += static_cast<double>(mt * nt * p.out_bytes) / chip.paths.ub_to_gm.bytes_per_cycle;
+  if (p.via_ub)
+    t_out += static_cast<double>(mt * nt * p.out_bytes) / chip.paths.ub_to_gm.bytes_per_cycle;
   // Bias row: GM -> L1 -> BT (or GM -> UB) once per item; on UB one vector pass per conversion.
   if (p.bias) t_out += gm_load_cycles(static_cast<double>(nt * 4), active, chip);
   if (p.bias && p.via_ub) t_out += 3.0 * static_cast<double>(mt * nt) / 64.0;

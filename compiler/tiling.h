@@ -22,14 +22,14 @@ struct MatmulProblem {
   // A bias row per output tile: into the bias table, or (via_ub) into UB, added by the vector
   // unit to an fp32 / int32 copy of the tile before conversion.
   bool bias = false;
-  bool split_k_allowed = false;  // the output can be accumulated atomically in GM
+  bool split_k_allowed = false;             // the output can be accumulated atomically in GM
   const config::CubeShape* cube = nullptr;  // the cube shape of the input type
 };
 
 struct MatmulTiling {
   int64_t mt = 16, nt = 16, kt = 16;
-  int64_t kl = 16;       // K elements per GM -> L1 load, a multiple of kt
-  int64_t split_k = 1;   // K is cut into this many parts, each accumulated atomically
+  int64_t kl = 16;               // K elements per GM -> L1 load, a multiple of kt
+  int64_t split_k = 1;           // K is cut into this many parts, each accumulated atomically
   double estimated_cycles = -1;  // < 0: does not fit
 };
 

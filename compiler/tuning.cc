@@ -16,9 +16,9 @@ std::vector<TuningCandidate> tuning_candidates(const OpSpec& spec, const config:
   std::vector<TuningCandidate> out;
   for (const MatmulTiling& t : rank_matmul_tilings(matmul_problem(s, chip), chip)) {
     if (out.size() >= count) break;
-    std::string text = spec.text + " tile_m=" + std::to_string(t.mt) + " tile_n=" +
-                       std::to_string(t.nt) + " tile_k=" + std::to_string(t.kt) + " tile_kl=" +
-                       std::to_string(t.kl) + " split_k=" + std::to_string(t.split_k);
+    std::string text = spec.text + " tile_m=" + std::to_string(t.mt) +
+                       " tile_n=" + std::to_string(t.nt) + " tile_k=" + std::to_string(t.kt) +
+                       " tile_kl=" + std::to_string(t.kl) + " split_k=" + std::to_string(t.split_k);
     out.push_back({parse_op_spec(text), t.estimated_cycles});
   }
   if (out.empty()) out.push_back({spec, -1});

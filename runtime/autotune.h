@@ -13,9 +13,9 @@
 namespace npu::runtime {
 
 struct AutotuneTrial {
-  compiler::OpSpec spec;          // the candidate (tiling keys appended)
-  double estimated_cycles = -1;   // the cost model's estimate
-  uint64_t cycles = 0;            // simulated, timing-only
+  compiler::OpSpec spec;         // the candidate (tiling keys appended)
+  double estimated_cycles = -1;  // the cost model's estimate
+  uint64_t cycles = 0;           // simulated, timing-only
 };
 
 struct AutotuneResult {

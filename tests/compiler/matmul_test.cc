@@ -13,9 +13,9 @@
 #include "compiler/codegen.h"
 #include "compiler/double_buffering.h"
 #include "compiler/sync_insertion.h"
+#include "compiler/tuning.h"
 #include "config/loader.h"
 #include "isa/assembler.h"
-#include "compiler/tuning.h"
 #include "runtime/autotune.h"
 #include "runtime/op_runner.h"
 #include "tests/compiler/op_check_util.h"
@@ -39,9 +39,9 @@ TEST_P(MatmulTest, MatchesTheReferenceRaceFree) {
 // Shapes with 1-sized dims, primes, ragged tiles and a K past 4096.
 const std::vector<std::string>& shapes() {
   static const std::vector<std::string> s = {
-      "m=1 n=1 k=1",     "m=3 n=17 k=77",    "m=17 n=3 k=1000", "m=77 n=77 k=77",
-      "m=1 n=1000 k=3",  "m=16 n=16 k=16",   "m=300 n=200 k=150", "m=129 n=65 k=257",
-      "m=64 n=90 k=40",  "m=5 n=7 k=4099"};
+      "m=1 n=1 k=1",    "m=3 n=17 k=77",  "m=17 n=3 k=1000",   "m=77 n=77 k=77",
+      "m=1 n=1000 k=3", "m=16 n=16 k=16", "m=300 n=200 k=150", "m=129 n=65 k=257",
+      "m=64 n=90 k=40", "m=5 n=7 k=4099"};
   return s;
 }
 
@@ -51,11 +51,19 @@ const char* const kChips[] = {"tiny", "ascend910", "ascend910b"};
 // combination runs on every chip. bf16 skips the 910 (no bf16 cube; its error is tested below).
 std::vector<Case> cases() {
   const std::vector<std::string> combos = {
-      "dtype=fp16", "dtype=fp16 trans_a=1", "dtype=fp16 trans_b=1 out_dtype=fp32",
-      "dtype=fp16 trans_a=1 trans_b=1", "dtype=fp16 bias=1", "dtype=fp16 trans_a=1 bias=1 out_dtype=fp32",
-      "dtype=bf16", "dtype=bf16 out_dtype=fp32 trans_b=1", "dtype=bf16 trans_a=1 bias=1",
-      "dtype=int8 trans_b=1", "dtype=int8 trans_b=1 out_dtype=fp16 scale=0.0001",
-      "dtype=int8 trans_b=1 bias=1", "dtype=int8 trans_b=1 bias=1 out_dtype=fp16 scale=0.001"};
+      "dtype=fp16",
+      "dtype=fp16 trans_a=1",
+      "dtype=fp16 trans_b=1 out_dtype=fp32",
+      "dtype=fp16 trans_a=1 trans_b=1",
+      "dtype=fp16 bias=1",
+      "dtype=fp16 trans_a=1 bias=1 out_dtype=fp32",
+      "dtype=bf16",
+      "dtype=bf16 out_dtype=fp32 trans_b=1",
+      "dtype=bf16 trans_a=1 bias=1",
+      "dtype=int8 trans_b=1",
+      "dtype=int8 trans_b=1 out_dtype=fp16 scale=0.0001",
+      "dtype=int8 trans_b=1 bias=1",
+      "dtype=int8 trans_b=1 bias=1 out_dtype=fp16 scale=0.001"};
   std::vector<Case> out;
   for (size_t c = 0; c < combos.size(); ++c) {
     for (size_t i = 0; i < shapes().size(); ++i) {
@@ -75,7 +83,9 @@ std::vector<Case> cases() {
   }
   for (const char* c : {"tiny", "ascend910b"}) {
     out.push_back({c, "batch_matmul b=4 m=17 n=40 k=33 dtype=bf16 bias=1 broadcast_b=1"});
-    out.push_back({c, "matmul m=20 n=9 k=3000 dtype=fp16 out_dtype=fp32 bias=1 split_k=4 tile_k=64 tile_kl=128"});
+    out.push_back({c,
+                   "matmul m=20 n=9 k=3000 dtype=fp16 out_dtype=fp32 bias=1 split_k=4 tile_k=64 "
+                   "tile_kl=128"});
   }
   out.push_back({"ascend910b", "matmul m=64 n=64 k=8192 dtype=fp16 out_dtype=fp32"});
   return out;
@@ -88,12 +98,7 @@ OpKernel build(const std::string& chip_name, const std::string& spec) {
 }
 
 std::string build_error(const std::string& chip_name, const std::string& spec) {
-  try {
-    build(chip_name, spec);
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
+  return error_of([&] { build(chip_name, spec); });
 }
 
 TEST(MatmulOpTest, CostModelSplitsKWhenOutputTilesLeaveCoresIdle) {
@@ -119,8 +124,11 @@ TEST(MatmulOpTest, TimingOnlyLargeShapesRun) {
     runtime::Device device = runtime::Device::simulated(chip(c), options);
     const char* dtype = std::string(c) == "ascend910" ? "fp16" : "bf16";  // the 910 has no bf16
     runtime::OpRun r = runtime::run_op(
-        device, parse_op_spec(std::string("batch_matmul b=4 m=1000 n=4099 k=513 out_dtype=fp32"
-                                          " trans_b=1 dtype=") + dtype), false);
+        device,
+        parse_op_spec(std::string("batch_matmul b=4 m=1000 n=4099 k=513 out_dtype=fp32"
+                                  " trans_b=1 dtype=") +
+                      dtype),
+        false);
     EXPECT_GT(r.run.cycles, 0u);
   }
 }
@@ -130,17 +138,14 @@ TEST(MatmulOpTest, ErrorsNameTheProblem) {
             "error: chip 'ascend910' has no bf16 cube (cube.bf16.enabled is false)");
   config::ChipConfig no_bt = chip("tiny");
   no_bt.buffers.bt_bytes = 0;
-  try {
-    build_op(parse_op_spec("matmul m=8 n=8 k=8 dtype=fp16 bias=1"), no_bt);
-    ADD_FAILURE() << "no error";
-  } catch (const UserError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "error: bias=1 needs a bias table on chip 'tiny' (its results leave L0C straight to "
-              "GM, so the vector unit cannot add it)");
-  }
-  EXPECT_EQ(build_error("tiny", "matmul m=8 n=8 k=8 dtype=int8"),
-            "<op>:1:30: error: dtype=int8 needs trans_a=0 and trans_b=1 (A as m x k, B as n x k): "
-            "load2d transposes only 16-bit fractals, so int8 operands must arrive with K innermost");
+  EXPECT_EQ(
+      error_of([&] { build_op(parse_op_spec("matmul m=8 n=8 k=8 dtype=fp16 bias=1"), no_bt); }),
+      "error: bias=1 needs a bias table on chip 'tiny' (its results leave L0C straight to "
+      "GM, so the vector unit cannot add it)");
+  EXPECT_EQ(
+      build_error("tiny", "matmul m=8 n=8 k=8 dtype=int8"),
+      "<op>:1:30: error: dtype=int8 needs trans_a=0 and trans_b=1 (A as m x k, B as n x k): "
+      "load2d transposes only 16-bit fractals, so int8 operands must arrive with K innermost");
   EXPECT_EQ(build_error("tiny", "matmul m=8 n=8 k=8 dtype=fp16 scale=2"),
             "<op>:1:37: error: 'scale' applies only to dtype=int8 out_dtype=fp16 (dequantisation)");
   EXPECT_EQ(build_error("tiny", "matmul m=8 n=8 k=8 dtype=int8 trans_b=1 out_dtype=fp16 scale=x"),
@@ -151,7 +156,8 @@ TEST(MatmulOpTest, ErrorsNameTheProblem) {
             "error: split_k needs an fp32 or int32 output whose rows are whole 32-byte units "
             "(n * 4 % 32 == 0), and no bias on this chip, (atomic accumulation in GM)");
   EXPECT_EQ(build_error("tiny", "matmul m=8 n=8 k=64 dtype=fp16 tile_m=24 tile_k=48"),
-            "error: tiling tile_m=24 tile_n=16 tile_k=48 tile_kl=48 split_k=1 is not valid on chip 'tiny' "
+            "error: tiling tile_m=24 tile_n=16 tile_k=48 tile_kl=48 split_k=1 is not valid on chip "
+            "'tiny' "
             "(tiles multiples of 16, tile_k of the cube's k0 = 16, tile_kl of tile_k, the buffers "
             "must hold them double buffered, split_k at most the K chunks)");
   EXPECT_EQ(build_error("tiny", "batch_matmul m=8 n=8 k=8 dtype=fp16"),
