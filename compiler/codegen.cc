@@ -80,6 +80,11 @@ class Generator {
   // dst = affine
   void eval(const Affine& a, int dst) {
     load_const(dst, a.constant);
+    add_terms(a, dst);
+  }
+
+  // dst += the variable terms of `a`.
+  void add_terms(const Affine& a, int dst) {
     for (const auto& [name, coef] : a.terms) {
       int v = var(name);
       if (coef == 1) {
@@ -110,14 +115,16 @@ class Generator {
     release(r);
   }
 
-  // dst = value (a select branches on its condition).
+  // dst = value (a select branches on its condition; loop terms are added after).
   void eval(const Value& v, int dst) {
     load_const(dst, v.value);
-    if (!v.cond) return;
-    std::string keep = label();
-    branch_unless_negated(*v.cond, keep);
-    load_const(dst, v.other);
-    line(keep + ":");
+    if (v.cond) {
+      std::string keep = label();
+      branch_unless_negated(*v.cond, keep);
+      load_const(dst, v.other);
+      line(keep + ":");
+    }
+    add_terms(v.vars, dst);
   }
   // Branches to `target` when cond is true.
   void branch_unless_negated(const Condition& c, const std::string& target) {
@@ -270,9 +277,11 @@ class Generator {
         values.push_back(f.default_value);
         continue;
       }
-      check_range(f, given->value.value, op);
-      if (given->value.cond) {
-        check_range(f, given->value.other, op);
+      // A value with loop terms is known only at run time: its generator keeps it in range.
+      if (given->value.vars.is_constant()) check_range(f, given->value.value, op);
+      if (!given->value.is_constant()) {
+        if (given->value.cond && given->value.vars.is_constant())
+          check_range(f, given->value.other, op);
         runtime.emplace_back(&f, &given->value);
         values.push_back(f.min);
       } else {
@@ -331,15 +340,15 @@ class Generator {
         eval(v, r);
         temps.push_back(r);
         regs[spec] = reg(r);
-      } else if (o.kind == OperandKind::kScalar) {
+      } else if (o.kind == OperandKind::kImm) {
         int r = alloc();
-        eval(o.offset, r);
+        eval(o.imm, r);
         temps.push_back(r);
         regs[spec] = reg(r);
       } else {
         if (o.kind != OperandKind::kZero)
           fail("operand " + std::string(spec->name) + " of '" + op.mnemonic +
-               "' must be 0 or imm(VALUE)");
+               "' must be a value (an integer or select(...))");
         regs[spec] = "x0";
       }
     }
@@ -355,21 +364,22 @@ class Generator {
         } else {
           piece = regs.at(&f);
         }
-      } else if (f.syntax == isa::Syntax::kNamed) {
+      } else if (f.syntax == isa::Syntax::kNamed || f.syntax == isa::Syntax::kPositional) {
+        // Named (`round=floor`) and positional non-register fields (`set_mask_mode counter`).
         const Field* given = find_field(op, f.name);
+        if (!given && f.syntax == isa::Syntax::kPositional)
+          fail("'" + op.mnemonic + "' needs field " + std::string(f.name));
         if (!given) continue;
-        if (given->value.cond) fail("field " + std::string(f.name) + " must be a constant");
+        if (!given->value.is_constant())
+          fail("field " + std::string(f.name) + " must be a constant");
         int64_t v = given->value.value;
         if (v < f.min_value() || v > f.max_value())
           fail("'" + op.mnemonic + "' field " + std::string(f.name) + " = " + std::to_string(v) +
                " is out of range");
-        if (!f.enum_names.empty() && static_cast<size_t>(v) < f.enum_names.size())
-          piece = std::string(f.name) + "=" + std::string(f.enum_names[static_cast<size_t>(v)]);
-        else
-          piece = std::string(f.name) + "=" + std::to_string(v);
-      } else if (f.syntax == isa::Syntax::kPositional) {
-        fail("'" + op.mnemonic + "' has positional field " + std::string(f.name) +
-             ", which kernel IR cannot spell");
+        std::string text_value = !f.enum_names.empty() && static_cast<size_t>(v) < f.enum_names.size()
+                                     ? std::string(f.enum_names[static_cast<size_t>(v)])
+                                     : std::to_string(v);
+        piece = f.syntax == isa::Syntax::kNamed ? std::string(f.name) + "=" + text_value : text_value;
       } else {
         continue;
       }

@@ -126,6 +126,11 @@ namespace {
 void subst_value(Value& v, const std::string& var, const std::string& nv, int64_t scale,
                  int64_t offset) {
   if (v.cond) v.cond->lhs = v.cond->lhs.substituted(var, nv, scale, offset);
+  Affine vars = v.vars.substituted(var, nv, scale, offset);
+  v.value += vars.constant;  // a substituted offset becomes part of both alternatives
+  v.other += vars.constant;
+  vars.constant = 0;
+  v.vars = std::move(vars);
 }
 
 }  // namespace

@@ -8,9 +8,10 @@
 // (`pfor`), derived loop indices (`let`), guarded blocks (`if`), blocks that only one core type
 // runs (`on aic` / `on aiv`, the split AIC / AIV organisation), cross-core counter flags
 // (`cross_core_set_flag` / `cross_core_wait_flag`, the hand-off between the two) and, after sync
-// insertion, set_flag / wait_flag. Integers in operands and fields may be affine in the loop variables
-// (GM addresses) or a select between two constants on a runtime condition (tail tiles), so one
-// loop body serves full and ragged tiles alike.
+// insertion, set_flag / wait_flag. Integers in operands and fields may be affine in the loop
+// variables (GM addresses; fields and tile offsets that step with a loop) and may select between
+// two constants on a runtime condition (tail tiles), so one loop body serves full and ragged
+// tiles alike.
 #pragma once
 
 #include <cstdint>
@@ -47,25 +48,34 @@ struct Condition {
   bool operator==(const Condition&) const = default;
 };
 
-// An integer value of an operand or field: a constant, or `select(cond, a, b)`.
+// An integer value of an operand or field: a constant, or `select(cond, a, b)`, plus terms
+// affine in the loop variables (a field or tile offset that steps with a loop, e.g. the
+// k_start of an img2col K step: `64*kk`).
 struct Value {
+  Value() = default;
+  explicit Value(int64_t v, std::optional<Condition> c = std::nullopt, int64_t o = 0,
+                 Affine terms = {})
+      : value(v), cond(std::move(c)), other(o), vars(std::move(terms)) {}
+
   int64_t value = 0;                // the value, or the value when cond holds
   std::optional<Condition> cond;    // set: select(cond, value, other)
   int64_t other = 0;
+  Affine vars;                      // added to either; its constant stays 0
+  bool is_constant() const { return !cond && vars.is_constant(); }
   bool operator==(const Value&) const = default;
 };
 
-enum class OperandKind : uint8_t { kTile, kGm, kZero, kScalar };
+enum class OperandKind : uint8_t { kTile, kGm, kZero, kImm };
 
-// `tile[.slot][+offset]`, `arg[+affine]` (GM bytes), `0` (the x0 register) or `imm(VALUE)` (a
-// scalar value operand: the raw 64-bit register contents, e.g. a vmuls factor's float bits or a
-// set_mask word).
+// `tile[.slot][+offset]`, `arg[+affine]` (GM bytes), `0` (the x0 register) or an immediate
+// loaded into a register (a vector scalar operand, a mask word: `15360`, `select(...)`).
 struct Operand {
   OperandKind kind = OperandKind::kZero;
   std::string name;  // tile or argument
   int slot = -1;     // tile: -1 = not yet chosen (double-buffered tiles get 0 / 1)
-  Value offset;      // tile: byte offset inside the tile; scalar: the value
+  Value offset;      // tile: byte offset inside the tile
   Affine address;    // GM: byte offset from the argument's pointer
+  Value imm;         // kImm: the register's value
   bool operator==(const Operand&) const = default;
 };
 

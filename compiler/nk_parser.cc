@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "compiler/ir_builder.h"
 #include "isa/instruction.h"
 
 namespace npu::compiler {
@@ -156,8 +157,10 @@ class LineParser {
     c.rhs = integer("an integer");
     return c;
   }
+  // select(cond, a, b) [('+'|'-') affine] | affine
   Value value() {
     Value v;
+    Affine rest;
     if (peek().kind == Token::Kind::kIdent && peek().text == "select") {
       next();
       expect("(");
@@ -167,9 +170,17 @@ class LineParser {
       expect(",");
       v.other = integer("an integer");
       expect(")");
-      return v;
+      if (accept("+")) {
+        rest = affine();
+      } else if (peek().text == "-") {
+        rest = affine();
+      }
+    } else {
+      rest = affine();
     }
-    v.value = integer("an integer or select(...)");
+    v.value += rest.constant;
+    if (v.cond) v.other += rest.constant;
+    v.vars.terms = rest.terms;
     return v;
   }
 
@@ -452,7 +463,7 @@ class Parser {
     if (!info || info->timing == isa::TimingKind::kScalar ||
         info->timing == isa::TimingKind::kSync)
       throw LineError{col, "unknown operation '" + mnemonic + "' (expected a data movement, cube, "
-                           "vector or pipe set-up instruction, for, pfor, let, if, on, set_flag, "
+                           "vector, control or pipe set-up instruction, for, pfor, let, if, on, set_flag, "
                            "wait_flag, cross_core_set_flag or cross_core_wait_flag)"};
     OpStmt op;
     op.mnemonic = mnemonic;
@@ -460,22 +471,13 @@ class Parser {
     while (!p.at_end()) {
       if (!first) p.expect(",");
       first = false;
-      if (p.peek().kind == Token::Kind::kInt) {
-        Token z = p.peek();
-        if (p.integer("0") != 0) throw LineError{z.col, "an integer operand must be 0 (x0)"};
-        op.operands.push_back(Operand{});
+      if (p.peek().kind == Token::Kind::kInt || p.peek().text == "-" ||
+          (p.peek().kind == Token::Kind::kIdent && p.peek().text == "select")) {
+        op.operands.push_back(ir::imm(p.value()));  // a register value; 0 is x0
         continue;
       }
       Token n = p.peek();
       std::string name = p.ident("an operand or field");
-      if (name == "imm" && p.accept("(")) {
-        Operand o;
-        o.kind = OperandKind::kScalar;
-        o.offset = p.value();
-        p.expect(")");
-        op.operands.push_back(o);
-        continue;
-      }
       if (p.accept("=")) {
         Field f;
         f.name = name;

@@ -26,15 +26,18 @@ std::string print_condition(const Condition& c) {
 }
 
 std::string print_value(const Value& v) {
-  if (!v.cond) return std::to_string(v.value);
-  return "select(" + print_condition(*v.cond) + ", " + std::to_string(v.value) + ", " +
-         std::to_string(v.other) + ")";
+  if (!v.cond) return print_affine(Affine{v.value, v.vars.terms});
+  std::string out = "select(" + print_condition(*v.cond) + ", " + std::to_string(v.value) +
+                    ", " + std::to_string(v.other) + ")";
+  if (v.vars.is_constant()) return out;
+  std::string terms = print_affine(v.vars);
+  return out + (terms[0] == '-' ? " - " + terms.substr(1) : " + " + terms);
 }
 
 std::string print_operand(const Operand& o) {
   switch (o.kind) {
     case OperandKind::kZero: return "0";
-    case OperandKind::kScalar: return "imm(" + print_value(o.offset) + ")";
+    case OperandKind::kImm: return print_value(o.imm);
     case OperandKind::kGm:
       if (o.address == Affine{}) return o.name;
       return o.name + "[" + print_affine(o.address) + "]";

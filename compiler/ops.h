@@ -25,6 +25,8 @@ struct TensorDesc {
   bool workspace = false;
   // Inputs: `npusim run --check` fills them uniformly in [low, high], rounded to dtype.
   double low = -1.0, high = 1.0;
+  // Outputs: the kernel accumulates into it (atomic adds), so the runtime zeroes it first.
+  bool zero_init = false;
 };
 
 struct OpKernel {

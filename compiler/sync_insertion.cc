@@ -61,7 +61,17 @@ struct Access {
   Body* on_body;  // the body of the innermost enclosing `on` block, nullptr if none
 };
 
+// An mmad whose `init` may be `bias` (2) reads the bias table through its bias_addr field, not
+// through an operand: it counts as a read of every BT tile (a kernel has one or two).
+bool may_read_bias_table(const OpStmt& op) {
+  if (op.mnemonic.rfind("mmad", 0) != 0) return false;
+  for (const Field& f : op.fields)
+    if (f.name == "init") return f.value.value == 2 || (f.value.cond && f.value.other == 2);
+  return false;
+}
+
 void collect(Body& body, std::vector<std::pair<Body*, size_t>>& path, Body* on_body,
+             const std::vector<std::string>& bias_tiles,
              std::map<std::string, std::vector<Access>>& out) {
   for (size_t i = 0; i < body.size(); ++i) {
     Stmt& s = body[i];
@@ -74,12 +84,15 @@ void collect(Body& body, std::vector<std::pair<Body*, size_t>>& path, Body* on_b
         std::string key = o.name + "." + std::to_string(std::max(0, o.slot));
         out[key].push_back({path, pipe, operand_written(s.op, k), s.loc, on_body});
       }
+      if (may_read_bias_table(s.op))
+        for (const std::string& t : bias_tiles)
+          out[t + ".0"].push_back({path, pipe, false, s.loc, on_body});
     } else if (s.kind == Stmt::Kind::kLoop) {
-      collect(s.loop->body, path, on_body, out);
+      collect(s.loop->body, path, on_body, bias_tiles, out);
     } else if (s.kind == Stmt::Kind::kIf) {
-      collect(s.when->body, path, on_body, out);
+      collect(s.when->body, path, on_body, bias_tiles, out);
     } else if (s.kind == Stmt::Kind::kOn) {
-      collect(s.on->body, path, &s.on->body, out);
+      collect(s.on->body, path, &s.on->body, bias_tiles, out);
     }
     path.pop_back();
   }
@@ -109,7 +122,10 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
   unshare(kernel.body);
   std::map<std::string, std::vector<Access>> accesses;
   std::vector<std::pair<Body*, size_t>> path;
-  collect(kernel.body, path, nullptr, accesses);
+  std::vector<std::string> bias_tiles;
+  for (const Tile& t : kernel.tiles)
+    if (t.buffer == isa::Buffer::kBt) bias_tiles.push_back(t.name);
+  collect(kernel.body, path, nullptr, bias_tiles, accesses);
 
   std::set<Body*> loop_bodies;
   std::vector<Body*> stack{&kernel.body};
