@@ -154,7 +154,7 @@ TEST(SyncInsertionTest, OnBlockTokensStayInTheBlockAndCrossCoreFlagsAreKept) {
 TEST(CodegenTest, OnBlocksBranchOnTheCoreTypeAndImmediatesLoadRegisters) {
   Kernel k = parse_kernel(
       "kernel k\ntile a ub 256 at 0\n"
-      "on aiv sub {\n  vmuls.f32 a, a, imm(select(sub == 0, 7, 9)), repeat=1\n}\n",
+      "on aiv sub {\n  vmuls.f32 a, a, select(sub == 0, 7, 9), repeat=1\n}\n",
       "k.nk");
   k.syncs_inserted = true;
   std::string text = generate_assembly(k, chip("ascend910b"));
