@@ -110,20 +110,17 @@ std::vector<Tile> tiles_for(const Shape& sh, const Plan& p) {
   return t;
 }
 
-// Bytes of `buffer` the tiles need when all are live at once (they are: every tile is used in
-// the task loop), with the buffer's alignment.
-bool fits(const std::vector<Tile>& tiles, const config::ChipConfig& chip, bool split) {
+// Whether the tiles fit when all are live at once (they are: every tile is used in the task
+// loop), with each buffer's alignment. On split chips the cube tiles live on the AIC and the
+// vector tiles on every AIV; the config gives each buffer's size for the core type that has it.
+bool fits(const std::vector<Tile>& tiles, const config::ChipConfig& chip) {
   std::map<isa::Buffer, uint64_t> used;
   for (const Tile& t : tiles) {
     uint64_t align = buffer_align(chip, t.buffer);
     used[t.buffer] += (t.bytes + align - 1) / align * align;
   }
-  for (const auto& [buffer, bytes] : used) {
-    // On split chips the cube tiles live on the AIC and the vector tiles on the AIV; the config
-    // gives each buffer's size for the core type that has it.
-    (void)split;
+  for (const auto& [buffer, bytes] : used)
     if (bytes > buffer_bytes(chip, buffer)) return false;
-  }
   return true;
 }
 
@@ -142,7 +139,7 @@ Plan choose_plan(const Shape& sh, const config::ChipConfig& chip) {
     q.R = B / p.aiv;
     q.RP = round_up(B, kEpr);
     q.NV = ceil_div(q.R, kEpr);
-    if (fits(tiles_for(sh, q), chip, p.split)) fitting.push_back(B);
+    if (fits(tiles_for(sh, q), chip)) fitting.push_back(B);
   }
   if (fitting.empty())
     throw UserError("attention d=" + std::to_string(sh.d) + " does not fit the buffers of chip '" +
@@ -167,7 +164,6 @@ int64_t float_bits(double v) { return std::bit_cast<uint32_t>(static_cast<float>
 
 // The vector mask of `n` active fp32 elements (0..64) of a repeat.
 int64_t mask_bits(int64_t n) { return n >= 64 ? kAllOnes : (int64_t{1} << n) - 1; }
-
 
 Affine plus(Affine a, int64_t c) {
   a.constant += c;
@@ -259,6 +255,14 @@ class Generator {
     return a;
   }
 
+  // The parity of the P V part's block i = j - lag: jp on coupled chips, 1 - jp on split ones.
+  Affine pv_parity() const { return m_p.lag ? plus(var_expr("jp", -1), 1) : var_expr("jp"); }
+
+  // The byte offset in alpha_ub of the alpha of a block of this parity.
+  Value alpha_slot(const Affine& parity) const {
+    return Value{0, Condition{parity, Condition::Op::kEq, 0}, m_p.NV * 256};
+  }
+
   // ---- addresses ---------------------------------------------------------------------------
 
   // GM byte offset of row `row_block * B` of head bh in q / k / v / o.
@@ -268,7 +272,7 @@ class Generator {
     a.constant += row_block.constant * m_p.B * m_sh.d * m_sh.es;
     return a;
   }
-  // Workspace byte offset: this AI core's region, `base` + slot (block parity `jp_expr`).
+  // Workspace byte offset: this AI core's region (worker w), `base` + `parity` x `slot_bytes`.
   Affine ws(int64_t base, int64_t slot_bytes, const Affine& parity) const {
     Affine a = var_expr("w", m_p.ws_bytes);
     a.constant += base;
@@ -418,7 +422,7 @@ class Generator {
     if (side != Side::kVector) append(a, cube_scores(j));
     if (side != Side::kCube) append(a, vector_softmax(j));
     if (side != Side::kVector) append(b, cube_pv(i));
-    if (side != Side::kCube) append(b, vector_accumulate(i));
+    if (side != Side::kCube) append(b, vector_accumulate());
     guard_a(iter, std::move(a));
     guard_b(iter, std::move(b));
     t.push_back(make_loop("j", m_p.QT + m_p.lag, false, std::move(iter)));
@@ -511,18 +515,18 @@ class Generator {
       out.push_back(make_if(Condition{minus_qb(j), Condition::Op::kEq, 0}, std::move(diag)));
     }
     row_reduce(out, true, j);
-    const Value alpha_slot{0, Condition{var_expr("jp"), Condition::Op::kEq, 0}, m_p.NV * 256};
+    const Value alpha = alpha_slot(var_expr("jp"));
     const int64_t NV = m_p.NV;
     v32(out, "vmax", "mnew_ub", {"m_ub", "row_ub"}, NV);
-    out.push_back(op("vsub.f32", {tile("alpha_ub", alpha_slot), tile("m_ub"), tile("mnew_ub")},
+    out.push_back(op("vsub.f32", {tile("alpha_ub", alpha), tile("m_ub"), tile("mnew_ub")},
                      {field("repeat", NV)}));
-    out.push_back(op("vexp.f32", {tile("alpha_ub", alpha_slot), tile("alpha_ub", alpha_slot)},
+    out.push_back(op("vexp.f32", {tile("alpha_ub", alpha), tile("alpha_ub", alpha)},
                      {field("repeat", NV)}));
     v32(out, "vcopy", "m_ub", {"mnew_ub"}, NV);
     row_broadcast(out, "vsub", "p32_ub", RP, tile("mnew_ub"));
     v32(out, "vexp", "p32_ub", {"p32_ub"}, R * RP / kEpr);
     row_reduce(out, false, j);
-    out.push_back(op("vmul.f32", {tile("l_ub"), tile("l_ub"), tile("alpha_ub", alpha_slot)},
+    out.push_back(op("vmul.f32", {tile("l_ub"), tile("l_ub"), tile("alpha_ub", alpha)},
                      {field("repeat", NV)}));
     v32(out, "vadd", "l_ub", {"l_ub", "row_ub"}, NV);
     contiguous(out, "vconv." + m_sh.sfx + ".f32", {{tile("p_ub"), 128}, {tile("p32_ub"), 256}},
@@ -541,8 +545,7 @@ class Generator {
   Body cube_pv(const Affine& i) const {
     Body out;
     const int64_t B1 = m_p.B / 16, D1 = m_sh.d / 16, RP = m_p.RP;
-    // The block parity of i: jp on coupled chips (i = j), 1 - jp on split ones (i = j - 1).
-    Affine ip = m_p.lag ? plus(var_expr("jp", -1), 1) : var_expr("jp");
+    Affine ip = pv_parity();
     if (m_p.split) {
       append(out, wait_full(m_pch, ip));
       out.push_back(op("copy_gm_to_l1_nd2nz." + m_sh.sfx,
@@ -594,11 +597,10 @@ class Generator {
   }
 
   // O = O * alpha_i + O_i on this vector core's rows.
-  Body vector_accumulate(const Affine& i) const {
+  Body vector_accumulate() const {
     Body out;
     const int64_t R = m_p.R, DP = m_p.DP;
-    Affine ip = m_p.lag ? plus(var_expr("jp", -1), 1) : var_expr("jp");
-    (void)i;
+    Affine ip = pv_parity();
     if (m_p.split) {
       append(out, wait_full(m_o, ip));
       Affine src = ws(m_p.ws_o, m_p.B * DP * 4, ip).add("sub", R * DP * 4);
@@ -606,10 +608,7 @@ class Generator {
                        {field("nburst", 1), field("burst_len", R * DP * 4 / 32)}));
       append(out, signal_free(m_o, ip));
     }
-    // alpha slot of block i: its parity.
-    Value slot = m_p.lag ? Value{m_p.NV * 256, Condition{var_expr("jp"), Condition::Op::kEq, 0}, 0}
-                         : Value{0, Condition{var_expr("jp"), Condition::Op::kEq, 0}, m_p.NV * 256};
-    row_broadcast(out, "vmul", "oacc_ub", DP, tile("alpha_ub", slot));
+    row_broadcast(out, "vmul", "oacc_ub", DP, tile("alpha_ub", alpha_slot(ip)));
     v32(out, "vadd", "oacc_ub", {"oacc_ub", "o_ub"}, R * DP / kEpr);
     return out;
   }

@@ -25,7 +25,7 @@ struct TensorDesc {
   // Outputs: the kernel accumulates into it (atomic adds), so the runtime zeroes it first.
   bool zero_init = false;
   // Scratch GM the kernel needs (e.g. the AIC <-> AIV hand-off workspace): allocated, neither
-  // filled nor checked.
+  // filled nor checked. Last, so that positional initialisers of the fields above stay valid.
   bool workspace = false;
 };
 

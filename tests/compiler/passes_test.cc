@@ -117,6 +117,59 @@ TEST(SyncInsertionTest, MergesOverlappingRequestsIntoOneFlag) {
             "set_flag mte1, mte2, 0\nepilogue wait_flag mte1, mte2, 0\n");
 }
 
+TEST(SyncInsertionTest, OnBlockTokensStayInTheBlockAndCrossCoreFlagsAreKept) {
+  // A loop in an `on aiv` block: its WAR token is set at the block's start and waited at its
+  // end (not in the kernel prologue, which the AIC runs too); the hand-written cross-core flags
+  // stay where they are and are not ordering requests.
+  Kernel k = parse_kernel(
+      "kernel k\narg x gm\ntile buf ub 256\n"
+      "on aiv sub {\n"
+      "  for i in 2 {\n"
+      "    cross_core_wait_flag mte2, 0\n"
+      "    copy_gm_to_ub buf, x[256*sub], burst_len=8\n"
+      "    copy_ub_to_gm x[256*sub], buf, burst_len=8\n"
+      "  }\n"
+      "}\n",
+      "k.nk");
+  allocate_buffers(k, chip("ascend910b"));
+  insert_syncs(k, chip("ascend910b"));
+  EXPECT_TRUE(k.prologue.empty());
+  EXPECT_EQ(print_kernel(k),
+            "kernel k\narg x gm\ntile buf ub 256 at 0\nsyncs inserted\n"
+            "on aiv sub {\n"
+            "  set_flag mte3, mte2, 0\n"
+            "  for i in 2 {\n"
+            "    cross_core_wait_flag mte2, 0\n"
+            "    wait_flag mte3, mte2, 0\n"
+            "    copy_gm_to_ub buf, x[256*sub], burst_len=8\n"
+            "    set_flag mte2, mte3, 0\n"
+            "    wait_flag mte2, mte3, 0\n"
+            "    copy_ub_to_gm x[256*sub], buf, burst_len=8\n"
+            "    set_flag mte3, mte2, 0\n"
+            "  }\n"
+            "  wait_flag mte3, mte2, 0\n"
+            "}\n");
+}
+
+TEST(CodegenTest, OnBlocksBranchOnTheCoreTypeAndImmediatesLoadRegisters) {
+  Kernel k = parse_kernel(
+      "kernel k\ntile a ub 256 at 0\n"
+      "on aiv sub {\n  vmuls.f32 a, a, select(sub == 0, 7, 9), repeat=1\n}\n",
+      "k.nk");
+  k.syncs_inserted = true;
+  std::string text = generate_assembly(k, chip("ascend910b"));
+  EXPECT_NE(text.find("    rdsr x2, core_type\n    li x3, 1\n    beq x2, x3, L0\n"
+                      "    rdsr x2, sub_block_idx\n"),
+            std::string::npos)
+      << text;
+  // The scalar operand: 7 for sub-block 0, else 9, in its own register.
+  EXPECT_NE(text.find("    li x5, 7\n    li x6, 0\n    add x6, x6, x2\n    li x7, 0\n"
+                      "    beq x6, x7, L1\n    li x5, 9\nL1:\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("    vmuls.f32 x3, x4, x5, x6\nL0:\n"), std::string::npos) << text;
+}
+
 TEST(SyncInsertionTest, TooManyEventIdsIsAnError) {
   std::string src = "kernel k\narg x gm\n";
   for (int i = 0; i < 5; ++i) src += "tile t" + std::to_string(i) + " ub 32\n";
