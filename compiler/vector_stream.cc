@@ -288,7 +288,7 @@ OpKernel build_stream(const StreamSpec& spec, const config::ChipConfig& chip) {
 
   for (const StreamTensor& t : spec.inputs)
     r.tensors.push_back({t.name, t.dtype, static_cast<uint64_t>(t.period > 0 ? t.period : spec.elements),
-                         false, false, t.low, t.high});
+                         false, t.low, t.high});
   r.tensors.push_back({spec.output.name, spec.output.dtype, static_cast<uint64_t>(spec.elements), true});
   int64_t per_core = chip.split() ? static_cast<int64_t>(chip.chip.aiv_per_core) : 1;
   r.block_dim = static_cast<uint32_t>(ceil_div(W, per_core));
