@@ -60,6 +60,27 @@ function(npu_verilate target)
   endif()
   # Each variant in its own directory: several PREFIXes of one TOP must not share outputs.
   set(vdir ${CMAKE_CURRENT_BINARY_DIR}/verilated/${target}/${V_PREFIX})
+
+  # verilate() learns the generated file names when it runs Verilator at configure time, and
+  # Verilator names files after content hashes: after an RTL edit, the build-time rerun can
+  # produce files the build does not know yet (undefined ConstPool symbols at link). So every
+  # file Verilator read is a configure dependency, and when one is newer than the last run,
+  # verilate() is made to run Verilator again at configure time (its arguments file is removed).
+  set(file_list ${vdir}/${V_PREFIX}_copy.cmake)
+  set(read_files ${sources})
+  if(EXISTS ${file_list})
+    include(${file_list})  # sets ${V_PREFIX}_DEPS: everything the last run read
+    list(APPEND read_files ${${V_PREFIX}_DEPS})
+  endif()
+  list(FILTER read_files INCLUDE REGEX "^${PROJECT_SOURCE_DIR}/")  # not Verilator's own files
+  list(REMOVE_DUPLICATES read_files)
+  foreach(file ${read_files})
+    if(${file} IS_NEWER_THAN ${file_list})
+      file(REMOVE ${vdir}/verilator_args.txt)
+    endif()
+  endforeach()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${read_files})
+
   verilate(${target} ${flags} TOP_MODULE ${V_TOP} PREFIX ${V_PREFIX} DIRECTORY ${vdir}
            SOURCES ${sources} VERILATOR_ARGS ${args}
            OPT_FAST -O1 -g0 OPT_SLOW -O1 -g0 OPT_GLOBAL -O1 -g0)

@@ -15,6 +15,7 @@
 #include "compiler/nk_parser.h"
 #include "compiler/op_spec.h"
 #include "config/loader.h"
+#include "runtime/autotune.h"
 #include "runtime/device.h"
 #include "runtime/op_runner.h"
 #include "sim/core/report.h"
@@ -50,7 +51,8 @@ double cube_utilization(const config::ChipConfig& chip, const sim::RunResult& ru
 void add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Compile and run an op or a .nk kernel on a chip");
   static std::string op, kernel_file, chip_file, out_dir;
-  static bool timing_only = false, check = false, racecheck = false, rtl_cube = false;
+  static bool timing_only = false, check = false, racecheck = false, autotune = false;
+  static bool rtl_cube = false;
   static std::vector<std::string> overrides;
   cmd->add_option("KERNEL.nk", kernel_file, "Kernel in the .nk language");
   cmd->add_option("--op", op, "Op spec, e.g. \"matmul m=64 n=64 k=64 dtype=fp16\"");
@@ -58,6 +60,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--timing-only", timing_only, "Compute no data, only time");
   cmd->add_flag("--check", check, "Compare the outputs with the host reference (exit 1 on mismatch)");
   cmd->add_flag("--racecheck", racecheck, "Report unordered accesses of two pipes to one buffer");
+  cmd->add_flag("--autotune", autotune,
+                "Run the cost model's best tilings timing-only first and keep the fastest");
   cmd->add_option("--out", out_dir, "Folder for report.json (default: a fresh out/run-N)");
   cmd->add_option("--set", overrides, "Override a config key, e.g. --set cube.startup_cycles=3");
   cmd->add_flag("--rtl-cube", rtl_cube,
@@ -85,6 +89,7 @@ void add_run_command(CLI::App& app) {
     runtime::CheckResult result;
     if (!op.empty()) {
       compiler::OpSpec spec = compiler::parse_op_spec(op);
+      if (autotune) spec = runtime::autotuned_spec(chip, spec);
       runtime::OpRun r = runtime::run_op(device, spec, check);
       std::printf("%s\n", r.op.summary.c_str());
       run = r.run;
