@@ -13,7 +13,7 @@
 #include "sim/exec/cube_timing.h"
 #include "tests/rtl/cube_harness.h"
 #include "tests/rtl/mismatch_report.h"
-#include "tests/rtl/verilated_clock.h"
+#include "tests/rtl/verilated_bench.h"
 
 namespace npu::rtl_test {
 namespace cube_detail {
@@ -46,11 +46,12 @@ inline uint32_t word(const uint8_t* bytes, size_t e) {
 }
 
 template <typename Model>
-std::optional<Mismatch> drive(const std::vector<CubeTransaction>& stream, CubeRunResult& result,
-                              const WaveWindow& wave) {
-  VerilatedClock<Model> clock(wave);
-  Model& top = clock.model();
-  clock.reset();
+std::optional<StreamMismatch> drive(const std::vector<CubeTransaction>& stream,
+                                    CubeRunResult& result, const WaveWindow& wave) {
+  VerilatedBench<Model> bench;
+  WaveRecorder recorder(wave);
+  Model& top = bench.top();
+  bench.reset();
   const config::ChipConfig config = rtl_cube_config();
 
   size_t issue = 0;    // transaction whose fractals are being presented
@@ -61,11 +62,12 @@ std::optional<Mismatch> drive(const std::vector<CubeTransaction>& stream, CubeRu
   uint64_t model_free = 0;  // the model's earliest start of the next transaction
   const uint64_t limit = 1000 + stream.size() * 8 * (kCubeCyclesPerFractal + 64);
   while (done < stream.size()) {
-    if (clock.edges() > limit) {
-      return Mismatch{clock.edges(), fmt::format("no result for {} after {} edges: the RTL hangs",
-                                                 describe(stream[done], done), clock.edges())};
+    if (bench.cycle() > limit) {
+      return StreamMismatch{bench.cycle(),
+                            fmt::format("no result for {} after {} edges: the RTL hangs",
+                                        describe(stream[done], done), bench.cycle())};
     }
-    const uint64_t next_edge = clock.edges() + 1;
+    const uint64_t next_edge = bench.cycle() + 1;
     const bool present = issue < stream.size() && stream[issue].request <= next_edge;
     top.in_valid_i = present ? 1 : 0;
     if (present) {
@@ -80,10 +82,11 @@ std::optional<Mismatch> drive(const std::vector<CubeTransaction>& stream, CubeRu
       put_wide<128>(top.in_b_i, t.b[fractal].data());
       put_wide<256>(top.in_c_i, t.c0.data());
     }
-    clock.settle();
+    bench.settle();
     const bool accepted = present && top.in_ready_o;
-    clock.rise();
-    const uint64_t edge = clock.edges();
+    recorder.before(bench);
+    bench.tick();
+    const uint64_t edge = bench.cycle();
     if (accepted) {
       const CubeTransaction& t = stream[issue];
       ++result.fractals;
@@ -95,7 +98,8 @@ std::optional<Mismatch> drive(const std::vector<CubeTransaction>& stream, CubeRu
       }
       const uint64_t expected = expected_start[issue] + fractal * kCubeCyclesPerFractal;
       if (edge != expected) {
-        return Mismatch{edge, fmt::format("{}: k fractal {} accepted at edge {}, the timing model "
+        return StreamMismatch{edge,
+                              fmt::format("{}: k fractal {} accepted at edge {}, the timing model "
                                           "starts it at edge {} (throughput)",
                                           describe(t, issue), fractal, edge, expected)};
       }
@@ -106,14 +110,15 @@ std::optional<Mismatch> drive(const std::vector<CubeTransaction>& stream, CubeRu
     }
     if (top.out_valid_o) {
       if (done >= issue) {
-        return Mismatch{edge,
-                        fmt::format("a result at edge {} with no transaction outstanding", edge)};
+        return StreamMismatch{
+            edge, fmt::format("a result at edge {} with no transaction outstanding", edge)};
       }
       const CubeTransaction& t = stream[done];
       const sim::PipeTiming timing = sim::cube_timing(config, t.src, t.a.size());
       const uint64_t expected = expected_start[done] + timing.latency;
       if (edge != expected) {
-        return Mismatch{edge, fmt::format("{}: started at edge {}, result at edge {}; the timing "
+        return StreamMismatch{edge,
+                              fmt::format("{}: started at edge {}, result at edge {}; the timing "
                                           "model completes it at edge {} (latency {}, expected {})",
                                           describe(t, done), actual_start[done], edge, expected,
                                           edge - actual_start[done], timing.latency)};
@@ -126,7 +131,8 @@ std::optional<Mismatch> drive(const std::vector<CubeTransaction>& stream, CubeRu
       }
       for (size_t e = 0; e < 256; ++e) {
         if (word(got, e) != word(want.data(), e)) {
-          return Mismatch{edge, fmt::format("{}: result at edge {}, C[{}][{}]: RTL {:08x}, C++ "
+          return StreamMismatch{edge,
+                                fmt::format("{}: result at edge {}, C[{}][{}]: RTL {:08x}, C++ "
                                             "cube {:08x} (C0 {:08x})",
                                             describe(t, done), edge, e / 16, e % 16, word(got, e),
                                             word(want.data(), e), word(t.c0.data(), e))};
@@ -134,9 +140,8 @@ std::optional<Mismatch> drive(const std::vector<CubeTransaction>& stream, CubeRu
       }
       ++done;
     }
-    clock.fall();
   }
-  result.cycles = clock.edges();
+  result.cycles = bench.cycle();
   result.transactions = done;
   return std::nullopt;
 }
@@ -152,7 +157,7 @@ CubeRunResult run_cube_harness(const std::vector<CubeTransaction>& stream,
       "cube",
       [&](const WaveWindow& window) {
         CubeRunResult scratch;
-        const std::optional<Mismatch> m =
+        const std::optional<StreamMismatch> m =
             cube_detail::drive<Model>(stream, replay ? scratch : result, window);
         replay = true;
         return m;

@@ -26,7 +26,7 @@
 #include "numerics/elementwise.h"
 #include "sim/exec/vector_timing.h"
 #include "tests/rtl/mismatch_report.h"
-#include "tests/rtl/verilated_clock.h"
+#include "tests/rtl/verilated_bench.h"
 
 namespace npu::rtl_test {
 namespace {
@@ -111,22 +111,24 @@ struct LaneRunResult {
 };
 
 template <typename Model>
-std::optional<Mismatch> drive(const std::vector<LaneOp>& stream, LaneRunResult& result,
-                              const WaveWindow& wave) {
-  VerilatedClock<Model> clock(wave);
-  Model& top = clock.model();
-  clock.reset();
+std::optional<StreamMismatch> drive(const std::vector<LaneOp>& stream, LaneRunResult& result,
+                                    const WaveWindow& wave) {
+  VerilatedBench<Model> bench;
+  WaveRecorder recorder(wave);
+  Model& top = bench.top();
+  bench.reset();
   size_t issue = 0, element = 0;       // next element to present
   size_t out_op = 0, out_element = 0;  // next result expected
   std::vector<uint64_t> start(stream.size());
   uint64_t model_free = 0;
   const uint64_t limit = 1000 + stream.size() * 64;
   while (out_op < stream.size()) {
-    if (clock.edges() > limit) {
-      return Mismatch{clock.edges(), fmt::format("{}: result {} never came (the RTL hangs)",
-                                                 describe(stream[out_op], out_op), out_element)};
+    if (bench.cycle() > limit) {
+      return StreamMismatch{bench.cycle(),
+                            fmt::format("{}: result {} never came (the RTL hangs)",
+                                        describe(stream[out_op], out_op), out_element)};
     }
-    const bool present = issue < stream.size() && stream[issue].request <= clock.edges() + 1;
+    const bool present = issue < stream.size() && stream[issue].request <= bench.cycle() + 1;
     top.in_valid_i = present ? 1 : 0;
     if (present) {
       const LaneOp& t = stream[issue];
@@ -137,10 +139,11 @@ std::optional<Mismatch> drive(const std::vector<LaneOp>& stream, LaneRunResult& 
       top.in_a_i = t.operands[element].first;
       top.in_b_i = t.operands[element].second;
     }
-    clock.settle();
+    bench.settle();
     const bool accepted = present && top.in_ready_o;
-    clock.rise();
-    const uint64_t edge = clock.edges();
+    recorder.before(bench);
+    bench.tick();
+    const uint64_t edge = bench.cycle();
     if (accepted) {
       const LaneOp& t = stream[issue];
       const sim::PipeTiming tm = timing(t);
@@ -150,7 +153,8 @@ std::optional<Mismatch> drive(const std::vector<LaneOp>& stream, LaneRunResult& 
       }
       const uint64_t expected = start[issue] + element * (tm.occupancy / t.operands.size());
       if (edge != expected) {
-        return Mismatch{edge, fmt::format("{}: element {} accepted at edge {}, the timing model "
+        return StreamMismatch{edge,
+                              fmt::format("{}: element {} accepted at edge {}, the timing model "
                                           "starts it at edge {} (throughput)",
                                           describe(t, issue), element, edge, expected)};
       }
@@ -161,14 +165,16 @@ std::optional<Mismatch> drive(const std::vector<LaneOp>& stream, LaneRunResult& 
     }
     if (top.out_valid_o) {
       if (out_op >= stream.size() || (out_op == issue && out_element >= element)) {
-        return Mismatch{edge, fmt::format("a result at edge {} with no element outstanding", edge)};
+        return StreamMismatch{edge,
+                              fmt::format("a result at edge {} with no element outstanding", edge)};
       }
       const LaneOp& t = stream[out_op];
       const auto [a, b] = t.operands[out_element];
       const uint32_t want = model_value(t, a, b);
       const uint32_t got = top.out_y_o;
       if (got != want) {
-        return Mismatch{edge, fmt::format("{}: element {} (a {:08x}, b {:08x}) at edge {}: RTL "
+        return StreamMismatch{edge,
+                              fmt::format("{}: element {} (a {:08x}, b {:08x}) at edge {}: RTL "
                                           "{:08x}, numerics {:08x}",
                                           describe(t, out_op), out_element, a, b, edge, got, want)};
       }
@@ -176,7 +182,8 @@ std::optional<Mismatch> drive(const std::vector<LaneOp>& stream, LaneRunResult& 
       if (++out_element == t.operands.size()) {
         const uint64_t expected = start[out_op] + timing(t).latency;
         if (edge != expected) {
-          return Mismatch{edge, fmt::format("{}: started at edge {}, last result at edge {}; the "
+          return StreamMismatch{edge,
+                                fmt::format("{}: started at edge {}, last result at edge {}; the "
                                             "timing model completes it at edge {} (latency)",
                                             describe(t, out_op), start[out_op], edge, expected)};
         }
@@ -184,9 +191,8 @@ std::optional<Mismatch> drive(const std::vector<LaneOp>& stream, LaneRunResult& 
         out_element = 0;
       }
     }
-    clock.fall();
   }
-  result.cycles = clock.edges();
+  result.cycles = bench.cycle();
   return std::nullopt;
 }
 
@@ -198,7 +204,8 @@ LaneRunResult run_lane(const std::vector<LaneOp>& stream, const std::string& wav
       "vector lane",
       [&](const WaveWindow& window) {
         LaneRunResult scratch;
-        const std::optional<Mismatch> m = drive<Model>(stream, replay ? scratch : result, window);
+        const std::optional<StreamMismatch> m =
+            drive<Model>(stream, replay ? scratch : result, window);
         replay = true;
         return m;
       },
