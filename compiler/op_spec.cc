@@ -124,11 +124,9 @@ double OpSpec::get_double(const std::string& key, double min, double max,
   }
   if (used != v.size() || used == 0 || !std::isfinite(out))
     fail_at(key, "bad value '" + v + "' for '" + key + "' (expected a number)");
-  if (out < min || out > max) {
-    std::ostringstream range;
-    range << min << ".." << max;
-    fail_at(key, "'" + key + "' = " + v + " is out of range " + range.str());
-  }
+  if (out < min || out > max)
+    fail_at(key, "'" + key + "' = " + v + " is out of range " + format_number(min) + ".." +
+                     format_number(max));
   return out;
 }
 

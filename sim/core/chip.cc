@@ -9,9 +9,33 @@
 #include "base/error.h"
 #include "sim/core/chip_model.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <pthread.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 namespace npu::sim {
 
 namespace {
+
+// libsystemc tells AddressSanitizer about its coroutine switches (weak references to the
+// sanitizer's fiber hooks), but after a launch whose threads were killed ASan may still believe
+// the host thread runs on a coroutine's stack; the next exception thrown on the real stack then
+// cannot clear the stack's shadow and later code sees false "stack-buffer-overflow" reports.
+// After each launch, on the host thread's own stack, say so explicitly. No-op without ASan.
+void reset_sanitizer_stack_bounds() {
+#if defined(__SANITIZE_ADDRESS__)
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+  void* bottom = nullptr;
+  size_t size = 0;
+  pthread_attr_getstack(&attr, &bottom, &size);
+  pthread_attr_destroy(&attr);
+  void* fake_stack = nullptr;
+  __sanitizer_start_switch_fiber(&fake_stack, bottom, size);
+  __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+#endif
+}
 
 // Makes a fresh SystemC simulation context current for one launch and deletes it afterwards.
 // The context libsystemc made at load time stays alive and current between launches: static
@@ -30,6 +54,7 @@ class SimContextScope {
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   }
   ~SimContextScope() {
+    reset_sanitizer_stack_bounds();
     delete m_context;
     sc_core::sc_curr_simcontext = m_process_context;
     sc_core::sc_default_global_context = m_process_context;
