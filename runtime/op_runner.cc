@@ -35,6 +35,14 @@ OpRun run_op(Device& device, const compiler::OpSpec& spec, bool check, uint64_t 
   }
   device.load(r.compiled.binary);
   r.run = device.launch(r.op.kernel.name, args, r.op.block_dim);
+  if (device.has_data()) {
+    for (size_t i = 0; i < r.op.tensors.size(); ++i) {
+      const compiler::TensorDesc& t = r.op.tensors[i];
+      if (!t.output) continue;
+      r.outputs.emplace_back(t.elements * isa::element_size(t.dtype));
+      device.copy_to_host(r.outputs.back(), args[i]);
+    }
+  }
   if (check) {
     auto ref = compiler::reference(spec, inputs);
     size_t out_index = 0;
@@ -42,9 +50,7 @@ OpRun run_op(Device& device, const compiler::OpSpec& spec, bool check, uint64_t 
     for (size_t i = 0; i < r.op.tensors.size(); ++i) {
       const compiler::TensorDesc& t = r.op.tensors[i];
       if (!t.output) continue;
-      std::vector<uint8_t> bytes(t.elements * isa::element_size(t.dtype));
-      device.copy_to_host(bytes, args[i]);
-      std::vector<double> got = decode(t.dtype, bytes);
+      std::vector<double> got = decode(t.dtype, r.outputs[out_index]);
       const std::vector<double>& want = ref[out_index++];
       for (size_t e = 0; e < got.size(); ++e) {
         double err = std::fabs(got[e] - want[e]);

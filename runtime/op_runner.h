@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "compiler/compile.h"
 #include "compiler/ops.h"
@@ -29,6 +30,8 @@ struct OpRun {
   sim::RunResult run;
   CheckResult check;
   double host_link_seconds = 0;
+  // The bytes of each output tensor, in the op's tensor order (empty without data: timing-only).
+  std::vector<std::vector<uint8_t>> outputs;
 };
 
 // Builds and compiles the op for the device's chip, runs it, checks it when `check` (needs a

@@ -10,6 +10,8 @@
 
 #include "base/error.h"
 #include "sim/fault.h"
+#include "sim/exec/cube_timing.h"
+#include "sim/exec/vector_timing.h"
 #include "sim/memory/data_paths.h"
 
 namespace npu::sim {
@@ -18,34 +20,6 @@ namespace {
 
 using isa::Opcode;
 using isa::Pipe;
-
-const config::VectorClass& vector_config(const config::ChipConfig& c, isa::VectorClass cls) {
-  using V = isa::VectorClass;
-  const config::VectorSection& v = c.vector;
-  switch (cls) {
-    case V::kSimple: return v.simple;
-    case V::kBinary: return v.binary;
-    case V::kTranscendental: return v.transcendental;
-    case V::kSqrt: return v.sqrt;
-    case V::kDivide: return v.divide;
-    case V::kMultiplyAdd: return v.multiply_add;
-    case V::kReduce: return v.reduce;
-    case V::kBlockReduce: return v.block_reduce;
-    case V::kGather: return v.gather;
-    case V::kTranspose: return v.transpose;
-  }
-  NPU_UNREACHABLE("bad vector class");
-}
-
-const config::CubeShape& cube_shape(const config::ChipConfig& c, isa::DataType input) {
-  switch (input) {
-    case isa::DataType::kBf16: return c.cube.bf16;
-    case isa::DataType::kS8:
-    case isa::DataType::kU8: return c.cube.int8;
-    case isa::DataType::kF32: return c.cube.fp32;
-    default: return c.cube.fp16;
-  }
-}
 
 uint64_t scalar_latency(const config::ScalarSection& s, isa::ScalarClass cls) {
   switch (cls) {
@@ -108,6 +82,10 @@ AiCore::AiCore(sc_core::sc_module_name name, const CoreId& id, LaunchContext& co
                context.config.scalar.icache_ways),
       m_flags(static_cast<uint32_t>(context.config.pipes.event_ids)) {
   m_result.id = id;
+  if (context.options.cube_backend && core_has_pipe(id.type, Pipe::kM)) {
+    m_cube = context.options.cube_backend(context.config);
+    m_executor.set_cube_backend(m_cube.get());
+  }
   m_x[1] = context.program.args_base;
   for (size_t p = 1; p < kPipeCount; ++p) {
     if (!core_has_pipe(id.type, static_cast<Pipe>(p))) continue;
@@ -711,19 +689,17 @@ void AiCore::run_work(Pipe pipe, const Entry& e, Cycle start) {
   CoreStats& stats = m_result.stats;
   switch (info.timing) {
     case isa::TimingKind::kVector: {
-      const config::VectorClass& cls = vector_config(m_config, info.vector_class);
       const uint32_t width = std::max(isa::element_size(in.dtype), isa::element_size(in.src_dtype));
-      const double per_repeat = width >= 4 ? cls.cycles_per_repeat_b32 : cls.cycles_per_repeat_b16;
-      occupancy = std::max<Cycle>(
-          1, static_cast<Cycle>(std::ceil(static_cast<double>(m_work.repeats) * per_repeat)));
-      latency = cls.startup_cycles + occupancy;
+      const PipeTiming t = vector_timing(m_config, info.vector_class, m_work.repeats, width);
+      occupancy = t.occupancy;
+      latency = t.latency;
       stats[CoreStat::kVectorElementOps] += m_work.element_ops;
       break;
     }
     case isa::TimingKind::kCube: {
-      const config::CubeShape& shape = cube_shape(m_config, in.src_dtype);
-      occupancy = std::max<Cycle>(1, m_work.fractals * shape.cycles_per_fractal);
-      latency = m_config.cube.startup_cycles + occupancy;
+      const PipeTiming t = cube_timing(m_config, in.src_dtype, m_work.fractals);
+      occupancy = t.occupancy;
+      latency = t.latency;
       stats[CoreStat::kCubeMacs] += m_work.macs;
       break;
     }
@@ -758,6 +734,13 @@ void AiCore::run_work(Pipe pipe, const Entry& e, Cycle start) {
       m_executor.execute(e.op, m_state, m_buffers, m_ctx.gm);
     } catch (const AccessFault& f) {
       fail(pipe, e.pc, f.what());
+    }
+  }
+  if (info.timing == isa::TimingKind::kCube && m_cube) {
+    // A cube that measures its own cycles (the RTL in the loop) times the pipe.
+    if (const std::optional<PipeTiming> measured = m_cube->take_measured_timing()) {
+      occupancy = measured->occupancy;
+      latency = measured->latency;
     }
   }
   u.accept = start + occupancy;

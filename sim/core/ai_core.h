@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,7 @@ class AiCore : public sc_core::sc_module {
   LocalBuffers& m_buffers;
   TraceBuffer* m_trace;
   Executor m_executor;
+  std::unique_ptr<CubeBackend> m_cube;  // from SimOptions::cube_backend; null: the C++ cube
   PipeState m_state;
   Work m_work;
   RaceChecker m_race;

@@ -111,7 +111,12 @@ Chip::Chip(const config::ChipConfig& config, const SimOptions& options)
       m_core_count(total_cores(config)),
       m_gm(config.hbm.capacity_bytes, !options.timing_only),
       m_memory(std::make_unique<MemorySystem>(m_config, m_core_count)),
-      m_buffers(m_core_count) {}
+      m_buffers(m_core_count) {
+  if (options.timing_only && options.cube_backend) {
+    throw UserError("a cube backend (the RTL cube in the loop) needs functional mode: it "
+                    "computes the data, which timing-only mode skips");
+  }
+}
 
 Chip::~Chip() = default;
 

@@ -1,16 +1,11 @@
 // The cube's mmad: C (m x n, NZ in L0C) = init + A (m x k, ZZ in L0A) * B (k x n, ZN in L0B),
-// fp16 / bf16 -> fp32 and int8 / uint8 -> int32. The arithmetic and the accumulation order are
-// numerics/cube.h's: each A and B fractal is widened to fp32 once per instruction, then every
-// (m1, n1) output fractal accumulates its k1 fractals in order through the same fractal kernel
-// the numerics library defines, so the result is that of mac_fp16 / mac_bf16 / mac_int8 for
-// every element.
+// fp16 / bf16 -> fp32 and int8 / uint8 -> int32. This file checks the operands and cuts the
+// instruction into fractals (a CubeJob); the arithmetic is the cube backend's (cube_backend.h):
+// the C++ cube (cpp_cube.cc) or the RTL MAC array in the loop.
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <vector>
-
-#include "numerics/cube.h"
-#include "numerics/elementwise.h"
+#include "sim/exec/cube_backend.h"
+#include "sim/exec/cube_timing.h"
 #include "sim/exec/exec_common.h"
 
 namespace npu::sim::exec {
@@ -31,29 +26,11 @@ struct MmadPlan {
   uint64_t a_bytes = 0, b_bytes = 0, c_bytes = 0;
 };
 
-const config::CubeShape& shape_for(const config::ChipConfig& config, DataType src,
-                                   std::string_view& name) {
-  switch (src) {
-    case DataType::kF16:
-      name = "fp16";
-      return config.cube.fp16;
-    case DataType::kBf16:
-      name = "bf16";
-      return config.cube.bf16;
-    case DataType::kF32:
-      name = "fp32";
-      return config.cube.fp32;
-    default:
-      name = "int8";
-      return config.cube.int8;
-  }
-}
-
 MmadPlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffers) {
   const isa::Instruction& inst = *op.inst;
   check_dtypes(inst);
   std::string_view shape_name;
-  const config::CubeShape& shape = shape_for(ctx.config, inst.src_dtype, shape_name);
+  const config::CubeShape& shape = cube_shape(ctx.config, inst.src_dtype, &shape_name);
   if (!shape.enabled) {
     fault(
         fmt::format("mmad.{}.{}: the cube of this chip has no {} mode (cube.{}.enabled = "
@@ -87,119 +64,6 @@ MmadPlan plan(const Context& ctx, const Operands& op, const LocalBuffers& buffer
   return p;
 }
 
-// Initial value of output fractal (i, j): zero, the bias row, or the L0C contents.
-template <typename Acc>
-void init_fractal(Acc* c, const MmadPlan& p, const uint8_t* l0c, const uint8_t* bt, uint64_t i,
-                  uint64_t j) {
-  switch (p.params.init) {
-    case isa::MmadInit::kZero:
-      std::fill(c, c + 256, Acc{});
-      break;
-    case isa::MmadInit::kBias:
-      for (uint64_t n = 0; n < 16; ++n) {
-        const Acc v = load<Acc>(bt + p.params.bias_addr + (j * 16 + n) * 4);
-        for (uint64_t r = 0; r < 16; ++r) {
-          c[r * 16 + n] = v;
-        }
-      }
-      break;
-    case isa::MmadInit::kAccumulate:
-      std::memcpy(c, l0c + p.c + (j * p.m1 + i) * kCFractalBytes, kCFractalBytes);
-      break;
-  }
-}
-
-// Writes output fractal (i, j) whole, rows >= m and columns >= n included (docs/isa.md 5.5).
-template <typename Acc>
-void write_fractal(uint8_t* l0c, const MmadPlan& p, const Acc* c, uint64_t i, uint64_t j) {
-  std::memcpy(l0c + p.c + (j * p.m1 + i) * kCFractalBytes, c, kCFractalBytes);
-}
-
-template <typename T>
-void mmad_float(const MmadPlan& p, LocalBuffers& buffers) {
-  // Scratch reused across instructions: widened A fractals as a[m * 16 + k], B fractals
-  // transposed to bt[k * 16 + n], the layout numerics::detail::mmad_widened takes.
-  thread_local std::vector<float> a32;
-  thread_local std::vector<float> bt;
-  a32.resize(p.m1 * p.k1 * 256);
-  bt.resize(p.k1 * p.n1 * 256);
-  const uint8_t* a = local_ptr(buffers, Buffer::kL0a, p.a);
-  const uint8_t* b = local_ptr(buffers, Buffer::kL0b, p.b);
-  const uint64_t a_elements = p.m1 * p.k1 * 256;
-  for (uint64_t e = 0; e < a_elements; ++e) {
-    a32[e] = numerics::widen(load<T>(a + e * 2));
-  }
-  for (uint64_t f = 0; f < p.k1 * p.n1; ++f) {
-    const uint8_t* frac = b + f * kAbFractalBytes;
-    float* out = bt.data() + f * 256;
-    for (uint64_t n = 0; n < 16; ++n) {
-      for (uint64_t k = 0; k < 16; ++k) {
-        out[k * 16 + n] = numerics::widen(load<T>(frac + (n * 16 + k) * 2));
-      }
-    }
-  }
-  uint8_t* l0c = buffers.bytes(Buffer::kL0c).data();
-  const uint8_t* bias = buffers.bytes(Buffer::kBt).data();
-  const int last_k = static_cast<int>(p.params.k - (p.k1 - 1) * 16);
-  for (uint64_t j = 0; j < p.n1; ++j) {
-    for (uint64_t i = 0; i < p.m1; ++i) {
-      float c[256];
-      init_fractal(c, p, l0c, bias, i, j);
-      for (uint64_t kk = 0; kk < p.k1; ++kk) {
-        const int k_count = kk + 1 == p.k1 ? last_k : 16;
-        numerics::detail::mmad_widened(c, a32.data() + (i * p.k1 + kk) * 256,
-                                       bt.data() + (kk * p.n1 + j) * 256, k_count);
-      }
-      write_fractal(l0c, p, c, i, j);
-    }
-  }
-}
-
-// uint8 x uint8 -> int32, wrapping like mac_int8 (numerics/cube.h has only the signed form;
-// every uint8 product is exact in int32 too).
-void mmad_fractal_uint8(int32_t* c, const uint8_t* a, const uint8_t* b, int k_count) {
-  for (int m = 0; m < 16; ++m) {
-    for (int n = 0; n < 16; ++n) {
-      uint32_t acc = static_cast<uint32_t>(c[m * 16 + n]);
-      for (int k = 0; k < k_count; ++k) {
-        acc += static_cast<uint32_t>(int32_t{a[m * 32 + k]} * int32_t{b[n * 32 + k]});
-      }
-      c[m * 16 + n] = static_cast<int32_t>(acc);
-    }
-  }
-}
-
-void mmad_int(const MmadPlan& p, LocalBuffers& buffers, bool is_signed) {
-  const uint8_t* a = local_ptr(buffers, Buffer::kL0a, p.a);
-  const uint8_t* b = local_ptr(buffers, Buffer::kL0b, p.b);
-  uint8_t* l0c = buffers.bytes(Buffer::kL0c).data();
-  const uint8_t* bias = buffers.bytes(Buffer::kBt).data();
-  const int last_k = static_cast<int>(p.params.k - (p.k1 - 1) * 32);
-  for (uint64_t j = 0; j < p.n1; ++j) {
-    for (uint64_t i = 0; i < p.m1; ++i) {
-      int32_t c[256];
-      init_fractal(c, p, l0c, bias, i, j);
-      for (uint64_t kk = 0; kk < p.k1; ++kk) {
-        const int k_count = kk + 1 == p.k1 ? last_k : 32;
-        const uint8_t* af = a + (i * p.k1 + kk) * kAbFractalBytes;
-        const uint8_t* bf = b + (kk * p.n1 + j) * kAbFractalBytes;
-        if (is_signed) {
-          numerics::mmad_fractal_int8(
-              std::span<int32_t, numerics::kFractalCSize>(c, numerics::kFractalCSize),
-              std::span<const int8_t, numerics::kFractalAbSizeInt8>(
-                  reinterpret_cast<const int8_t*>(af), numerics::kFractalAbSizeInt8),
-              std::span<const int8_t, numerics::kFractalAbSizeInt8>(
-                  reinterpret_cast<const int8_t*>(bf), numerics::kFractalAbSizeInt8),
-              k_count);
-        } else {
-          mmad_fractal_uint8(c, af, bf, k_count);
-        }
-      }
-      write_fractal(l0c, p, c, i, j);
-    }
-  }
-}
-
 }  // namespace
 
 void describe_mmad(const Context& ctx, const Operands& op, const LocalBuffers& buffers,
@@ -208,8 +72,7 @@ void describe_mmad(const Context& ctx, const Operands& op, const LocalBuffers& b
   if (p.noop) {
     return;
   }
-  std::string_view shape_name;
-  const config::CubeShape& shape = shape_for(ctx.config, op.inst->src_dtype, shape_name);
+  const config::CubeShape& shape = cube_shape(ctx.config, op.inst->src_dtype);
   const isa::MmadParams& mp = p.params;
   work.fractals = ceil_div(mp.m, shape.m0) * ceil_div(mp.n, shape.n0) * ceil_div(mp.k, shape.k0);
   work.macs = uint64_t{mp.m} * mp.n * mp.k;
@@ -226,22 +89,21 @@ void execute_mmad(const Context& ctx, const Operands& op, LocalBuffers& buffers)
   if (p.noop) {
     return;
   }
-  switch (op.inst->src_dtype) {
-    case DataType::kF16:
-      mmad_float<numerics::Fp16>(p, buffers);
-      break;
-    case DataType::kBf16:
-      mmad_float<numerics::Bf16>(p, buffers);
-      break;
-    case DataType::kS8:
-      mmad_int(p, buffers, true);
-      break;
-    case DataType::kU8:
-      mmad_int(p, buffers, false);
-      break;
-    default:
-      NPU_UNREACHABLE("mmad source type describe() rejects");
+  CubeJob job;
+  job.src = op.inst->src_dtype;
+  job.m1 = p.m1;
+  job.k1 = p.k1;
+  job.n1 = p.n1;
+  job.k0 = static_cast<uint32_t>(p.k0);
+  job.last_k = static_cast<uint32_t>(p.params.k - (p.k1 - 1) * p.k0);
+  job.init = p.params.init;
+  job.a = local_ptr(buffers, Buffer::kL0a, p.a);
+  job.b = local_ptr(buffers, Buffer::kL0b, p.b);
+  if (p.params.init == isa::MmadInit::kBias) {
+    job.bias = local_ptr(buffers, Buffer::kBt, p.params.bias_addr);
   }
+  job.c = local_ptr(buffers, Buffer::kL0c, p.c);
+  (ctx.cube != nullptr ? *ctx.cube : cpp_cube_backend()).run(job);
 }
 
 }  // namespace npu::sim::exec

@@ -13,6 +13,7 @@
 #include "config/chip_config.h"
 #include "isa/instruction.h"
 #include "isa/packed.h"
+#include "sim/exec/cube_backend.h"
 #include "sim/exec/executor.h"
 #include "sim/exec/local_buffers.h"
 #include "sim/memory/global_memory.h"
@@ -23,6 +24,7 @@ namespace npu::sim::exec {
 struct Context {
   const config::ChipConfig& config;
   isa::CoreType type;
+  CubeBackend* cube = nullptr;  // null: the C++ cube
 };
 
 // Throws AccessFault(message).

@@ -16,7 +16,7 @@ void Executor::describe(const Operands& op, const PipeState& state, const LocalB
                         const GlobalMemory& gm, Work& work) const {
   NPU_CHECK(op.inst != nullptr, "Executor::describe without an instruction");
   work.clear();
-  const exec::Context ctx{m_config, m_type};
+  const exec::Context ctx{m_config, m_type, m_cube};
   const Opcode opcode = op.inst->opcode;
   if (exec::is_mte(opcode)) {
     exec::describe_mte(ctx, op, buffers, gm, work);
@@ -34,7 +34,7 @@ void Executor::describe(const Operands& op, const PipeState& state, const LocalB
 void Executor::execute(const Operands& op, PipeState& state, LocalBuffers& buffers,
                        GlobalMemory& gm) const {
   NPU_CHECK(op.inst != nullptr, "Executor::execute without an instruction");
-  const exec::Context ctx{m_config, m_type};
+  const exec::Context ctx{m_config, m_type, m_cube};
   const Opcode opcode = op.inst->opcode;
   if (exec::is_mte(opcode)) {
     exec::execute_mte(ctx, op, buffers, gm);

@@ -15,6 +15,7 @@
 
 #include "config/chip_config.h"
 #include "isa/instruction.h"
+#include "sim/exec/cube_backend.h"
 #include "sim/exec/local_buffers.h"
 #include "sim/memory/global_memory.h"
 #include "sim/memory/memory_system.h"
@@ -79,9 +80,13 @@ class Executor {
   // depends on it, e.g. counter-mode repeats): apply_state() does only that part.
   void apply_state(const Operands& op, PipeState& state) const;
 
+  // The unit that computes mmad (not owned; null, the default: the C++ cube).
+  void set_cube_backend(CubeBackend* cube) { m_cube = cube; }
+
  private:
   const config::ChipConfig& m_config;
   isa::CoreType m_type;
+  CubeBackend* m_cube = nullptr;
 };
 
 }  // namespace npu::sim

@@ -30,6 +30,12 @@ struct Mismatch {
   std::string waveform;      // the FST file
 };
 
+// The verdict on a mis-modelled variant (a GoogleTest check): the harness found a mismatch in
+// `transaction`, its report contains `expected`, and the waveform is not empty. Prints the
+// report, so the test log shows what a mismatch looks like.
+void expect_caught(const std::optional<Mismatch>& mismatch, uint64_t transaction,
+                   std::string_view expected);
+
 // Runs `transactions` back to back on `bench` after a reset. `check(bench, txn)` drives one
 // transaction through the RTL and the model and returns a description of the first difference
 // (transaction, both results, cycle), or nothing when they agree. The first mismatch is re-run

@@ -1,13 +1,16 @@
 // `verilator --lint-only -Wall` over every SystemVerilog file in rtl/: each module (one per
-// file, named like the file) as top with the ISA package and rtl/'s folders on the module
-// search path, once as written and once with NPU_RTL_MISMODEL when the file has that variant;
-// and the generated package alone. Every file must be clean: waivers belong in the source,
-// each with a comment saying why. (isa_test checks the package is up to date with the table.)
+// file, named like the file) as top with the packages (`*_pkg.sv`: the ISA package first, each
+// package after those it imports) and rtl/'s folders on the module search path, once as written
+// and once with each NPU_RTL_MISMODEL* define the file has; and the packages alone. Every file must
+// be clean: waivers belong in the source, each with a comment saying why. (isa_test checks the
+// package is up to date with the table.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/run_command.h"
@@ -29,6 +32,53 @@ std::vector<fs::path> rtl_files() {
   return files;
 }
 
+bool is_package(const fs::path& file) { return file.stem().string().ends_with("_pkg"); }
+
+// Every package of rtl/, each after the packages it imports (Verilator needs them declared
+// first), as one command-line argument string.
+std::string packages_in_order() {
+  std::vector<std::pair<std::string, fs::path>> pending;  // (package name, file)
+  for (const fs::path& file : rtl_files()) {
+    if (is_package(file)) pending.emplace_back(file.stem().string(), file);
+  }
+  std::string args;
+  while (!pending.empty()) {
+    const auto ready = std::find_if(pending.begin(), pending.end(), [&](const auto& p) {
+      const std::string text = test::read_file(p.second.string());
+      for (const auto& [name, file] : pending) {
+        if (name != p.first && text.find("import " + name + "::") != std::string::npos)
+          return false;
+      }
+      return true;
+    });
+    if (ready == pending.end()) {
+      ADD_FAILURE() << "the packages of rtl/ import each other in a cycle";
+      break;
+    }
+    args += " " + ready->second.string();
+    pending.erase(ready);
+  }
+  return args;
+}
+
+// The `define names of the file's deliberately mis-modelled variants (NPU_RTL_MISMODEL...).
+std::vector<std::string> mismodel_defines(const fs::path& file) {
+  const std::string text = test::read_file(file.string());
+  std::vector<std::string> defines;
+  for (size_t at = text.find("NPU_RTL_MISMODEL"); at != std::string::npos;
+       at = text.find("NPU_RTL_MISMODEL", at + 1)) {
+    size_t end = at;
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '_')) {
+      ++end;
+    }
+    const std::string name = text.substr(at, end - at);
+    if (std::find(defines.begin(), defines.end(), name) == defines.end()) defines.push_back(name);
+    at = end;
+  }
+  return defines;
+}
+
 std::string search_path() {
   std::string dirs = " -y " + test::source_path("rtl");
   for (const auto& entry : fs::recursive_directory_iterator(test::source_path("rtl"))) {
@@ -47,17 +97,24 @@ std::string lint(const std::string& arguments) {
 TEST(RtlLint, EveryFileIsCleanUnderWall) {
   const std::vector<fs::path> files = rtl_files();
   ASSERT_GE(files.size(), 4u);  // the package and the blocks (a wrong path would pass vacuously)
-  const std::string package = test::source_path(kPackage);
+  const std::string packages = packages_in_order();
+  ASSERT_EQ(packages.find(test::source_path(kPackage)), 1u) << "the ISA package comes first";
   for (const fs::path& file : files) {
-    if (file == fs::path(package)) continue;
+    if (is_package(file)) continue;
     const std::string args =
-        package + " " + file.string() + search_path() + " --top-module " + file.stem().string();
+        packages + " " + file.string() + search_path() + " --top-module " + file.stem().string();
     EXPECT_EQ(lint(args), "");
-    if (test::read_file(file.string()).find("NPU_RTL_MISMODEL") != std::string::npos) {
-      EXPECT_EQ(lint("+define+NPU_RTL_MISMODEL " + args), "");
+    for (const std::string& define : mismodel_defines(file)) {
+      EXPECT_EQ(lint("+define+" + define + " " + args), "");
     }
   }
-  EXPECT_EQ(lint(package), "");
+  EXPECT_EQ(lint(packages), "");
+  for (const fs::path& file : files) {
+    if (!is_package(file)) continue;
+    for (const std::string& define : mismodel_defines(file)) {
+      EXPECT_EQ(lint("+define+" + define + " " + packages), "");
+    }
+  }
 }
 
 TEST(RtlLint, ReportsAWarningInAFile) {

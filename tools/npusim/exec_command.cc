@@ -26,6 +26,7 @@
 #include "sim/core/chip.h"
 #include "sim/core/report.h"
 #include "tools/npusim/commands.h"
+#include "tools/npusim/rtl_cube_option.h"
 
 namespace npu::cli {
 
@@ -42,6 +43,7 @@ struct ExecOptions {
   bool timing_only = false;
   bool racecheck = false;
   bool no_trace = false;
+  bool rtl_cube = false;
   uint64_t cycle_limit = 100'000'000;
   uint64_t trace_limit = 1'000'000;
   std::vector<std::string> args;
@@ -375,6 +377,7 @@ void run_exec(const ExecOptions& o) {
   options.trace = !o.no_trace;
   options.cycle_limit = o.cycle_limit;
   options.trace_limit = o.trace_limit;
+  if (o.rtl_cube) options.cube_backend = rtl_cube_backend(config, o.timing_only);
   sim::Chip chip(config, options);
 
   std::vector<Buffer> buffers;
@@ -452,6 +455,8 @@ void add_exec_command(CLI::App& app) {
   cmd->add_option("--trace-limit", options->trace_limit,
                   "Slices kept in trace.json; later ones are counted as dropped");
   cmd->add_flag("--no-trace", options->no_trace, "Do not record or write trace.json (faster)");
+  cmd->add_flag("--rtl-cube", options->rtl_cube,
+                "Compute mmad with the Verilated RTL cube in the loop (docs/rtl.md)");
   cmd->callback([options] { run_exec(*options); });
 }
 

@@ -1,5 +1,5 @@
 // `npusim run --chip CHIP.yaml (--op SPEC | KERNEL.nk) [--timing-only] [--check] [--racecheck]
-// [--out DIR]`: compiles the workload, runs it on the simulated chip through the runtime, prints
+// [--set KEY=VALUE]... [--rtl-cube] [--out DIR]`: compiles the workload, runs it on the simulated chip through the runtime, prints
 // the summary and writes report.json (and trace.json) to the output folder. --check compares
 // the outputs with the op's host reference and exits 1 on a mismatch. With no workload it runs
 // the default: a 2048 x 2048 x 2048 fp16 matmul on configs/chips/ascend910.yaml, timing-only
@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "compiler/compile.h"
@@ -19,6 +20,7 @@
 #include "runtime/op_runner.h"
 #include "sim/core/report.h"
 #include "tools/npusim/commands.h"
+#include "tools/npusim/rtl_cube_option.h"
 
 namespace npu::cli {
 namespace {
@@ -50,6 +52,8 @@ void add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Compile and run an op or a .nk kernel on a chip");
   static std::string op, kernel_file, chip_file, out_dir;
   static bool timing_only = false, check = false, racecheck = false, autotune = false;
+  static bool rtl_cube = false;
+  static std::vector<std::string> overrides;
   cmd->add_option("KERNEL.nk", kernel_file, "Kernel in the .nk language");
   cmd->add_option("--op", op, "Op spec, e.g. \"matmul m=64 n=64 k=64 dtype=fp16\"");
   cmd->add_option("--chip", chip_file, "Chip config (YAML; default configs/chips/ascend910.yaml)");
@@ -59,6 +63,9 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--autotune", autotune,
                 "Run the cost model's best tilings timing-only first and keep the fastest");
   cmd->add_option("--out", out_dir, "Folder for report.json (default: a fresh out/run-N)");
+  cmd->add_option("--set", overrides, "Override a config key, e.g. --set cube.startup_cycles=3");
+  cmd->add_flag("--rtl-cube", rtl_cube,
+                "Compute mmad with the Verilated RTL cube in the loop (docs/rtl.md)");
   cmd->callback([] {
     if (!op.empty() && !kernel_file.empty())
       throw UserError("run takes one workload: --op SPEC or KERNEL.nk, not both");
@@ -72,10 +79,11 @@ void add_run_command(CLI::App& app) {
     if (chip_file.empty()) chip_file = "configs/chips/ascend910.yaml";
     if (timing_only && (check || racecheck))
       throw UserError("--check and --racecheck need a functional run (drop --timing-only)");
-    config::ChipConfig chip = config::load_chip_config(chip_file).config;
+    config::ChipConfig chip = config::load_chip_config(chip_file, overrides).config;
     sim::SimOptions options;
     options.timing_only = timing_only;
     options.racecheck = racecheck;
+    if (rtl_cube) options.cube_backend = rtl_cube_backend(chip, timing_only);
     runtime::Device device = runtime::Device::simulated(chip, options);
     sim::RunResult run;
     runtime::CheckResult result;
