@@ -1,12 +1,17 @@
 // `verilator --lint-only -Wall` over every SystemVerilog file in rtl/: each module (one per
-// file, named like the file) as top with the ISA package and rtl/'s folders on the module
-// search path, once as written and once with NPU_RTL_MISMODEL when the file has that variant;
-// and the generated package alone. Every file must be clean: waivers belong in the source,
-// each with a comment saying why. (isa_test checks the package is up to date with the table.)
+// file, named like the file) as top, with every package of rtl/ in front (a package before the
+// packages that import it) and rtl/'s folders on the module search path, once as written and
+// once per NPU_RTL_MISMODEL* macro the file tests (its deliberately wrong variants); and the
+// packages alone. Every file must be clean: waivers belong in the source, each with a comment
+// saying why. (isa_test checks the generated ISA package is up to date with the table.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,8 +21,6 @@ namespace npu::rtl_test {
 namespace {
 
 namespace fs = std::filesystem;
-
-const std::string kPackage = "rtl/generated/npu_isa_pkg.sv";
 
 std::vector<fs::path> rtl_files() {
   std::vector<fs::path> files;
@@ -37,6 +40,44 @@ std::string search_path() {
   return dirs;
 }
 
+// The package files among `files`, each after the packages it imports.
+std::vector<fs::path> packages_in_order(const std::vector<fs::path>& files) {
+  static const std::regex kPackage(R"((?:^|\n)\s*package\s+(\w+)\s*;)");
+  static const std::regex kImport(R"(\bimport\s+(\w+)::)");
+  std::map<std::string, fs::path> path_of;
+  std::map<std::string, std::vector<std::string>> imports;
+  for (const fs::path& file : files) {
+    const std::string text = test::read_file(file.string());
+    std::smatch m;
+    if (!std::regex_search(text, m, kPackage)) continue;
+    const std::string name = m[1];
+    path_of[name] = file;
+    for (std::sregex_iterator it(text.begin(), text.end(), kImport), end; it != end; ++it) {
+      imports[name].push_back((*it)[1]);
+    }
+  }
+  std::vector<fs::path> ordered;
+  std::set<std::string> placed;
+  std::function<void(const std::string&)> place = [&](const std::string& name) {
+    if (!path_of.count(name) || !placed.insert(name).second) return;
+    for (const std::string& dependency : imports[name]) place(dependency);
+    ordered.push_back(path_of[name]);
+  };
+  for (const auto& [name, path] : path_of) place(name);
+  return ordered;
+}
+
+// The NPU_RTL_MISMODEL* macros a file tests (each builds a deliberately wrong variant).
+std::set<std::string> mismodel_macros(const fs::path& file) {
+  static const std::regex kVariant(R"(`ifn?def\s+(NPU_RTL_MISMODEL\w*))");
+  const std::string text = test::read_file(file.string());
+  std::set<std::string> macros;
+  for (std::sregex_iterator it(text.begin(), text.end(), kVariant), end; it != end; ++it) {
+    macros.insert((*it)[1]);
+  }
+  return macros;
+}
+
 // Runs the lint; an empty string when clean, else the command and what Verilator said.
 std::string lint(const std::string& arguments) {
   const std::string command = std::string(NPU_VERILATOR) + " --lint-only -Wall " + arguments;
@@ -46,18 +87,24 @@ std::string lint(const std::string& arguments) {
 
 TEST(RtlLint, EveryFileIsCleanUnderWall) {
   const std::vector<fs::path> files = rtl_files();
-  ASSERT_GE(files.size(), 4u);  // the package and the blocks (a wrong path would pass vacuously)
-  const std::string package = test::source_path(kPackage);
+  const std::vector<fs::path> packages = packages_in_order(files);
+  // The ISA package and the blocks at least (a wrong path would pass vacuously).
+  ASSERT_GE(files.size(), 4u);
+  ASSERT_FALSE(packages.empty());
+  std::string package_args;
+  for (const fs::path& package : packages) {
+    package_args += package.string() + " ";
+    EXPECT_EQ(lint(package_args), "");  // each package with the ones before it
+  }
   for (const fs::path& file : files) {
-    if (file == fs::path(package)) continue;
+    if (std::find(packages.begin(), packages.end(), file) != packages.end()) continue;
     const std::string args =
-        package + " " + file.string() + search_path() + " --top-module " + file.stem().string();
+        package_args + file.string() + search_path() + " --top-module " + file.stem().string();
     EXPECT_EQ(lint(args), "");
-    if (test::read_file(file.string()).find("NPU_RTL_MISMODEL") != std::string::npos) {
-      EXPECT_EQ(lint("+define+NPU_RTL_MISMODEL " + args), "");
+    for (const std::string& variant : mismodel_macros(file)) {
+      EXPECT_EQ(lint("+define+" + variant + " " + args), "");
     }
   }
-  EXPECT_EQ(lint(package), "");
 }
 
 TEST(RtlLint, ReportsAWarningInAFile) {
