@@ -1,7 +1,7 @@
 // The flag / event unit of one core: one flag per (source pipe, destination pipe, event id).
 // set_flag on the source pipe sets it; wait_flag on the destination pipe waits until it is set
 // and clears it (consumes it), so one set releases exactly one wait. AiCore owns one and does
-// the waiting (SystemC) around it; rtl/flag_unit.sv is the same unit in Verilog and
+// the waiting (SystemC) around it; rtl/sync/npu_flag_unit.sv is the same unit in Verilog and
 // tests/rtl/flag_unit_harness.cc checks the two agree cycle by cycle.
 //
 // Cycle behaviour: a set is visible to a wait in the same cycle (the wait completes in the

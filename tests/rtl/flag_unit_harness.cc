@@ -1,5 +1,5 @@
-// Cross-check of rtl/flag_unit.sv against FlagUnit (sim/core/flag_unit.h), the flag table AiCore
-// uses: directed cases and 10,000 seeded random episodes of sets and waits on every pipe;
+// Cross-check of rtl/sync/npu_flag_unit.sv against FlagUnit (sim/core/flag_unit.h), the flag table
+// AiCore uses: directed cases and 10,000 seeded random episodes of sets and waits on every pipe;
 // each cycle, which sets are rejected (set twice) and which waits complete must be identical,
 // so every wait's latency is too. A variant built with NPU_RTL_MISMODEL (a set seen by waits
 // one cycle late) must be caught, with a waveform written.
@@ -12,8 +12,8 @@
 #include <array>
 #include <random>
 
-#include "Vflag_unit.h"
-#include "Vflag_unit_mismodel.h"
+#include "Vnpu_flag_unit.h"
+#include "Vnpu_flag_unit_mismodel.h"
 #include "sim/core/flag_unit.h"
 #include "tests/rtl/cross_check.h"
 #include "tests/rtl/verilated_bench.h"
@@ -205,14 +205,15 @@ std::vector<Episode> random_episodes(uint64_t seed, size_t count) {
 }
 
 TEST(FlagUnitRtl, DirectedCasesMatchTheModel) {
-  const auto mismatch = run<Vflag_unit>("flag_unit", directed());
+  const auto mismatch = run<Vnpu_flag_unit>("npu_flag_unit", directed());
   EXPECT_FALSE(mismatch) << mismatch->message;
 }
 
 TEST(FlagUnitRtl, TenThousandRandomEpisodesMatchTheModel) {
   const uint64_t seed = random_seed(0x666c6167);
   Coverage coverage;
-  const auto mismatch = run<Vflag_unit>("flag_unit", random_episodes(seed, 10000), &coverage);
+  const auto mismatch =
+      run<Vnpu_flag_unit>("npu_flag_unit", random_episodes(seed, 10000), &coverage);
   EXPECT_FALSE(mismatch) << "seed " << seed << ": " << mismatch->message;
   // Thousands of each kind of transaction: sets, sets twice, waits that find their flag set,
   // waits that block first.
@@ -227,7 +228,7 @@ TEST(FlagUnitRtl, TenThousandRandomEpisodesMatchTheModel) {
 
 TEST(FlagUnitRtl, MisModelledVariantIsCaughtWithAWaveform) {
   // Directed case 0: the wait must complete in cycle 2, the cycle of the set.
-  expect_caught(run<Vflag_unit_mismodel>("flag_unit_mismodel", directed()), 0,
+  expect_caught(run<Vnpu_flag_unit_mismodel>("npu_flag_unit_mismodel", directed()), 0,
                 "cycle 2: wait mte2 -> v event 1: model completes it RTL wait_done_o=false");
 }
 

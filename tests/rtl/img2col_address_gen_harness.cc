@@ -1,4 +1,4 @@
-// Cross-check of rtl/img2col_address_gen.sv against Img2colAddressGen
+// Cross-check of rtl/mte/npu_img2col_address_gen.sv against Img2colAddressGen
 // (sim/exec/img2col_address_gen.h), the model load3d uses: directed cases and 10,000 seeded
 // random load3d geometries (every parameter within what the decode accepts), run back to back;
 // every destination row's offsets, source kind and cycle, and the cycle the block is ready
@@ -10,8 +10,8 @@
 
 #include <random>
 
-#include "Vimg2col_address_gen.h"
-#include "Vimg2col_address_gen_mismodel.h"
+#include "Vnpu_img2col_address_gen.h"
+#include "Vnpu_img2col_address_gen_mismodel.h"
 #include "isa/packed.h"
 #include "sim/exec/img2col_address_gen.h"
 #include "tests/rtl/cross_check.h"
@@ -140,14 +140,14 @@ std::vector<Img2colParams> random_transactions(uint64_t seed, size_t count) {
 }
 
 TEST(Img2colAddressGenRtl, DirectedCasesMatchTheModel) {
-  const auto mismatch = run<Vimg2col_address_gen>("img2col_address_gen", directed());
+  const auto mismatch = run<Vnpu_img2col_address_gen>("npu_img2col_address_gen", directed());
   EXPECT_FALSE(mismatch) << mismatch->message;
 }
 
 TEST(Img2colAddressGenRtl, TenThousandRandomTransactionsMatchTheModel) {
   const uint64_t seed = random_seed(0x696d6732);
   const std::vector<Img2colParams> txns = random_transactions(seed, 10000);
-  const auto mismatch = run<Vimg2col_address_gen>("img2col_address_gen", txns);
+  const auto mismatch = run<Vnpu_img2col_address_gen>("npu_img2col_address_gen", txns);
   EXPECT_FALSE(mismatch) << "seed " << seed << ": " << mismatch->message;
   // The random geometries reach every kind of row, many times.
   uint64_t rows[3] = {};
@@ -163,8 +163,9 @@ TEST(Img2colAddressGenRtl, TenThousandRandomTransactionsMatchTheModel) {
 
 TEST(Img2colAddressGenRtl, MisModelledVariantIsCaughtWithAWaveform) {
   // Directed case 0 has two fractals: the second one's first row comes a cycle late.
-  expect_caught(run<Vimg2col_address_gen_mismodel>("img2col_address_gen_mismodel", directed()), 0,
-                "cycle 16 after the load (absolute 17): model issues item 16, RTL valid_o=0");
+  expect_caught(
+      run<Vnpu_img2col_address_gen_mismodel>("npu_img2col_address_gen_mismodel", directed()), 0,
+      "cycle 16 after the load (absolute 17): model issues item 16, RTL valid_o=0");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Cross-check of rtl/mte_address_gen.sv against MteAddressGen (sim/exec/mte_address_gen.h), the
-// model the simulator's MTE uses: directed cases and 10,000 seeded random transactions, run
+// Cross-check of rtl/mte/npu_mte_address_gen.sv against MteAddressGen (sim/exec/mte_address_gen.h),
+// the model the simulator's MTE uses: directed cases and 10,000 seeded random transactions, run
 // back to back; every burst's addresses, length and cycle, and the cycle the block is
 // ready again, must be identical (stream_check.h). A variant built with NPU_RTL_MISMODEL
 // (destination one 32-byte unit off per burst) must be caught, with a waveform written.
@@ -9,8 +9,8 @@
 #include <limits>
 #include <random>
 
-#include "Vmte_address_gen.h"
-#include "Vmte_address_gen_mismodel.h"
+#include "Vnpu_mte_address_gen.h"
+#include "Vnpu_mte_address_gen_mismodel.h"
 #include "sim/exec/mte_address_gen.h"
 #include "tests/rtl/cross_check.h"
 #include "tests/rtl/stream_check.h"
@@ -101,20 +101,21 @@ std::vector<MteAddressParams> random_transactions(uint64_t seed, size_t count) {
 }
 
 TEST(MteAddressGenRtl, DirectedCasesMatchTheModel) {
-  const auto mismatch = run<Vmte_address_gen>("mte_address_gen", directed());
+  const auto mismatch = run<Vnpu_mte_address_gen>("npu_mte_address_gen", directed());
   EXPECT_FALSE(mismatch) << mismatch->message;
 }
 
 TEST(MteAddressGenRtl, TenThousandRandomTransactionsMatchTheModel) {
   const uint64_t seed = random_seed(0x6d7465);
-  const auto mismatch = run<Vmte_address_gen>("mte_address_gen", random_transactions(seed, 10000));
+  const auto mismatch =
+      run<Vnpu_mte_address_gen>("npu_mte_address_gen", random_transactions(seed, 10000));
   EXPECT_FALSE(mismatch) << "seed " << seed << ": " << mismatch->message;
 }
 
 TEST(MteAddressGenRtl, MisModelledVariantIsCaughtWithAWaveform) {
   // Directed case 2 (the burst copy) is the first with two bursts: the second burst's
   // destination is 0x2000 + 5 * 32, and the wrong variant adds another 32.
-  expect_caught(run<Vmte_address_gen_mismodel>("mte_address_gen_mismodel", directed()), 2,
+  expect_caught(run<Vnpu_mte_address_gen_mismodel>("npu_mte_address_gen_mismodel", directed()), 2,
                 "cycle 1 after the load (absolute 5): item 1: model {src=0x10c0 dst=0x20a0 "
                 "bytes=0x80} RTL {src=0x10c0 dst=0x20c0 bytes=0x80}");
 }

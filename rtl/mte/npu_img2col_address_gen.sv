@@ -21,7 +21,7 @@
 // NPU_RTL_MISMODEL (a `define) builds a deliberately wrong variant that loses a cycle at every
 // fractal boundary (a bubble before each fractal after the first); the harness test shows it is
 // caught.
-module img2col_address_gen
+module npu_img2col_address_gen
   import npu_isa_pkg::*;
 (
   input  logic                clk_i,

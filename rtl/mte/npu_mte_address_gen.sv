@@ -19,7 +19,7 @@
 //
 // NPU_RTL_MISMODEL (a `define) builds a deliberately wrong variant whose destination address
 // advances one 32-byte unit too far per burst; the harness test shows it is caught.
-module mte_address_gen #(
+module npu_mte_address_gen #(
   parameter int unsigned AddrW  = 64,  // address, length and stride width (the model's 64 bits)
   parameter int unsigned CountW = 16   // burst counter width (the ISA's nburst fields fit)
 ) (

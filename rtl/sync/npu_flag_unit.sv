@@ -19,7 +19,7 @@
 //
 // NPU_RTL_MISMODEL (a `define) builds a deliberately wrong variant in which a set is seen by
 // waits one cycle late; the harness test shows it is caught.
-module flag_unit
+module npu_flag_unit
   import npu_isa_pkg::*;
 #(
   parameter int unsigned NumEvents = 8,  // event ids per pipe pair (config pipes.event_ids)
