@@ -24,18 +24,43 @@ struct Case {
   std::string spec;
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.chip << ": " << c.spec; }
+// The cases of one op and data type run in one test (one process under CTest).
+struct Group {
+  std::string name;  // "add dtype=fp16"
+  std::vector<Case> cases;
+};
 
-class ElementwiseTest : public ::testing::TestWithParam<Case> {};
+void PrintTo(const Group& g, std::ostream* os) { *os << g.name; }
+
+class ElementwiseTest : public ::testing::TestWithParam<Group> {};
 
 TEST_P(ElementwiseTest, MatchesTheReferenceRaceFree) {
-  sim::SimOptions options;
-  options.racecheck = true;
-  runtime::Device device = runtime::Device::simulated(chip(GetParam().chip), options);
-  runtime::OpRun r = runtime::run_op(device, parse_op_spec(GetParam().spec), true);
-  EXPECT_TRUE(r.check.passed) << r.check.first_mismatch << " (" << r.check.mismatches
-                              << " mismatches, max abs error " << r.check.max_abs_error << ")";
-  EXPECT_GT(r.run.cycles, 0u);
+  for (const Case& c : GetParam().cases) {
+    SCOPED_TRACE(c.chip + ": " + c.spec);
+    sim::SimOptions options;
+    options.racecheck = true;
+    runtime::Device device = runtime::Device::simulated(chip(c.chip), options);
+    runtime::OpRun r = runtime::run_op(device, parse_op_spec(c.spec), true);
+    EXPECT_TRUE(r.check.passed) << r.check.first_mismatch << " (" << r.check.mismatches
+                                << " mismatches, max abs error " << r.check.max_abs_error << ")";
+    EXPECT_GT(r.run.cycles, 0u);
+  }
+}
+
+// Groups cases by op name and data types (`dtype=`, and cast's `to=`), in order.
+std::vector<Group> grouped(const std::vector<Case>& cases) {
+  std::vector<Group> out;
+  for (const Case& c : cases) {
+    std::string key = c.spec.substr(0, c.spec.find(' '));
+    for (const char* word : {" dtype=", " to="}) {
+      size_t at = c.spec.find(word);
+      if (at != std::string::npos && (key == "cast" || word[1] == 'd'))
+        key += c.spec.substr(at, c.spec.find(' ', at + 1) - at);
+    }
+    if (out.empty() || out.back().name != key) out.push_back({key, {}});
+    out.back().cases.push_back(c);
+  }
+  return out;
 }
 
 const char* const kChips[] = {"tiny", "ascend910", "ascend910b"};
@@ -88,11 +113,9 @@ std::vector<Case> cast_cases() {
                             {"bf16", "fp16"},  {"bf16", "int32"}};
   for (const auto& p : pairs)
     for (Case& c : sized("cast", std::string("dtype=") + p[0] + " to=" + p[1])) out.push_back(c);
-  for (const char* mode : {"floor", "ceil", "away", "zero", "odd"})
-    for (const char* c : kChips) {
-      out.push_back({c, std::string("cast n=4099 dtype=fp32 to=fp16 round=") + mode});
-      out.push_back({c, std::string("cast n=1000 dtype=fp16 to=int8 round=") + mode});
-    }
+  for (const char* spec : {"cast n=4099 dtype=fp32 to=fp16 round=", "cast n=1000 dtype=fp16 to=int8 round="})
+    for (const char* mode : {"floor", "ceil", "away", "zero", "odd"})
+      for (const char* c : kChips) out.push_back({c, spec + std::string(mode)});
   return out;
 }
 
@@ -123,10 +146,10 @@ std::vector<Case> movement_cases() {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Movement, ElementwiseTest, ::testing::ValuesIn(movement_cases()));
-INSTANTIATE_TEST_SUITE_P(Binary, ElementwiseTest, ::testing::ValuesIn(binary_cases()));
-INSTANTIATE_TEST_SUITE_P(Unary, ElementwiseTest, ::testing::ValuesIn(unary_cases()));
-INSTANTIATE_TEST_SUITE_P(Cast, ElementwiseTest, ::testing::ValuesIn(cast_cases()));
+INSTANTIATE_TEST_SUITE_P(Movement, ElementwiseTest, ::testing::ValuesIn(grouped(movement_cases())));
+INSTANTIATE_TEST_SUITE_P(Binary, ElementwiseTest, ::testing::ValuesIn(grouped(binary_cases())));
+INSTANTIATE_TEST_SUITE_P(Unary, ElementwiseTest, ::testing::ValuesIn(grouped(unary_cases())));
+INSTANTIATE_TEST_SUITE_P(Cast, ElementwiseTest, ::testing::ValuesIn(grouped(cast_cases())));
 
 std::string build_error(const std::string& spec, const std::string& chip_name = "tiny") {
   try {
