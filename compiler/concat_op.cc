@@ -81,8 +81,11 @@ OpKernel build_concat(const OpSpec& spec, const config::ChipConfig& chip) {
     const int64_t inner = c.inner[static_cast<size_t>(i)], row_bytes = inner * es;
     k.args.push_back({x, isa::ArgKind::kGmPointer, static_cast<uint64_t>(c.outer * row_bytes)});
     k.tiles.push_back({buf, isa::Buffer::kUb, static_cast<uint64_t>(tile_bytes), true, {}, {}});
-    r.tensors.push_back({x, t, static_cast<uint64_t>(c.outer * inner), false,
-                         isa::is_float(t) ? -1.0 : -100.0, isa::is_float(t) ? 1.0 : 100.0});
+    r.tensors.push_back({.name = x,
+                         .dtype = t,
+                         .elements = static_cast<uint64_t>(c.outer * inner),
+                         .low = isa::is_float(t) ? -1.0 : -100.0,
+                         .high = isa::is_float(t) ? 1.0 : 100.0});
     const int64_t gap = out_pitch - row_bytes;
     Body copy;
     if (ir::round_up(row_bytes, 32) <= tile_bytes) {
@@ -127,7 +130,8 @@ OpKernel build_concat(const OpSpec& spec, const config::ChipConfig& chip) {
   // sync insertion (the next input's MTE2 would overwrite what MTE3 still reads).
   k.body.push_back(make_loop("all", 1, false, std::move(inputs_body)));
   k.args.push_back({"y", isa::ArgKind::kGmPointer, static_cast<uint64_t>(c.outer * out_pitch)});
-  r.tensors.push_back({"y", t, static_cast<uint64_t>(c.outer * c.inner_out), true});
+  r.tensors.push_back(
+      {.name = "y", .dtype = t, .elements = static_cast<uint64_t>(c.outer * c.inner_out), .output = true});
   r.block_dim = vector_block_dim(chip, workers);
   r.summary = "concat " + spec.values.at("shapes") + " axis " + std::to_string(c.axis) + " -> " +
               shape_text(c.out) + " " + std::string(isa::long_name(t));

@@ -25,6 +25,18 @@ const OpDef& cast_op();
 const OpDef& reshape_op();
 const OpDef& concat_op();
 const OpDef& transpose_op();
+const OpDef& softmax_op();
+const OpDef& layernorm_op();
+const OpDef& rmsnorm_op();
+const OpDef& reduce_sum_op();
+const OpDef& reduce_max_op();
+const OpDef& reduce_mean_op();
+const OpDef& conv2d_op();
+const OpDef& maxpool_op();
+const OpDef& avgpool_op();
+const OpDef& global_avgpool_op();
+const OpDef& batch_matmul_op();
+const OpDef& attention_op();
 
 const std::vector<const OpDef*>& op_library() {
   static const std::vector<const OpDef*> ops = {
@@ -49,6 +61,18 @@ const std::vector<const OpDef*>& op_library() {
       &reshape_op(),
       &concat_op(),
       &transpose_op(),
+      &softmax_op(),
+      &layernorm_op(),
+      &rmsnorm_op(),
+      &reduce_sum_op(),
+      &reduce_max_op(),
+      &reduce_mean_op(),
+      &conv2d_op(),
+      &maxpool_op(),
+      &avgpool_op(),
+      &global_avgpool_op(),
+      &batch_matmul_op(),
+      &attention_op(),
   };
   return ops;
 }

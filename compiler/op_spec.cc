@@ -1,6 +1,7 @@
 // Op-spec parsing (see op_spec.h).
 #include "compiler/op_spec.h"
 
+#include <cmath>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -15,6 +16,13 @@ constexpr const char* kFile = "<op>";
 
 [[noreturn]] void fail(uint32_t col, const std::string& message) {
   throw UserError(SourceLocation{kFile, 1, col}, message);
+}
+
+// Shortest text that reads back as the same double ("0.5", "1e+06").
+std::string format_number(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
 }
 
 }  // namespace
@@ -100,6 +108,28 @@ int64_t OpSpec::get_int(const std::string& key, int64_t min, int64_t max) const 
 int64_t OpSpec::get_int(const std::string& key, int64_t min, int64_t max, int64_t fallback) const {
   if (!values.count(key)) return fallback;
   return get_int(key, min, max);
+}
+
+double OpSpec::get_double(const std::string& key, double min, double max,
+                          double fallback) const {
+  auto it = values.find(key);
+  if (it == values.end()) return fallback;
+  const std::string& v = it->second;
+  double out = 0;
+  size_t used = 0;
+  try {
+    out = std::stod(v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != v.size() || used == 0 || !std::isfinite(out))
+    fail_at(key, "bad value '" + v + "' for '" + key + "' (expected a number)");
+  if (out < min || out > max) {
+    std::ostringstream range;
+    range << min << ".." << max;
+    fail_at(key, "'" + key + "' = " + v + " is out of range " + range.str());
+  }
+  return out;
 }
 
 std::string OpSpec::get_enum(const std::string& key, const std::vector<std::string>& allowed,

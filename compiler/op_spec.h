@@ -19,6 +19,8 @@ struct OpSpec {
   // Typed accessors; a missing required key or a bad value is a located UserError.
   int64_t get_int(const std::string& key, int64_t min, int64_t max) const;
   int64_t get_int(const std::string& key, int64_t min, int64_t max, int64_t fallback) const;
+  // A finite decimal number (`eps=1e-5`, `scale=0.125`) in [min, max].
+  double get_double(const std::string& key, double min, double max, double fallback) const;
   std::string get_enum(const std::string& key, const std::vector<std::string>& allowed,
                        const std::string& fallback) const;
   // A shape "4096x1024" (1..max_dims dimensions, each 1..max_dim).

@@ -212,7 +212,8 @@ OpKernel build_transpose(const OpSpec& spec, const config::ChipConfig& chip) {
   k.body.push_back(make_loop("p", tr.batch * t.RB, true, std::move(panel)));
 
   double low = isa::is_float(dt) ? -1.0 : -1000.0, high = -low;
-  r.tensors = {{"x", dt, total, false, low, high}, {"y", dt, total, true}};
+  r.tensors = {{.name = "x", .dtype = dt, .elements = total, .low = low, .high = high},
+               {.name = "y", .dtype = dt, .elements = total, .output = true}};
   r.block_dim = vector_block_dim(chip, std::min(vector_workers(chip), tr.batch * t.RB));
   r.summary = "transpose " + spec.values.at("shape") + " " + std::string(isa::long_name(dt)) +
               ", tiles " + std::to_string(rb) + "x" + std::to_string(cb) +

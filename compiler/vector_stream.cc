@@ -360,9 +360,15 @@ OpKernel build_stream(const StreamSpec& spec, const config::ChipConfig& chip) {
   k.body.push_back(deal_tiles(NT, W, std::move(prologue), std::move(tile_body)));
 
   for (const StreamTensor& t : spec.inputs)
-    r.tensors.push_back({t.name, t.dtype, static_cast<uint64_t>(t.period > 0 ? t.period : spec.elements),
-                         false, t.low, t.high});
-  r.tensors.push_back({spec.output.name, spec.output.dtype, static_cast<uint64_t>(spec.elements), true});
+    r.tensors.push_back({.name = t.name,
+                         .dtype = t.dtype,
+                         .elements = static_cast<uint64_t>(t.period > 0 ? t.period : spec.elements),
+                         .low = t.low,
+                         .high = t.high});
+  r.tensors.push_back({.name = spec.output.name,
+                       .dtype = spec.output.dtype,
+                       .elements = static_cast<uint64_t>(spec.elements),
+                       .output = true});
   r.block_dim = vector_block_dim(chip, W);
   return r;
 }

@@ -6,18 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "base/error.h"
 #include "compiler/vector_stream.h"
-#include "config/loader.h"
-#include "runtime/op_runner.h"
+#include "tests/compiler/compiler_test_util.h"
+#include "tests/compiler/op_check_util.h"
 
 namespace npu::compiler {
 namespace {
-
-config::ChipConfig chip(const std::string& name) {
-  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
-      .config;
-}
 
 struct Case {
   std::string chip;
@@ -36,14 +30,7 @@ class ElementwiseTest : public ::testing::TestWithParam<Group> {};
 
 TEST_P(ElementwiseTest, MatchesTheReferenceRaceFree) {
   for (const Case& c : GetParam().cases) {
-    SCOPED_TRACE(c.chip + ": " + c.spec);
-    sim::SimOptions options;
-    options.racecheck = true;
-    runtime::Device device = runtime::Device::simulated(chip(c.chip), options);
-    runtime::OpRun r = runtime::run_op(device, parse_op_spec(c.spec), true);
-    EXPECT_TRUE(r.check.passed) << r.check.first_mismatch << " (" << r.check.mismatches
-                                << " mismatches, max abs error " << r.check.max_abs_error << ")";
-    EXPECT_GT(r.run.cycles, 0u);
+    expect_op_matches_reference(c.chip, c.spec);
   }
 }
 
@@ -151,13 +138,8 @@ INSTANTIATE_TEST_SUITE_P(Binary, ElementwiseTest, ::testing::ValuesIn(grouped(bi
 INSTANTIATE_TEST_SUITE_P(Unary, ElementwiseTest, ::testing::ValuesIn(grouped(unary_cases())));
 INSTANTIATE_TEST_SUITE_P(Cast, ElementwiseTest, ::testing::ValuesIn(grouped(cast_cases())));
 
-std::string build_error(const std::string& spec, const std::string& chip_name = "tiny") {
-  try {
-    build_op(parse_op_spec(spec), chip(chip_name));
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no error)";
+std::string build_error(const std::string& spec) {
+  return error_of([&] { build_op(parse_op_spec(spec), chip("tiny")); });
 }
 
 TEST(ElementwiseErrorTest, BadSpecsAreReportedByText) {
