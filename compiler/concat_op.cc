@@ -81,8 +81,11 @@ OpKernel build_concat(const OpSpec& spec, const config::ChipConfig& chip) {
     const int64_t inner = c.inner[static_cast<size_t>(i)], row_bytes = inner * es;
     k.args.push_back({x, isa::ArgKind::kGmPointer, static_cast<uint64_t>(c.outer * row_bytes)});
     k.tiles.push_back({buf, isa::Buffer::kUb, static_cast<uint64_t>(tile_bytes), true, {}, {}});
-    r.tensors.push_back({x, t, static_cast<uint64_t>(c.outer * inner), false,
-                         isa::is_float(t) ? -1.0 : -100.0, isa::is_float(t) ? 1.0 : 100.0});
+    r.tensors.push_back({.name = x,
+                         .dtype = t,
+                         .elements = static_cast<uint64_t>(c.outer * inner),
+                         .low = isa::is_float(t) ? -1.0 : -100.0,
+                         .high = isa::is_float(t) ? 1.0 : 100.0});
     const int64_t gap = out_pitch - row_bytes;
     Body copy;
     if (ir::round_up(row_bytes, 32) <= tile_bytes) {
@@ -90,8 +93,8 @@ OpKernel build_concat(const OpSpec& spec, const config::ChipConfig& chip) {
       int64_t rb = std::min({tile_bytes / ir::round_up(row_bytes, 32), kMaxNburst, c.outer});
       if (gap > kMaxGmGap) rb = 1;
       const int64_t NT = ceil_div(c.outer, rb), tail = c.outer - (NT - 1) * rb;
-      const int64_t Wi = std::min(W, NT), J = ceil_div(NT, Wi);
-      Affine index = var_expr("j", Wi).add("c", 1);
+      const int64_t Wi = std::min(W, NT);
+      Affine index = tile_index(Wi);
       Value rows = tail == rb ? constant(rb) : Value{tail, Condition{index, Condition::Op::kEq, NT - 1}, rb};
       copy.push_back(op("copy_gm_to_ub_pad." + std::string(isa::name(t)),
                         {tile(buf), gm(x, var_expr("j", Wi * rb * row_bytes).add("c", rb * row_bytes))},
@@ -101,15 +104,7 @@ OpKernel build_concat(const OpSpec& spec, const config::ChipConfig& chip) {
       copy.push_back(op("copy_ub_to_gm_pad", {gm("y", dst), tile(buf)},
                         {field("nburst", rows), field("burst_bytes", row_bytes),
                          field("gm_gap", rb > 1 ? gap : 0)}));
-      Body per_worker;
-      if (Wi * J == NT) {
-        per_worker.push_back(make_loop("j", J, false, std::move(copy)));
-      } else {
-        Body guarded;
-        guarded.push_back(make_if(Condition{index, Condition::Op::kLt, NT}, std::move(copy)));
-        per_worker.push_back(make_loop("j", J, false, std::move(guarded)));
-      }
-      inputs_body.push_back(make_loop("c", Wi, true, std::move(per_worker)));
+      inputs_body.push_back(deal_tiles(NT, Wi, {}, std::move(copy)));
       workers = std::max(workers, Wi);
     } else {
       // A row is longer than a tile: rows go to the workers, each copies its row in chunks.
@@ -135,9 +130,9 @@ OpKernel build_concat(const OpSpec& spec, const config::ChipConfig& chip) {
   // sync insertion (the next input's MTE2 would overwrite what MTE3 still reads).
   k.body.push_back(make_loop("all", 1, false, std::move(inputs_body)));
   k.args.push_back({"y", isa::ArgKind::kGmPointer, static_cast<uint64_t>(c.outer * out_pitch)});
-  r.tensors.push_back({"y", t, static_cast<uint64_t>(c.outer * c.inner_out), true});
-  int64_t per_core = chip.split() ? static_cast<int64_t>(chip.chip.aiv_per_core) : 1;
-  r.block_dim = static_cast<uint32_t>(ceil_div(workers, per_core));
+  r.tensors.push_back(
+      {.name = "y", .dtype = t, .elements = static_cast<uint64_t>(c.outer * c.inner_out), .output = true});
+  r.block_dim = vector_block_dim(chip, workers);
   r.summary = "concat " + spec.values.at("shapes") + " axis " + std::to_string(c.axis) + " -> " +
               shape_text(c.out) + " " + std::string(isa::long_name(t));
   return r;

@@ -20,6 +20,10 @@ int64_t es(isa::DataType t) { return isa::element_size(t); }
 
 // Tiles are whole multiples of this many elements: 256 B or more for every type.
 constexpr int64_t kTileQuantum = 256;
+// Every tile has this many elements of room past its T: the race checker (and bounds check)
+// charges a vector instruction the whole span of its last repeat, active lanes or not, and the
+// replicating copies start mid-tile.
+constexpr int64_t kTileSlack = 256;
 
 struct Layout {
   std::vector<std::string> raw_in, body_in;
@@ -83,6 +87,27 @@ Layout layout(const StreamSpec& spec) {
 int64_t vector_workers(const config::ChipConfig& chip) {
   int64_t cores = static_cast<int64_t>(chip.chip.cores);
   return chip.split() ? cores * static_cast<int64_t>(chip.chip.aiv_per_core) : cores;
+}
+
+uint32_t vector_block_dim(const config::ChipConfig& chip, int64_t workers) {
+  int64_t per_core = chip.split() ? static_cast<int64_t>(chip.chip.aiv_per_core) : 1;
+  return static_cast<uint32_t>(ceil_div(workers, per_core));
+}
+
+Affine tile_index(int64_t workers) { return var_expr("j", workers).add("c", 1); }
+
+Stmt deal_tiles(int64_t tiles, int64_t workers, Body prologue, Body tile_body) {
+  const int64_t J = ceil_div(tiles, workers);
+  Body per_worker = std::move(prologue);
+  if (workers * J == tiles) {
+    per_worker.push_back(make_loop("j", J, false, std::move(tile_body)));
+  } else {
+    Body guarded;
+    guarded.push_back(
+        make_if(Condition{tile_index(workers), Condition::Op::kLt, tiles}, std::move(tile_body)));
+    per_worker.push_back(make_loop("j", J, false, std::move(guarded)));
+  }
+  return make_loop("c", workers, true, std::move(per_worker));
 }
 
 int64_t float_bits(isa::DataType t, double value) {
@@ -164,23 +189,70 @@ void VectorBody::set_count(Value elements) {
   m_out.push_back(op("set_mask", {imm(0), imm(std::move(elements))}, {}));
 }
 
-int64_t stream_tile_elements(const StreamSpec& spec, const config::ChipConfig& chip) {
+namespace {
+
+// How the elements are cut into tiles. Flat: T contiguous elements per tile. Padded rows (a
+// broadcast row whose bytes are not a multiple of 32): each tile holds `rows` GM rows of
+// `row` elements, each UB row padded to `pitch` elements so that every row starts 32-byte
+// aligned in every tile type; the vector work covers the padding too (harmless lanes).
+struct Geometry {
+  int64_t row = 0;     // 0: flat
+  int64_t pitch = 0;   // padded rows: UB elements per row
+  int64_t rows = 0;    // padded rows: rows per tile
+  int64_t T = 0;       // UB elements per tile
+  int64_t NT = 0;      // tiles
+  int64_t tail = 0;    // flat: elements of the last tile; padded rows: its rows
+};
+
+Geometry geometry(const StreamSpec& spec, const config::ChipConfig& chip) {
   Layout l = layout(spec);
-  int64_t ub = static_cast<int64_t>(buffer_bytes(chip, isa::Buffer::kUb));
-  // A tile is whole broadcast rows, so that every tile starts a row afresh.
-  int64_t quantum = kTileQuantum;
+  const int64_t ub = static_cast<int64_t>(buffer_bytes(chip, isa::Buffer::kUb));
+  const int64_t avail = std::max<int64_t>(0, ub - l.fixed_bytes - kTileSlack * l.bytes_per_element);
+  const int64_t workers = vector_workers(chip);
+  int64_t period = 1, smallest = 4;
+  for (const auto& [name, t] : l.types) smallest = std::min(smallest, es(t));
+  bool padded = false;
   for (const StreamTensor& in : spec.inputs)
-    if (in.period > 1) quantum = in.period;
-  int64_t avail = ub - l.fixed_bytes;
-  int64_t most = avail > 0 ? avail / l.bytes_per_element / quantum * quantum : 0;
-  if (most < quantum)
-    throw UserError(spec.kernel_name + ": the UB of chip '" + chip.name + "' (" +
-                    std::to_string(ub) + " B) cannot hold one tile of " + std::to_string(quantum) +
-                    " elements (" + std::to_string(l.fixed_bytes + l.bytes_per_element * quantum) +
-                    " B)");
+    if (in.period > 1) {
+      period = in.period;
+      padded = in.period * es(in.dtype) % 32 != 0;
+    }
+  auto too_small = [&](int64_t elements) {
+    return UserError(spec.kernel_name + ": the UB of chip '" + chip.name + "' (" +
+                     std::to_string(ub) + " B) cannot hold one tile of " +
+                     std::to_string(elements) + " elements (" +
+                     std::to_string(l.fixed_bytes + l.bytes_per_element * (elements + kTileSlack)) +
+                     " B)");
+  };
+  Geometry g;
+  if (padded) {
+    constexpr int64_t kMaxRows = 4095;  // nburst of the padded copies
+    g.row = period;
+    g.pitch = round_up(period, 32 / smallest);
+    const int64_t total_rows = spec.elements / period;
+    g.rows = std::min({avail / (l.bytes_per_element * g.pitch), kMaxRows,
+                       ceil_div(total_rows, workers)});
+    if (g.rows < 1) throw too_small(g.pitch);
+    g.T = g.rows * g.pitch;
+    g.NT = ceil_div(total_rows, g.rows);
+    g.tail = total_rows - (g.NT - 1) * g.rows;
+    return g;
+  }
+  // A tile is whole broadcast rows, so that every tile starts a row afresh.
+  const int64_t quantum = period > 1 ? period : kTileQuantum;
+  const int64_t most = avail / l.bytes_per_element / quantum * quantum;
+  if (most < quantum) throw too_small(quantum);
   // Spread small tensors over every worker rather than filling one UB.
-  int64_t even = round_up(ceil_div(spec.elements, vector_workers(chip)), quantum);
-  return std::min(most, even);
+  g.T = std::min(most, round_up(ceil_div(spec.elements, workers), quantum));
+  g.NT = ceil_div(spec.elements, g.T);
+  g.tail = spec.elements - (g.NT - 1) * g.T;
+  return g;
+}
+
+}  // namespace
+
+int64_t stream_tile_elements(const StreamSpec& spec, const config::ChipConfig& chip) {
+  return geometry(spec, chip).T;
 }
 
 OpKernel build_stream(const StreamSpec& spec, const config::ChipConfig& chip) {
@@ -188,11 +260,11 @@ OpKernel build_stream(const StreamSpec& spec, const config::ChipConfig& chip) {
   if (!chip.paths.gm_to_ub.enabled || !chip.paths.ub_to_gm.enabled)
     throw UserError("chip '" + chip.name + "' has no GM -> UB -> GM path for vector work");
   Layout l = layout(spec);
-  const int64_t T = stream_tile_elements(spec, chip);
-  const int64_t NT = ceil_div(spec.elements, T);
-  const int64_t tail = spec.elements - (NT - 1) * T;
+  const Geometry geo = geometry(spec, chip);
+  const int64_t T = geo.T, NT = geo.NT;
   const int64_t W = std::min(vector_workers(chip), NT);
-  const int64_t J = ceil_div(NT, W);
+  // GM elements per tile, and the padded-row copy fields.
+  const int64_t gm_tile = geo.row ? geo.rows * geo.row : T;
 
   OpKernel r;
   Kernel& k = r.kernel;
@@ -204,22 +276,33 @@ OpKernel build_stream(const StreamSpec& spec, const config::ChipConfig& chip) {
   k.args.push_back({spec.output.name, isa::ArgKind::kGmPointer,
                     static_cast<uint64_t>(spec.elements * es(spec.output.dtype))});
   for (const auto& [name, twice] : l.tiles)
-    k.tiles.push_back({name, isa::Buffer::kUb, static_cast<uint64_t>(T * es(l.types[name])), twice,
+    k.tiles.push_back({name, isa::Buffer::kUb, static_cast<uint64_t>((T + kTileSlack) * es(l.types[name])), twice,
                        {}, {}});
   for (const auto& [name, size] : l.fixed)
     k.tiles.push_back({name, isa::Buffer::kUb, static_cast<uint64_t>(size), false, {}, {}});
 
   // Tile index t = W*j + c; the last one (t == NT - 1) may be ragged.
-  Affine index = var_expr("j", W).add("c", 1);
-  Value count = constant(T);
-  if (tail != T) count = Value{tail, Condition{index, Condition::Op::kEq, NT - 1}, T};
-  auto bytes = [&](isa::DataType t) {
-    Value v = count;
-    v.value *= es(t);
-    v.other *= es(t);
+  Affine index = tile_index(W);
+  // Per tile: its UB element count and the fields of its GM <-> UB copies.
+  const int64_t full_units = geo.row ? geo.rows : T;
+  Value units = constant(full_units);
+  if (geo.tail != full_units)
+    units = Value{geo.tail, Condition{index, Condition::Op::kEq, NT - 1}, full_units};
+  auto scaled = [](Value v, int64_t f) {
+    v.value *= f;
+    v.other *= f;
     return v;
   };
-  auto address = [&](isa::DataType t) { return var_expr("j", W * T * es(t)).add("c", T * es(t)); };
+  Value count = geo.row ? scaled(units, geo.pitch) : units;
+  auto copy_fields = [&](isa::DataType t) {
+    if (!geo.row) return std::vector<Field>{field("burst_bytes", scaled(units, es(t)))};
+    // UB rows `pitch` elements apart whatever the type.
+    return std::vector<Field>{field("nburst", units), field("burst_bytes", geo.row * es(t)),
+                              field("local_gap", (geo.pitch * es(t) - round_up(geo.row * es(t), 32)) / 32)};
+  };
+  auto address = [&](isa::DataType t) {
+    return var_expr("j", W * gm_tile * es(t)).add("c", gm_tile * es(t));
+  };
 
   // Once per worker: each broadcast input is loaded and replicated over a whole tile.
   Body prologue;
@@ -237,13 +320,11 @@ OpKernel build_stream(const StreamSpec& spec, const config::ChipConfig& chip) {
       setup.set_count(constant(T));
       setup.repeat_block(rep, blk);
     } else {
-      if (in.period * es(in.dtype) % 32 != 0)
-        throw UserError(spec.kernel_name + ": a broadcast row of " + std::to_string(in.period) +
-                        " " + std::string(isa::long_name(in.dtype)) +
-                        " elements is not a multiple of 32 bytes (not supported yet)");
-      setup.set_count(constant(in.period));
+      // The row, then doubling copies: in padded rows each copy of the row is `pitch` long.
+      const int64_t unit = geo.row ? geo.pitch : in.period;
+      setup.set_count(constant(unit));
       setup.copy(rep, 0, row, 0);
-      for (int64_t done = in.period; done < T; done *= 2) {
+      for (int64_t done = unit; done < T; done *= 2) {
         setup.set_count(constant(std::min(done, T - done)));
         setup.copy(rep, done * es(in.dtype), rep, 0);
       }
@@ -261,7 +342,7 @@ OpKernel build_stream(const StreamSpec& spec, const config::ChipConfig& chip) {
     if (in.period > 0) continue;
     tile_body.push_back(op("copy_gm_to_ub_pad." + suffix(in.dtype),
                            {tile(l.raw_in[i]), gm(in.name, address(in.dtype))},
-                           {field("burst_bytes", bytes(in.dtype))}));
+                           copy_fields(in.dtype)));
   }
   VectorBody body(tile_body, l.types);
   for (size_t i = 0; i < spec.inputs.size(); ++i)
@@ -271,27 +352,24 @@ OpKernel build_stream(const StreamSpec& spec, const config::ChipConfig& chip) {
   if (l.body_out != l.raw_out) body.convert(l.raw_out, l.body_out);
   tile_body.push_back(op("copy_ub_to_gm_pad",
                          {gm(spec.output.name, address(spec.output.dtype)), tile(l.raw_out)},
-                         {field("burst_bytes", bytes(spec.output.dtype))}));
+                         copy_fields(spec.output.dtype)));
 
-  Body per_worker = std::move(prologue);
-  if (W * J == NT) {
-    per_worker.push_back(make_loop("j", J, false, std::move(tile_body)));
-  } else {
-    Body guarded;
-    guarded.push_back(make_if(Condition{index, Condition::Op::kLt, NT}, std::move(tile_body)));
-    per_worker.push_back(make_loop("j", J, false, std::move(guarded)));
-  }
   if (spec.emit)
     k.body.push_back(
         op("set_mask_mode", {}, {field("mode", static_cast<int64_t>(isa::MaskMode::kCounter))}));
-  k.body.push_back(make_loop("c", W, true, std::move(per_worker)));
+  k.body.push_back(deal_tiles(NT, W, std::move(prologue), std::move(tile_body)));
 
   for (const StreamTensor& t : spec.inputs)
-    r.tensors.push_back({t.name, t.dtype, static_cast<uint64_t>(t.period > 0 ? t.period : spec.elements),
-                         false, t.low, t.high});
-  r.tensors.push_back({spec.output.name, spec.output.dtype, static_cast<uint64_t>(spec.elements), true});
-  int64_t per_core = chip.split() ? static_cast<int64_t>(chip.chip.aiv_per_core) : 1;
-  r.block_dim = static_cast<uint32_t>(ceil_div(W, per_core));
+    r.tensors.push_back({.name = t.name,
+                         .dtype = t.dtype,
+                         .elements = static_cast<uint64_t>(t.period > 0 ? t.period : spec.elements),
+                         .low = t.low,
+                         .high = t.high});
+  r.tensors.push_back({.name = spec.output.name,
+                       .dtype = spec.output.dtype,
+                       .elements = static_cast<uint64_t>(spec.elements),
+                       .output = true});
+  r.block_dim = vector_block_dim(chip, W);
   return r;
 }
 

@@ -101,5 +101,13 @@ int64_t float_bits(isa::DataType t, double value);
 
 // The vector workers of a launch: AIVs on split chips, cores on coupled ones.
 int64_t vector_workers(const config::ChipConfig& chip);
+// The block_dim that starts `workers` vector workers (AIVs come in groups per AI core).
+uint32_t vector_block_dim(const config::ChipConfig& chip, int64_t workers);
+
+// Tiles 0 .. tiles-1 dealt round-robin to `workers` workers: tile index W*j + c (tile_index())
+// for `pfor c in W { for j in ceil(tiles / W) { [if W*j + c < tiles] tile_body } }`, the `for`
+// being what double buffering unrolls. `prologue` runs once per worker before its tiles.
+Affine tile_index(int64_t workers);
+Stmt deal_tiles(int64_t tiles, int64_t workers, Body prologue, Body tile_body);
 
 }  // namespace npu::compiler

@@ -1,0 +1,99 @@
+// The elementwise and data movement ops without a chip: every spec error by text, the streaming
+// scheme's tile sizes, and the examples compiling for every chip (so that the sanitizer build,
+// which cannot launch the chip yet, covers the generators and the passes on these kernels).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "compiler/compile.h"
+#include "compiler/vector_stream.h"
+#include "tests/compiler/compiler_test_util.h"
+
+namespace npu::compiler {
+namespace {
+
+std::string build_error(const std::string& spec) {
+  return error_of([&] { build_op(parse_op_spec(spec), chip("tiny")); });
+}
+
+TEST(ElementwiseErrorTest, BadSpecsAreReportedByText) {
+  EXPECT_EQ(build_error("add n=16 dtype=int8"),
+            "<op>:1:16: error: unsupported dtype 'int8' (supported: fp16, bf16, fp32)");
+  EXPECT_EQ(build_error("add n=16 a=4 dtype=fp16"),
+            "<op>:1:12: error: give either 'n' or the shapes 'a' and 'b', not both");
+  EXPECT_EQ(build_error("add a=4x3 b=5 dtype=fp16"),
+            "<op>:1:13: error: shapes 4x3 and 5 do not broadcast (dimension 1: 3 vs 5)");
+  EXPECT_EQ(build_error("add a=4x3 b=4x1 dtype=fp16"),
+            "<op>:1:13: error: broadcasting 4x1 to 4x3 is not supported: a broadcast operand must "
+            "be a scalar or the output's trailing dimensions (e.g. a=4096x1024 b=1x1024)");
+  EXPECT_EQ(build_error("mul a=4x0 b=1 dtype=fp16"),
+            "<op>:1:7: error: dimension 0 of 'a' is out of range 1..4294967296");
+  EXPECT_EQ(build_error("sub a=4xy b=1 dtype=fp16"),
+            "<op>:1:7: error: bad shape '4xy' for 'a' (expected dimensions like 4096x1024)");
+  EXPECT_EQ(build_error("relu dtype=fp16"),
+            "<op>:1:16: error: relu needs either 'n' or 'shape' (e.g. n=4096 or shape=64x1024)");
+  EXPECT_EQ(build_error("gelu n=5 dtype=fp16 approx=fast"),
+            "<op>:1:28: error: unsupported approx 'fast' (supported: none, tanh)");
+  EXPECT_EQ(build_error("cast n=5 dtype=int8 to=fp32"),
+            "<op>:1:24: error: no cast from int8 to fp32 (supported: fp16->fp32, fp32->fp16, "
+            "bf16->fp32, fp32->bf16, fp32->int32, int32->fp32, fp16->int32, int32->fp16, "
+            "fp16->int8, int8->fp16, fp16->uint8, uint8->fp16, fp16->bf16, bf16->fp16, "
+            "bf16->int32)");
+  EXPECT_EQ(build_error("reshape shape=4x6 to=5x5 dtype=fp16"),
+            "<op>:1:22: error: cannot reshape 4x6 (24 elements) to 5x5 (25 elements)");
+  EXPECT_EQ(build_error("concat shapes=4x3,5x3 axis=1 dtype=fp16"),
+            "<op>:1:15: error: shapes 4x3,5x3 differ in dimension 0, which is not the axis");
+  EXPECT_EQ(build_error("concat shapes=4x3,4 axis=0 dtype=fp16"),
+            "<op>:1:15: error: every shape of 'shapes' needs 2 dimensions (4x3,4)");
+  EXPECT_EQ(build_error("concat shapes=4x3 axis=2 dtype=fp16"),
+            "<op>:1:24: error: 'axis' = 2 is out of range 0..1");
+  EXPECT_EQ(build_error("transpose shape=4x3x2 perm=1,0,2 dtype=fp16"),
+            "<op>:1:28: error: perm 1,0,2 is not supported: transpose swaps the last two "
+            "dimensions (perm=0,2,1 for this shape)");
+  EXPECT_EQ(build_error("transpose shape=4x3 dtype=int8"),
+            "<op>:1:27: error: unsupported dtype 'int8' (supported: fp16, bf16, fp32, int16)");
+  EXPECT_EQ(build_error("cast n=5 dtype=fp16 to=fp32 round=up"),
+            "<op>:1:35: error: unsupported round 'up' (supported: rint, floor, ceil, away, zero, "
+            "odd)");
+}
+
+TEST(VectorStreamTest, TilesSpreadOverTheWorkersAndFillTheUb) {
+  StreamSpec s;
+  s.kernel_name = "add";
+  s.inputs = {{"a", isa::DataType::kF16}, {"b", isa::DataType::kF16}};
+  s.output = {"c", isa::DataType::kF16};
+  s.compute = isa::DataType::kF16;
+  s.emit = [](VectorBody& v, const std::vector<std::string>& in, const std::string& out) {
+    v.binary("vadd", out, in[0], in[1]);
+  };
+  s.elements = 16777216;
+  // 3 double-buffered fp16 tiles = 12 B per element: 256 KiB / 12 = 21845, less 256 elements of
+  // slack per tile, rounded down to a multiple of 256.
+  EXPECT_EQ(stream_tile_elements(s, chip("ascend910")), 21504);
+  s.elements = 1000;  // 32 workers: 32 elements each, rounded up to 256
+  EXPECT_EQ(stream_tile_elements(s, chip("ascend910")), 256);
+  EXPECT_EQ(vector_workers(chip("ascend910b")), 48);
+}
+
+TEST(ElementwiseCompileTest, EveryFormCompilesForEveryChip) {
+  for (const char* c : {"tiny", "ascend910", "ascend910b"}) {
+    config::ChipConfig cfg = chip(c);
+    for (const char* spec :
+         {"add n=16777216 dtype=fp16", "div a=9x3 b=3 dtype=bf16", "max a=1 b=4099 dtype=fp32",
+          "mul a=300x1024 b=1x1024 dtype=fp16", "gelu n=77 dtype=bf16 approx=tanh",
+          "gelu n=4099 dtype=fp16", "silu shape=3x5 dtype=fp32", "cast n=17 dtype=bf16 to=int32",
+          "cast n=1000 dtype=fp16 to=uint8 round=odd", "reshape shape=6 to=2x3 dtype=int8",
+          "concat shapes=5x20000,5x3 axis=1 dtype=fp16", "transpose shape=2x3x100x50 dtype=bf16",
+          "transpose shape=64x4099 dtype=fp32"}) {
+      SCOPED_TRACE(std::string(c) + ": " + spec);
+      OpKernel op = build_op(parse_op_spec(spec), cfg);
+      CompileResult r = compile_kernel(op.kernel, cfg);
+      EXPECT_FALSE(r.binary.code.empty());
+      EXPECT_GE(op.block_dim, 1u);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace npu::compiler
