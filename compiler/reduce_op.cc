@@ -122,6 +122,7 @@ void build_inner_axis(OpKernel& r, const ReduceShape& s, Kind kind, isa::DataTyp
   tc = balanced_tile_cols(s.inner, tc, es);
   const int64_t p = round_up(tc, 64);
   int64_t ra = std::min<int64_t>({s.reduced, rowvec::kMaxRepeat, 4095});
+  if ((s.inner - tc) * es > kMaxGmGap) ra = 1;
   while (ra > 1 && bytes(ra, p) > ub) --ra;
   const int64_t ct = ceil_div(s.inner, tc), units = s.outer * ct;
   const int64_t nab = ceil_div(s.reduced, ra), tail_rows = s.reduced - (nab - 1) * ra;

@@ -70,6 +70,9 @@ RowLayout choose_row_layout(const std::string& op, int64_t rows, int64_t cols,
   // The most rows that fit, then as few rounds over the workers as that allows, with the rows
   // spread evenly over them.
   int64_t fit = std::min<int64_t>({kMaxBlockRows, rows, 4095});
+  // A copy of several rows skips the other columns with a GM gap of at most 2^20 - 1 bytes;
+  // longer rows go one per block.
+  if ((cols - l.tile_cols) * 4 > kMaxGmGap) fit = 1;
   while (fit > 1 && !fits(fit, l.pitch)) --fit;
   // A few more rounds of smaller blocks can balance the workers better (blocks go round-robin,
   // so a worker gets at most ceil(blocks / workers) of them): take one when it cuts the largest
@@ -123,7 +126,9 @@ std::vector<Field> row_copy_fields(isa::DataType type, const rowvec::RowCount& r
     return v;
   };
   Value bytes = map([&](int64_t c) { return c * es; });
-  Value gm_gap = map([&](int64_t c) { return (gm_cols - c) * es; });
+  // One burst: the gap is never used (and may be too large to encode).
+  const bool one_row = rows.full == 1 && rows.tail == 1;
+  Value gm_gap = map([&](int64_t c) { return one_row ? 0 : (gm_cols - c) * es; });
   Value local_gap = map([&](int64_t c) { return (pitch * es - round_up(c * es, 32)) / 32; });
   return {ir::field("nburst", rows.value()), ir::field("burst_bytes", bytes),
           ir::field("gm_gap", gm_gap), ir::field("local_gap", local_gap)};

@@ -70,6 +70,9 @@ Stmt store_rows(const std::string& gm_arg, const std::string& ub_tile, isa::Data
 // last tile into rows of the full tile's pitch has a UB row gap the copy can encode.
 int64_t balanced_tile_cols(int64_t cols, int64_t max_tile, int64_t es);
 
+// The largest GM gap a row copy can skip between rows (pad word gm_gap).
+constexpr int64_t kMaxGmGap = (int64_t{1} << 20) - 1;
+
 // Bytes of a UB tile of `bytes`, rounded to the chip's UB alignment and to whole repeats.
 int64_t ub_tile_bytes(int64_t bytes);
 
