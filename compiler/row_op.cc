@@ -78,7 +78,12 @@ void declare_row_tiles(Kernel& k, const RowTiles& t, isa::DataType type, const R
   add("x_in", s.x_in, true);
   if (t.second_pass) add("x_in2", s.x_in2, true);
   add("x", s.x, false);
-  add("y_out", s.y_out, true);
+  // y_out is double-buffered in the loop that stores it: the block loop, or the column-tile
+  // loop of the second pass. Ops with one value per row store it after their column-tile loop:
+  // there a double y_out would unroll the block loop around the column-tile loop, which
+  // already double-buffers x_in (sync insertion wants each cross-pipe tile's accesses in one
+  // unrolled copy), so it stays single.
+  add("y_out", s.y_out, t.rows_out || l.column_tiles == 1);
   add("red", s.red, false);
   for (const char* name : {"stat", "stat2", "stat3", "stat4"}) add(name, s.stat, false);
   add("bc", s.bc, false);

@@ -182,11 +182,11 @@ void row_reduce(Body& out, Reduce kind, const Region& x, const RowCount& rows, i
   if (part != 0 && full_chunks >= 1) {
     set_mask_range(out, 0, part);
     grid(out, fold_op, {acc, acc, chunk}, rows, full_chunks, full_chunks + 1);
+    reset_mask(out);
   }
   if (n1 >= kF32PerRepeat) {
     // 64 values per row: two per-block reductions (64 -> 8 per row, then 8 -> 1), cheaper
     // than a whole-repeat one.
-    reset_mask(out);
     out.push_back(ir::op(block_op, {ir::tile(scratch.tile, scratch.offset), ir::tile(scratch.tile, scratch.offset)},
                          {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
                           ir::field("src0_rep_stride", row_step / kBlock)}));

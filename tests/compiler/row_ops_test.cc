@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "compiler/compile.h"
 #include "compiler/row_tiling.h"
 #include "config/loader.h"
 #include "runtime/op_runner.h"
@@ -96,6 +97,24 @@ TEST(RowOpSpecTest, ErrorsAreLocated) {
   EXPECT_EQ(build("reduce_mean axis=0"), "<op>:1:19: error: reduce_mean needs key 'shape'");
   EXPECT_EQ(build("softmax rows=65536 cols=65536"),
             "error: softmax: rows x cols = 4294967296 elements is more than the 2^30 supported");
+}
+
+TEST(RowOpCompileTest, ExtremeShapesCompileOnEveryChip) {
+  // Rows longer than a copy's GM gap, a million rows, huge inner axes: every field in range.
+  for (const char* c : {"tiny", "ascend910", "ascend910b"}) {
+    auto config = chip(c);
+    for (const char* dtype : {"fp16", "bf16", "fp32"})
+      for (const char* spec :
+           {"softmax rows=2 cols=1000000", "layernorm rows=1000000 cols=3",
+            "rmsnorm rows=3 cols=600000", "layernorm rows=5 cols=70000",
+            "reduce_sum shape=3x300000 axis=0", "reduce_max shape=1000000x7 axis=1",
+            "reduce_mean shape=7x1000000 axis=1", "reduce_sum shape=9x9x9x9x9x9 axis=3"}) {
+        std::string s = std::string(spec) + " dtype=" + dtype;
+        EXPECT_EQ(error_of([&] { compile_kernel(build_op(parse_op_spec(s), config).kernel, config); }),
+                  "no error")
+            << c << ": " << s;
+      }
+  }
 }
 
 TEST(RowLayoutTest, BlocksFitUbAndSpreadOverTheVectorCores) {
