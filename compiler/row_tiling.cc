@@ -60,8 +60,8 @@ RowLayout choose_row_layout(const std::string& op, int64_t rows, int64_t cols,
     int64_t tc = std::min(kMaxPitch, round_up(cols, 64));
     while (tc > 64 && !fits(want_rows, tc)) tc -= 64;
     if (!fits(1, tc))
-      throw UserError("'" + op + "' does not fit the unified buffer of chip '" + chip.name +
-                      "' (" + std::to_string(ub) + " B): one row of 64 columns needs " +
+      throw UserError("'" + op + "' does not fit the unified buffer of chip '" + chip.name + "' (" +
+                      std::to_string(ub) + " B): one row of 64 columns needs " +
                       std::to_string(ub_bytes(1, 64)) + " B");
     l.tile_cols = balanced_tile_cols(cols, tc, 4);
   }
@@ -93,8 +93,9 @@ RowLayout choose_row_layout(const std::string& op, int64_t rows, int64_t cols,
   return l;
 }
 
-Body row_block_loop(const RowLayout& l, Body per_worker,
-                    const std::function<Body(const Affine& block, const rowvec::RowCount& rows)>& body) {
+Body row_block_loop(
+    const RowLayout& l, Body per_worker,
+    const std::function<Body(const Affine& block, const rowvec::RowCount& rows)>& body) {
   Affine block = ir::var_expr("rb", l.workers).add("w", 1);
   rowvec::RowCount rows{l.block_rows, l.tail_rows(), std::nullopt};
   if (l.tail_rows() != l.block_rows) rows.last = Condition{block, Condition::Op::kEq, l.blocks - 1};

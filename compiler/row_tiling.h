@@ -51,8 +51,9 @@ CoreSelect row_cores(const config::ChipConfig& chip);
 // Emits the block loop: `pfor w in workers { [per_worker] for i in rounds { if block < blocks
 // { body(block) } } }` with block = i * workers + w. `body` receives the block index (affine)
 // and the block's row count (the last block may be shorter).
-Body row_block_loop(const RowLayout& layout, Body per_worker,
-                    const std::function<Body(const Affine& block, const rowvec::RowCount& rows)>& body);
+Body row_block_loop(
+    const RowLayout& layout, Body per_worker,
+    const std::function<Body(const Affine& block, const rowvec::RowCount& rows)>& body);
 
 // GM rows -> UB: rows of `cols` elements of `type` starting at element (row0, col0) of a GM
 // matrix with `gm_cols` columns, into UB rows `pitch` elements apart (padding bytes beyond the

@@ -5,23 +5,20 @@
 // ascend910b; plus their spec errors by text and the layout choices they make.
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
 #include <vector>
 
-#include "base/error.h"
 #include "compiler/compile.h"
 #include "compiler/row_tiling.h"
-#include "config/loader.h"
 #include "runtime/op_runner.h"
+#include "tests/support/chip_fixtures.h"
 
 namespace npu::compiler {
 namespace {
 
-config::ChipConfig chip(const std::string& name) {
-  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
-      .config;
-}
+using test::user_error_of;
+
+config::ChipConfig chip(const std::string& name) { return test::chip_config(name); }
 
 struct Case {
   std::string chip;
@@ -45,16 +42,15 @@ TEST_P(RowOpTest, MatchesTheReferenceRaceFree) {
 
 // rows x cols of the matrix ops: 1-sized, primes, a row longer than 255 vector repeats (20000
 // columns: column tiles on every chip) and one longer than tiny's UB holds (4099).
-const char* kMatrixShapes[] = {"rows=1 cols=1",   "rows=3 cols=17",  "rows=17 cols=3",
-                               "rows=77 cols=77", "rows=1 cols=1000", "rows=5 cols=4099",
-                               "rows=64 cols=64", "rows=130 cols=200", "rows=300 cols=33",
+const char* kMatrixShapes[] = {"rows=1 cols=1",    "rows=3 cols=17",    "rows=17 cols=3",
+                               "rows=77 cols=77",  "rows=1 cols=1000",  "rows=5 cols=4099",
+                               "rows=64 cols=64",  "rows=130 cols=200", "rows=300 cols=33",
                                "rows=2 cols=20000"};
 // Reductions: last and inner axes, N-D, negative axis.
-const char* kReduceShapes[] = {"shape=1 axis=0",          "shape=3x17 axis=1",
-                               "shape=17x3 axis=0",       "shape=77x77 axis=0",
-                               "shape=1000x3 axis=1",     "shape=2x4099x3 axis=1",
-                               "shape=4x5x6 axis=0",      "shape=3x20000 axis=-1",
-                               "shape=77x1000 axis=1",    "shape=2x3x4x5 axis=2"};
+const char* kReduceShapes[] = {
+    "shape=1 axis=0",       "shape=3x17 axis=1",     "shape=17x3 axis=0",  "shape=77x77 axis=0",
+    "shape=1000x3 axis=1",  "shape=2x4099x3 axis=1", "shape=4x5x6 axis=0", "shape=3x20000 axis=-1",
+    "shape=77x1000 axis=1", "shape=2x3x4x5 axis=2"};
 
 std::vector<Case> cases() {
   std::vector<Case> out;
@@ -72,28 +68,24 @@ std::vector<Case> cases() {
 
 INSTANTIATE_TEST_SUITE_P(Shapes, RowOpTest, ::testing::ValuesIn(cases()));
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 TEST(RowOpSpecTest, ErrorsAreLocated) {
   auto c = chip("tiny");
-  auto build = [&](const std::string& s) { return error_of([&] { build_op(parse_op_spec(s), c); }); };
-  EXPECT_EQ(build("softmax rows=0 cols=4"), "<op>:1:14: error: 'rows' = 0 is out of range 1..16777216");
+  auto build = [&](const std::string& s) {
+    return user_error_of([&] { build_op(parse_op_spec(s), c); });
+  };
+  EXPECT_EQ(build("softmax rows=0 cols=4"),
+            "<op>:1:14: error: 'rows' = 0 is out of range 1..16777216");
   EXPECT_EQ(build("softmax rows=4 cols=4 dtype=int8"),
             "<op>:1:29: error: unsupported dtype 'int8' (supported: fp16, bf16, fp32)");
   EXPECT_EQ(build("layernorm rows=4 cols=4 eps=abc"),
             "<op>:1:29: error: bad value 'abc' for 'eps' (expected a number)");
-  EXPECT_EQ(build("rmsnorm rows=4 cols=4 eps=2"), "<op>:1:27: error: 'eps' = 2 is out of range 0..1");
+  EXPECT_EQ(build("rmsnorm rows=4 cols=4 eps=2"),
+            "<op>:1:27: error: 'eps' = 2 is out of range 0..1");
   EXPECT_EQ(build("reduce_sum shape=4x0x3 axis=1"),
             "<op>:1:20: error: bad dimension '0' in shape (expected integers 1..1073741824 "
             "separated by 'x', e.g. 4096x1024)");
-  EXPECT_EQ(build("reduce_max shape=4x4 axis=2"), "<op>:1:27: error: 'axis' = 2 is out of range -2..1");
+  EXPECT_EQ(build("reduce_max shape=4x4 axis=2"),
+            "<op>:1:27: error: 'axis' = 2 is out of range -2..1");
   EXPECT_EQ(build("reduce_mean axis=0"), "<op>:1:19: error: reduce_mean needs key 'shape'");
   EXPECT_EQ(build("softmax rows=65536 cols=65536"),
             "error: softmax: rows x cols = 4294967296 elements is more than the 2^30 supported");
@@ -110,7 +102,8 @@ TEST(RowOpCompileTest, ExtremeShapesCompileOnEveryChip) {
             "reduce_sum shape=3x300000 axis=0", "reduce_max shape=1000000x7 axis=1",
             "reduce_mean shape=7x1000000 axis=1", "reduce_sum shape=9x9x9x9x9x9 axis=3"}) {
         std::string s = std::string(spec) + " dtype=" + dtype;
-        EXPECT_EQ(error_of([&] { compile_kernel(build_op(parse_op_spec(s), config).kernel, config); }),
+        EXPECT_EQ(user_error_of(
+                      [&] { compile_kernel(build_op(parse_op_spec(s), config).kernel, config); }),
                   "no error")
             << c << ": " << s;
       }
@@ -135,11 +128,13 @@ TEST(RowLayoutTest, BlocksFitUbAndSpreadOverTheVectorCores) {
   EXPECT_GT(t.column_tiles, 1);
   EXPECT_EQ(t.tile_cols % 64, 0);
   EXPECT_LE(bytes(t.block_rows, t.pitch), 32 * 1024);
-  EXPECT_EQ(error_of([&] { choose_row_layout("t", 1, 64, chip("tiny"), [](int64_t, int64_t) {
-              return int64_t{1} << 20;
-            }); }),
-            "error: 't' does not fit the unified buffer of chip 'tiny' (32768 B): one row of 64 columns "
-            "needs 1048576 B");
+  EXPECT_EQ(
+      user_error_of([&] {
+        choose_row_layout("t", 1, 64, chip("tiny"),
+                          [](int64_t, int64_t) { return int64_t{1} << 20; });
+      }),
+      "error: 't' does not fit the unified buffer of chip 'tiny' (32768 B): one row of 64 columns "
+      "needs 1048576 B");
 }
 
 }  // namespace
