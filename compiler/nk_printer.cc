@@ -26,15 +26,18 @@ std::string print_condition(const Condition& c) {
 }
 
 std::string print_value(const Value& v) {
-  if (!v.cond) return std::to_string(v.value);
-  return "select(" + print_condition(*v.cond) + ", " + std::to_string(v.value) + ", " +
-         std::to_string(v.other) + ")";
+  if (!v.cond) return print_affine(Affine{v.value, v.vars.terms});
+  std::string out = "select(" + print_condition(*v.cond) + ", " + std::to_string(v.value) +
+                    ", " + std::to_string(v.other) + ")";
+  if (v.vars.is_constant()) return out;
+  std::string terms = print_affine(v.vars);
+  return out + (terms[0] == '-' ? " - " + terms.substr(1) : " + " + terms);
 }
 
 std::string print_operand(const Operand& o) {
   switch (o.kind) {
     case OperandKind::kZero: return "0";
-    case OperandKind::kImmediate: return std::to_string(o.immediate);
+    case OperandKind::kImm: return print_value(o.imm);
     case OperandKind::kGm:
       if (o.address == Affine{}) return o.name;
       return o.name + "[" + print_affine(o.address) + "]";
@@ -49,6 +52,11 @@ std::string print_operand(const Operand& o) {
 }
 
 std::string print_sync(const SyncStmt& s) {
+  if (s.cross_core && s.wait)
+    return "cross_core_wait_flag " + std::string(isa::name(s.dst)) + ", " + std::to_string(s.event);
+  if (s.cross_core)
+    return "cross_core_set_flag " + std::string(isa::name(s.src)) + ", " +
+           std::string(isa::name(s.mode)) + ", " + std::to_string(s.event);
   return std::string(s.wait ? "wait_flag " : "set_flag ") +
          std::string(isa::name(s.src)) + ", " + std::string(isa::name(s.dst)) + ", " +
          std::to_string(s.event);
@@ -90,6 +98,13 @@ void print_body(std::ostringstream& os, const Body& body, int depth) {
         os << pad << "}\n";
         break;
       case Stmt::Kind::kSync: os << pad << print_sync(s.sync) << "\n"; break;
+      case Stmt::Kind::kOn:
+        os << pad << "on " << (s.on->cores == CoreSelect::kAiv ? "aiv" : "aic");
+        if (!s.on->sub_var.empty()) os << " " << s.on->sub_var;
+        os << " {\n";
+        print_body(os, s.on->body, depth + 1);
+        os << pad << "}\n";
+        break;
     }
   }
 }

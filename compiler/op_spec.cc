@@ -18,6 +18,13 @@ constexpr const char* kFile = "<op>";
   throw UserError(SourceLocation{kFile, 1, col}, message);
 }
 
+// Shortest text that reads back as the same double ("0.5", "1e+06").
+std::string format_number(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
 }  // namespace
 
 OpSpec parse_op_spec(const std::string& text) {
@@ -116,37 +123,13 @@ double OpSpec::get_double(const std::string& key, double min, double max,
     used = 0;
   }
   if (used != v.size() || used == 0 || !std::isfinite(out))
-    fail(columns.at(key), "bad value '" + v + "' for '" + key + "' (expected a number)");
+    fail_at(key, "bad value '" + v + "' for '" + key + "' (expected a number)");
   if (out < min || out > max) {
     std::ostringstream range;
     range << min << ".." << max;
-    fail(columns.at(key), "'" + key + "' = " + v + " is out of range " + range.str());
+    fail_at(key, "'" + key + "' = " + v + " is out of range " + range.str());
   }
   return out;
-}
-
-std::vector<int64_t> OpSpec::get_dims(const std::string& key, int64_t max_dim) const {
-  auto it = values.find(key);
-  if (it == values.end())
-    fail(static_cast<uint32_t>(text.size() + 1), op + " needs key '" + key + "'");
-  const std::string& v = it->second;
-  std::vector<int64_t> dims;
-  size_t start = 0;
-  for (;;) {
-    size_t end = v.find('x', start);
-    std::string part = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    bool digits = !part.empty() && part.size() <= 12 &&
-                  part.find_first_not_of("0123456789") == std::string::npos;
-    int64_t d = digits ? std::stoll(part) : 0;
-    if (!digits || d < 1 || d > max_dim)
-      fail(columns.at(key) + static_cast<uint32_t>(start),
-           "bad dimension '" + part + "' in " + key + " (expected integers 1.." +
-               std::to_string(max_dim) + " separated by 'x', e.g. 4096x1024)");
-    dims.push_back(d);
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return dims;
 }
 
 std::string OpSpec::get_enum(const std::string& key, const std::vector<std::string>& allowed,
@@ -162,6 +145,61 @@ std::string OpSpec::get_enum(const std::string& key, const std::vector<std::stri
   std::string list;
   for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
   fail(columns.at(key), "unsupported " + key + " '" + it->second + "' (supported: " + list + ")");
+}
+
+std::vector<int64_t> OpSpec::get_shape(const std::string& key, size_t max_dims,
+                                       int64_t max_dim) const {
+  auto it = values.find(key);
+  if (it == values.end()) fail_at(key, op + " needs key '" + key + "'");
+  return parse_shape(key, it->second, max_dims, max_dim);
+}
+
+std::vector<std::vector<int64_t>> OpSpec::get_shapes(const std::string& key, size_t max_shapes,
+                                                     size_t max_dims, int64_t max_dim) const {
+  auto it = values.find(key);
+  if (it == values.end()) fail_at(key, op + " needs key '" + key + "'");
+  std::vector<std::vector<int64_t>> out;
+  std::stringstream list(it->second);
+  std::string one;
+  while (std::getline(list, one, ',')) out.push_back(parse_shape(key, one, max_dims, max_dim));
+  if (out.empty() || out.size() > max_shapes)
+    fail_at(key, "'" + key + "' lists " + std::to_string(out.size()) + " shapes (1.." +
+                     std::to_string(max_shapes) + ")");
+  return out;
+}
+
+std::vector<int64_t> OpSpec::parse_shape(const std::string& key, const std::string& v,
+                                         size_t max_dims, int64_t max_dim) const {
+  std::vector<int64_t> dims;
+  size_t start = 0;
+  for (;;) {
+    size_t end = v.find('x', start);
+    std::string piece = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    size_t used = 0;
+    int64_t d = 0;
+    try {
+      d = std::stoll(piece, &used, 10);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != piece.size() || piece[0] == '-' || piece[0] == '+')
+      fail_at(key, "bad shape '" + v + "' for '" + key + "' (expected dimensions like 4096x1024)");
+    if (d < 1 || d > max_dim)
+      fail_at(key, "dimension " + piece + " of '" + key + "' is out of range 1.." +
+                       std::to_string(max_dim));
+    dims.push_back(d);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  if (dims.size() > max_dims)
+    fail_at(key, "'" + key + "' has " + std::to_string(dims.size()) + " dimensions (at most " +
+                     std::to_string(max_dims) + ")");
+  return dims;
+}
+
+void OpSpec::fail_at(const std::string& key, const std::string& message) const {
+  auto it = columns.find(key);
+  fail(it == columns.end() ? static_cast<uint32_t>(text.size() + 1) : it->second, message);
 }
 
 }  // namespace npu::compiler

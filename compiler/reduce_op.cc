@@ -33,7 +33,7 @@ struct ReduceShape {
 
 ReduceShape reduce_shape(const OpSpec& spec) {
   ReduceShape s;
-  s.dims = spec.get_dims("shape", int64_t{1} << 30);
+  s.dims = spec.get_shape("shape", 8, int64_t{1} << 30);
   if (s.dims.size() > 8)
     throw UserError(spec.op + ": shape has " + std::to_string(s.dims.size()) +
                     " dimensions (at most 8)");

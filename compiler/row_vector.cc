@@ -30,9 +30,10 @@ Value select_value(const std::optional<Condition>& last, int64_t tail, int64_t f
 }
 
 void set_mask(Body& out, uint64_t lo) {
-  out.push_back(
-      ir::op("set_mask",
-             {ir::immediate(lo == ~0ull ? -1 : 0), ir::immediate(static_cast<int64_t>(lo))}, {}));
+  out.push_back(ir::op("set_mask",
+                       {ir::imm(lo == ~0ull ? -1 : 0),
+                        ir::imm(static_cast<int64_t>(lo))},
+                       {}));
 }
 // Elements [first, first + count) of each fp32 repeat active.
 void set_mask_range(Body& out, int64_t first, int64_t count) {
@@ -66,7 +67,7 @@ void grid(Body& out, const std::string& mnemonic, const std::vector<GridOperand>
     std::vector<Operand> r;
     for (const GridOperand& o : ops)
       r.push_back(ir::tile(o.base.tile, o.base.offset + row * o.row_step + col * o.col_step));
-    if (scalar) r.push_back(ir::immediate(*scalar));
+    if (scalar) r.push_back(ir::imm(*scalar));
     return r;
   };
   if (column_ok && (!row_ok || ncols <= rows.full)) {
@@ -127,8 +128,9 @@ void elementwise(Body& out, const std::string& mnemonic, const Stream& dst,
     std::vector<Operand> operands{
         ir::tile(dst.region.tile, dst.region.offset + first * dst.rep_stride * kBlock)};
     for (const Stream& s : srcs)
-      operands.push_back(ir::tile(s.region.tile, s.region.offset + first * s.rep_stride * kBlock));
-    if (scalar) operands.push_back(ir::immediate(*scalar));
+      operands.push_back(
+          ir::tile(s.region.tile, s.region.offset + first * s.rep_stride * kBlock));
+    if (scalar) operands.push_back(ir::imm(*scalar));
     std::vector<Field> f{
         ir::field("repeat", select_value(repeats.last, part(repeats.tail), part(repeats.full))),
         ir::field(kRep[0], dst.rep_stride)};

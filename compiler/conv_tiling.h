@@ -1,0 +1,69 @@
+// Tiling of a conv2d (img2col on load3d) by an analytical cost model built from the chip config.
+// An output tile is `rows` whole output rows (all Wo columns) of one image and one group, by
+// `nt` output channels; small maps fold `images` whole images into one tile (their img2col
+// matrices stacked in M), so each weight byte feeds more MACs. Two ways to walk its img2col K
+// dimension (columns (c1, kh, kw, c0)):
+//  * streamed: a K step is `blocks` whole channel blocks (blocks x r x s x C0 columns); the
+//    step's slab of the band's input rows for those channels goes GM -> L1 double buffered, so
+//    feature-map loads overlap the cube like the weights do;
+//  * resident: the band's slab of all channels of the group is loaded once per tile, and K
+//    steps of `kt` columns (any multiple of C0, so a large r x s fits small L0A) walk it.
+// For every candidate that fits the buffers (L0A / L0B double buffered, L0C, UB on coupled
+// chips, L1) the model estimates
+//   per K step: max(cube fractals, load3d bytes over L1 -> L0A, weight bytes over GM -> L0B,
+//               streamed slab bytes over GM -> L1, scalar set-up),
+//   per tile:   K steps + the exposed slab load (resident) + fixpipe write-out,
+// where GM reads get the core's share of L2 and, for the feature map (read once from HBM),
+// of HBM bandwidth; times the rounds of tiles over the cores; it keeps the cheapest.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "config/chip_config.h"
+
+namespace npu::compiler {
+
+// The convolution of one group, as the kernel sees it (NHWC feature maps).
+struct ConvShape {
+  int64_t batch = 1, height = 1, width = 1;
+  int64_t group_channels = 1;      // input channels per group (Cg)
+  int64_t group_out_channels = 1;  // output channels per group (Kg)
+  int64_t groups = 1;
+  int64_t filter_h = 1, filter_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t dilation_h = 1, dilation_w = 1;
+  int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  int64_t in_bytes = 2;   // bytes of an input element (2: fp16, 1: int8)
+  int64_t out_bytes = 2;  // bytes of an output element
+
+  int64_t c0() const { return 32 / in_bytes; }  // channels per 32-byte row
+  int64_t channel_blocks() const { return (group_channels + c0() - 1) / c0(); }  // C1 of a group
+  int64_t reduction() const { return channel_blocks() * filter_h * filter_w * c0(); }  // img2col K
+  int64_t out_height() const;  // 0 when the dilated filter does not fit the padded input
+  int64_t out_width() const;
+  // Input rows a tile of `rows` output rows reads, padding included.
+  int64_t window_rows(int64_t rows) const {
+    return (rows - 1) * stride_h + (filter_h - 1) * dilation_h + 1;
+  }
+};
+
+struct ConvTiling {
+  int64_t rows = 1;              // output rows per tile
+  int64_t images = 1;            // images per tile (> 1 only when rows is the whole output)
+  int64_t nt = 16;               // output channels per tile (multiple of 16)
+  bool streamed = false;         // K steps of whole channel blocks, slab per step (else resident)
+  int64_t blocks = 1;            // streamed: channel blocks per K step
+  int64_t kt = 16;               // img2col columns per K step (multiple of C0)
+  double estimated_cycles = -1;  // < 0: nothing fits; `reason` says what
+  std::string reason;
+};
+
+// Bytes of the L1 slab of a tile of `rows` output rows and `blocks` channel blocks (input rows
+// clipped to the map, 32 B per (row, column, channel block)).
+int64_t conv_slab_bytes(const ConvShape& s, int64_t rows, int64_t blocks);
+
+// via_ub: the result leaves L0C through UB (coupled 910-class cores).
+ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::ChipConfig& chip);
+
+}  // namespace npu::compiler
