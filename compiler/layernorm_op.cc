@@ -25,19 +25,9 @@ OpKernel build_layernorm(const OpSpec& spec, const config::ChipConfig& chip) {
   const isa::DataType type = row_op_dtype(spec);
   const double eps = norm_eps(spec);
   RowTiles tiles{true, 1, 2, false};
-  const RowLayout l = choose_row_op_layout("layernorm", shape.rows, shape.cols, type, chip, tiles);
-  const int64_t es = isa::element_size(type);
-  OpKernel r;
-  Kernel& k = r.kernel;
-  k.name = "layernorm";
-  k.cores = row_cores(chip);
-  const uint64_t bytes = static_cast<uint64_t>(shape.rows * shape.cols * es);
-  const uint64_t vec_bytes = static_cast<uint64_t>(shape.cols * es);
-  k.args = {{"x", isa::ArgKind::kGmPointer, bytes},
-            {"gamma", isa::ArgKind::kGmPointer, vec_bytes},
-            {"beta", isa::ArgKind::kGmPointer, vec_bytes},
-            {"y", isa::ArgKind::kGmPointer, bytes}};
-  declare_row_tiles(k, tiles, type, l);
+  RowOpFrame f = begin_row_op("layernorm", shape, type, chip, tiles, {"gamma", "beta"});
+  OpKernel& r = f.op;
+  const RowLayout& l = f.layout;
   const bool tiled = l.column_tiles > 1;
   Body per_worker;
   if (!tiled) {
@@ -46,73 +36,62 @@ OpKernel build_layernorm(const OpSpec& spec, const config::ChipConfig& chip) {
   const Region x{"x", 0}, sq{"t0", 0}, mean{"stat", 0}, rstd{"stat2", 0}, part{"stat3", 0},
       tmp{"stat4", 0}, bc{"bc", 0}, bc2{"bc2", 0}, red{"red", 0};
   const int64_t inv_cols = rowvec::f32_bits(1.0 / static_cast<double>(l.cols));
-  k.body = row_block_loop(l, std::move(per_worker), [&](const Affine& block, const RowCount& rows) {
-    Body b;
-    const RowCount vec = rows.div_up(rowvec::kF32PerRepeat);
-    const RowCount repeats = rows.scaled(l.pitch / rowvec::kF32PerRepeat);
-    if (!tiled) {
-      // Two-pass variance on rows held in UB: mean, then the mean of (x - mean)^2.
-      load_block(b, "x", type, l, block, rows, "", rowvec::kF32Zero);
-      rowvec::row_reduce(b, rowvec::Reduce::kSum, x, rows, l.pitch, red, mean);
-      rowvec::elementwise(b, "vmuls.f32", {mean}, {{mean}}, vec, inv_cols);
-      rowvec::broadcast_rows(b, bc, mean, rows);
-      rowvec::row_broadcast_binary(b, "vsub.f32", x, x, bc, rows, l.pitch);
-      rowvec::fill_row_tails(b, x, rows, l.cols, l.pitch, rowvec::kF32Zero);
-      rowvec::elementwise(b, "vmul.f32", {sq}, {{x}, {x}}, repeats);
-      rowvec::row_reduce(b, rowvec::Reduce::kSum, sq, rows, l.pitch, red, rstd);
-      inverse_rms(b, rstd, rows, l.cols, eps);
-      rowvec::broadcast_rows(b, bc2, rstd, rows);
-    } else {
-      // Column tiles: sums of x and x^2 tile by tile; var = E[x^2] - mean^2 (clamped at 0).
-      rowvec::elementwise(b, "vdup.f32", {mean}, {}, vec, rowvec::kF32Zero);
-      rowvec::elementwise(b, "vdup.f32", {rstd}, {}, vec, rowvec::kF32Zero);
-      Body pass;
-      load_block(pass, "x", type, l, block, rows, "ct", rowvec::kF32Zero);
-      rowvec::row_reduce(pass, rowvec::Reduce::kSum, x, rows, l.pitch, red, part);
-      rowvec::elementwise(pass, "vadd.f32", {mean}, {{mean}, {part}}, vec);
-      rowvec::elementwise(pass, "vmul.f32", {sq}, {{x}, {x}}, repeats);
-      rowvec::row_reduce(pass, rowvec::Reduce::kSum, sq, rows, l.pitch, red, part);
-      rowvec::elementwise(pass, "vadd.f32", {rstd}, {{rstd}, {part}}, vec);
-      b.push_back(make_loop("ct", l.column_tiles, false, std::move(pass)));
-      rowvec::elementwise(b, "vmuls.f32", {mean}, {{mean}}, vec, inv_cols);
-      rowvec::elementwise(b, "vmul.f32", {tmp}, {{mean}, {mean}}, vec);
-      rowvec::elementwise(b, "vmuls.f32", {rstd}, {{rstd}}, vec, inv_cols);
-      rowvec::elementwise(b, "vsub.f32", {rstd}, {{rstd}, {tmp}}, vec);
-      rowvec::elementwise(b, "vmaxs.f32", {rstd}, {{rstd}}, vec, rowvec::kF32Zero);
-      rowvec::elementwise(b, "vadds.f32", {rstd}, {{rstd}}, vec, rowvec::f32_bits(eps));
-      rowvec::elementwise(b, "vrsqrt.f32", {rstd}, {{rstd}}, vec);
-      rowvec::broadcast_rows(b, bc, mean, rows);
-      rowvec::broadcast_rows(b, bc2, rstd, rows);
-    }
-    // y = (x - mean) * rstd * gamma + beta, per column tile when tiled (x - mean is already
-    // in x when not).
-    const std::string cu = tiled ? "cu" : "";
-    Body apply;
-    if (tiled) {
-      load_second_pass_tile(apply, "x", {"gamma", "beta"}, type, l, block, rows, cu);
-      rowvec::row_broadcast_binary(apply, "vsub.f32", x, x, bc, rows, l.pitch);
-    }
-    rowvec::row_broadcast_binary(apply, "vmul.f32", x, x, bc2, rows, l.pitch);
-    rowvec::column_binary(apply, "vmul.f32", x, x, {"g0", 0}, rows, l.pitch);
-    rowvec::column_binary(apply, "vadd.f32", x, x, {"g1", 0}, rows, l.pitch);
-    store_block(apply, "y", type, l, block, rows, x, cu);
-    if (tiled)
-      b.push_back(make_loop(cu, l.column_tiles, false, std::move(apply)));
-    else
-      b.insert(b.end(), apply.begin(), apply.end());
-    return b;
-  });
-  r.tensors = {{"x", type, static_cast<uint64_t>(shape.rows * shape.cols), false},
-               {"gamma", type, static_cast<uint64_t>(shape.cols), false},
-               {"beta", type, static_cast<uint64_t>(shape.cols), false},
-               {"y", type, static_cast<uint64_t>(shape.rows * shape.cols), true}};
-  r.block_dim = l.block_dim;
+  r.kernel.body =
+      row_block_loop(l, std::move(per_worker), [&](const Affine& block, const RowCount& rows) {
+        Body b;
+        const RowCount vec = rows.div_up(rowvec::kF32PerRepeat);
+        const RowCount repeats = rows.scaled(l.pitch / rowvec::kF32PerRepeat);
+        if (!tiled) {
+          // Two-pass variance on rows held in UB: mean, then the mean of (x - mean)^2.
+          load_block(b, "x", type, l, block, rows, "", rowvec::kF32Zero);
+          rowvec::row_reduce(b, rowvec::Reduce::kSum, x, rows, l.pitch, red, mean);
+          rowvec::elementwise(b, "vmuls.f32", {mean}, {{mean}}, vec, inv_cols);
+          rowvec::broadcast_rows(b, bc, mean, rows);
+          rowvec::row_broadcast_binary(b, "vsub.f32", x, x, bc, rows, l.pitch);
+          rowvec::fill_row_tails(b, x, rows, l.cols, l.pitch, rowvec::kF32Zero);
+          rowvec::elementwise(b, "vmul.f32", {sq}, {{x}, {x}}, repeats);
+          rowvec::row_reduce(b, rowvec::Reduce::kSum, sq, rows, l.pitch, red, rstd);
+          inverse_rms(b, rstd, rows, l.cols, eps);
+          rowvec::broadcast_rows(b, bc2, rstd, rows);
+        } else {
+          // Column tiles: sums of x and x^2 tile by tile; var = E[x^2] - mean^2 (clamped at 0).
+          rowvec::elementwise(b, "vdup.f32", {mean}, {}, vec, rowvec::kF32Zero);
+          rowvec::elementwise(b, "vdup.f32", {rstd}, {}, vec, rowvec::kF32Zero);
+          Body pass;
+          load_block(pass, "x", type, l, block, rows, "ct", rowvec::kF32Zero);
+          rowvec::row_reduce(pass, rowvec::Reduce::kSum, x, rows, l.pitch, red, part);
+          rowvec::elementwise(pass, "vadd.f32", {mean}, {{mean}, {part}}, vec);
+          rowvec::elementwise(pass, "vmul.f32", {sq}, {{x}, {x}}, repeats);
+          rowvec::row_reduce(pass, rowvec::Reduce::kSum, sq, rows, l.pitch, red, part);
+          rowvec::elementwise(pass, "vadd.f32", {rstd}, {{rstd}, {part}}, vec);
+          b.push_back(make_loop("ct", l.column_tiles, false, std::move(pass)));
+          rowvec::elementwise(b, "vmuls.f32", {mean}, {{mean}}, vec, inv_cols);
+          rowvec::elementwise(b, "vmul.f32", {tmp}, {{mean}, {mean}}, vec);
+          rowvec::elementwise(b, "vmuls.f32", {rstd}, {{rstd}}, vec, inv_cols);
+          rowvec::elementwise(b, "vsub.f32", {rstd}, {{rstd}, {tmp}}, vec);
+          rowvec::elementwise(b, "vmaxs.f32", {rstd}, {{rstd}}, vec, rowvec::kF32Zero);
+          rowvec::elementwise(b, "vadds.f32", {rstd}, {{rstd}}, vec, rowvec::f32_bits(eps));
+          rowvec::elementwise(b, "vrsqrt.f32", {rstd}, {{rstd}}, vec);
+          rowvec::broadcast_rows(b, bc, mean, rows);
+          rowvec::broadcast_rows(b, bc2, rstd, rows);
+        }
+        // y = (x - mean) * rstd * gamma + beta, per column tile when tiled (x - mean is already
+        // in x when not).
+        const std::string cu = tiled ? "cu" : "";
+        Body apply;
+        if (tiled) {
+          load_second_pass_tile(apply, "x", {"gamma", "beta"}, type, l, block, rows, cu);
+          rowvec::row_broadcast_binary(apply, "vsub.f32", x, x, bc, rows, l.pitch);
+        }
+        rowvec::row_broadcast_binary(apply, "vmul.f32", x, x, bc2, rows, l.pitch);
+        rowvec::column_binary(apply, "vmul.f32", x, x, {"g0", 0}, rows, l.pitch);
+        rowvec::column_binary(apply, "vadd.f32", x, x, {"g1", 0}, rows, l.pitch);
+        store_block(apply, "y", type, l, block, rows, x, cu);
+        add_column_pass(b, cu, l.column_tiles, std::move(apply));
+        return b;
+      });
   r.flops = 8.0 * static_cast<double>(shape.rows * shape.cols);
-  r.summary = "layernorm " + describe_row_layout(shape, type, l);
-  // Outputs are O(1) (normalised values times gamma in [-1, 1] plus beta); fp32 sums of cols
-  // terms lose ~log2(cols) ulps.
-  set_row_tolerance(r, type, 1e-5, 1e-5);
-  if (type != isa::DataType::kF32) r.atol = type == isa::DataType::kF16 ? 4e-3 : 3e-2;
+  set_norm_tolerance(r, type);
   return r;
 }
 

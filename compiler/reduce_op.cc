@@ -78,8 +78,8 @@ void build_last_axis(OpKernel& r, const ReduceShape& s, Kind kind, isa::DataType
       rowvec::elementwise(b, "vdup.f32", {stat}, {}, vec, neutral_bits(kind));
       Body tile;
       load_block(tile, "x", type, l, block, rows, "ct", neutral_bits(kind));
-      rowvec::row_reduce(tile, kind == Kind::kMax ? rowvec::Reduce::kMax : rowvec::Reduce::kSum,
-                         x, rows, l.pitch, red, part);
+      rowvec::row_reduce(tile, kind == Kind::kMax ? rowvec::Reduce::kMax : rowvec::Reduce::kSum, x,
+                         rows, l.pitch, red, part);
       rowvec::elementwise(tile, fold_op(kind), {stat}, {{stat}, {part}}, vec);
       b.push_back(make_loop("ct", l.column_tiles, false, std::move(tile)));
     }
@@ -122,6 +122,7 @@ void build_inner_axis(OpKernel& r, const ReduceShape& s, Kind kind, isa::DataTyp
   tc = balanced_tile_cols(s.inner, tc, es);
   const int64_t p = round_up(tc, 64);
   int64_t ra = std::min<int64_t>({s.reduced, rowvec::kMaxRepeat, 4095});
+  if ((s.inner - tc) * es > kMaxGmGap) ra = 1;
   while (ra > 1 && bytes(ra, p) > ub) --ra;
   const int64_t ct = ceil_div(s.inner, tc), units = s.outer * ct;
   const int64_t nab = ceil_div(s.reduced, ra), tail_rows = s.reduced - (nab - 1) * ra;
@@ -221,20 +222,29 @@ Tensors reference_reduce(const OpSpec& spec, const Tensors& in) {
 }  // namespace
 
 const OpDef& reduce_sum_op() {
-  static const OpDef def{"reduce_sum", {"shape", "axis", "dtype"}, "reduce_sum shape=4096x1024 axis=1 dtype=fp16",
-                         build_reduce, reference_reduce};
+  static const OpDef def{"reduce_sum",
+                         {"shape", "axis", "dtype"},
+                         "reduce_sum shape=4096x1024 axis=1 dtype=fp16",
+                         build_reduce,
+                         reference_reduce};
   return def;
 }
 
 const OpDef& reduce_max_op() {
-  static const OpDef def{"reduce_max", {"shape", "axis", "dtype"}, "reduce_max shape=4096x1024 axis=1 dtype=fp16",
-                         build_reduce, reference_reduce};
+  static const OpDef def{"reduce_max",
+                         {"shape", "axis", "dtype"},
+                         "reduce_max shape=4096x1024 axis=1 dtype=fp16",
+                         build_reduce,
+                         reference_reduce};
   return def;
 }
 
 const OpDef& reduce_mean_op() {
-  static const OpDef def{"reduce_mean", {"shape", "axis", "dtype"}, "reduce_mean shape=4096x1024 axis=1 dtype=fp16",
-                         build_reduce, reference_reduce};
+  static const OpDef def{"reduce_mean",
+                         {"shape", "axis", "dtype"},
+                         "reduce_mean shape=4096x1024 axis=1 dtype=fp16",
+                         build_reduce,
+                         reference_reduce};
   return def;
 }
 

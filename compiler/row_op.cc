@@ -14,7 +14,9 @@ using rowvec::RowCount;
 
 isa::DataType row_op_dtype(const OpSpec& spec) {
   std::string d = spec.get_enum("dtype", {"fp16", "bf16", "fp32"}, "fp16");
-  return d == "fp32" ? isa::DataType::kF32 : d == "bf16" ? isa::DataType::kBf16 : isa::DataType::kF16;
+  return d == "fp32"   ? isa::DataType::kF32
+         : d == "bf16" ? isa::DataType::kBf16
+                       : isa::DataType::kF16;
 }
 
 RowShape row_op_shape(const OpSpec& spec) {
@@ -54,8 +56,8 @@ TileSizes sizes(const RowTiles& t, isa::DataType type, int64_t rows, int64_t pit
 
 int64_t row_tiles_bytes(const RowTiles& t, isa::DataType type, int64_t rows, int64_t pitch) {
   TileSizes s = sizes(t, type, rows, pitch);
-  return 2 * (s.x_in + s.x_in2) + s.x * (1 + t.extra_fp32_rows) + 2 * s.y_out + s.red + 4 * s.stat + 2 * s.bc +
-         (t.second_pass ? 0 : s.g_in) + s.g * t.column_vectors;
+  return 2 * (s.x_in + s.x_in2) + s.x * (1 + t.extra_fp32_rows) + 2 * s.y_out + s.red + 4 * s.stat +
+         2 * s.bc + (t.second_pass ? 0 : s.g_in) + s.g * t.column_vectors;
 }
 
 RowLayout choose_row_op_layout(const std::string& op, int64_t rows, int64_t cols,
@@ -78,7 +80,12 @@ void declare_row_tiles(Kernel& k, const RowTiles& t, isa::DataType type, const R
   add("x_in", s.x_in, true);
   if (t.second_pass) add("x_in2", s.x_in2, true);
   add("x", s.x, false);
-  add("y_out", s.y_out, true);
+  // y_out is double-buffered in the loop that stores it: the block loop, or the column-tile
+  // loop of the second pass. Ops with one value per row store it after their column-tile loop:
+  // there a double y_out would unroll the block loop around the column-tile loop, which
+  // already double-buffers x_in (sync insertion wants each cross-pipe tile's accesses in one
+  // unrolled copy), so it stays single.
+  add("y_out", s.y_out, t.rows_out || l.column_tiles == 1);
   add("red", s.red, false);
   for (const char* name : {"stat", "stat2", "stat3", "stat4"}) add(name, s.stat, false);
   add("bc", s.bc, false);
@@ -139,10 +146,10 @@ void load_column_vectors(Body& out, const std::vector<std::string>& gm_args, isa
                          const RowLayout& l) {
   const RowCount one{1, 1, std::nullopt};
   for (size_t i = 0; i < gm_args.size(); ++i) {
-    out.push_back(load_rows("g_in", gm_args[i], type, Affine{}, one, ir::constant(l.cols), l.cols,
-                            l.pitch));
-    rowvec::convert_rows(out, {"g" + std::to_string(i), 0}, isa::DataType::kF32, {"g_in", 0},
-                         type, one, l.pitch);
+    out.push_back(
+        load_rows("g_in", gm_args[i], type, Affine{}, one, ir::constant(l.cols), l.cols, l.pitch));
+    rowvec::convert_rows(out, {"g" + std::to_string(i), 0}, isa::DataType::kF32, {"g_in", 0}, type,
+                         one, l.pitch);
   }
 }
 
@@ -160,8 +167,8 @@ void load_second_pass_tile(Body& out, const std::string& gm_arg,
   out.push_back(load_rows("x_in2", gm_arg, type, block_origin(l, block, tile_var), rows, cols,
                           l.cols, l.pitch));
   for (size_t i = 0; i < vector_args.size(); ++i)
-    out.push_back(load_rows("x_in2", vector_args[i], type, ir::var_expr(tile_var, l.tile_cols),
-                            one, cols, l.cols, l.pitch, vector_offset(i)));
+    out.push_back(load_rows("x_in2", vector_args[i], type, ir::var_expr(tile_var, l.tile_cols), one,
+                            cols, l.cols, l.pitch, vector_offset(i)));
   rowvec::convert_rows(out, {"x", 0}, isa::DataType::kF32, {"x_in2", 0}, type, rows, l.pitch);
   for (size_t i = 0; i < vector_args.size(); ++i)
     rowvec::convert_rows(out, {"g" + std::to_string(i), 0}, isa::DataType::kF32,
@@ -191,10 +198,55 @@ void set_row_tolerance(OpKernel& r, isa::DataType type, double fp32_rtol, double
   // One rounding of the output to a p-bit significand (2^-p relative), doubled for the fp32
   // arithmetic before it; fp32 outputs use the op's own bounds.
   switch (type) {
-    case isa::DataType::kF16: r.rtol = 2e-3; r.atol = std::max(1e-4, fp32_atol); break;
-    case isa::DataType::kBf16: r.rtol = 1.6e-2; r.atol = std::max(1e-3, fp32_atol); break;
-    default: r.rtol = fp32_rtol; r.atol = fp32_atol; break;
+    case isa::DataType::kF16:
+      r.rtol = 2e-3;
+      r.atol = std::max(1e-4, fp32_atol);
+      break;
+    case isa::DataType::kBf16:
+      r.rtol = 1.6e-2;
+      r.atol = std::max(1e-3, fp32_atol);
+      break;
+    default:
+      r.rtol = fp32_rtol;
+      r.atol = fp32_atol;
+      break;
   }
+}
+
+void set_norm_tolerance(OpKernel& r, isa::DataType type) {
+  set_row_tolerance(r, type, 1e-5, 1e-5);
+  if (type != isa::DataType::kF32) r.atol = type == isa::DataType::kF16 ? 4e-3 : 3e-2;
+}
+
+RowOpFrame begin_row_op(const std::string& op, const RowShape& shape, isa::DataType type,
+                        const config::ChipConfig& chip, RowTiles& tiles,
+                        const std::vector<std::string>& column_vectors) {
+  RowOpFrame f;
+  f.layout = choose_row_op_layout(op, shape.rows, shape.cols, type, chip, tiles);
+  const uint64_t elements = static_cast<uint64_t>(shape.rows * shape.cols);
+  const uint64_t es = isa::element_size(type);
+  Kernel& k = f.op.kernel;
+  k.name = op;
+  k.cores = row_cores(chip);
+  k.args.push_back({"x", isa::ArgKind::kGmPointer, elements * es});
+  f.op.tensors.push_back({"x", type, elements, false});
+  for (const std::string& v : column_vectors) {
+    k.args.push_back({v, isa::ArgKind::kGmPointer, static_cast<uint64_t>(shape.cols) * es});
+    f.op.tensors.push_back({v, type, static_cast<uint64_t>(shape.cols), false});
+  }
+  k.args.push_back({"y", isa::ArgKind::kGmPointer, elements * es});
+  f.op.tensors.push_back({"y", type, elements, true});
+  declare_row_tiles(k, tiles, type, f.layout);
+  f.op.block_dim = f.layout.block_dim;
+  f.op.summary = op + " " + describe_row_layout(shape, type, f.layout);
+  return f;
+}
+
+void add_column_pass(Body& out, const std::string& var, int64_t count, Body body) {
+  if (count > 1)
+    out.push_back(make_loop(var, count, false, std::move(body)));
+  else
+    out.insert(out.end(), body.begin(), body.end());
 }
 
 }  // namespace npu::compiler

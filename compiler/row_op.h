@@ -26,7 +26,7 @@ isa::DataType row_op_dtype(const OpSpec& spec);
 // y_out (double, GM type; one value per row when !rows_out), red (reduction scratch),
 // stat .. stat4 (one fp32 per row) and bc, bc2 (per-row values broadcast, 32 B per row).
 struct RowTiles {
-  bool rows_out = true;  // the output has the input's shape (else one value per row)
+  bool rows_out = true;      // the output has the input's shape (else one value per row)
   int extra_fp32_rows = 0;   // more fp32 row tiles the op needs (named t0, t1, ...)
   int column_vectors = 0;    // per-column fp32 vectors (g0, g1, ...) loaded once per core
   bool second_pass = false;  // column-tiled: a second input tile x_in2 for the second pass
@@ -41,8 +41,7 @@ int64_t row_tiles_bytes(const RowTiles& t, isa::DataType type, int64_t rows, int
 // twice (statistics, then output) and tiles.second_pass is set so each pass has its own
 // double-buffered input tile.
 RowLayout choose_row_op_layout(const std::string& op, int64_t rows, int64_t cols,
-                               isa::DataType type, const config::ChipConfig& chip,
-                               RowTiles& tiles);
+                               isa::DataType type, const config::ChipConfig& chip, RowTiles& tiles);
 // Declares the tiles in the kernel.
 void declare_row_tiles(Kernel& k, const RowTiles& t, isa::DataType type, const RowLayout& l);
 
@@ -71,8 +70,8 @@ void load_second_pass_tile(Body& out, const std::string& gm_arg,
                            const std::string& tile_var);
 
 // stat[r] = 1 / sqrt(stat[r] / cols + eps): a row's sum of squares to its inverse RMS.
-void inverse_rms(Body& out, const rowvec::Region& stat, const rowvec::RowCount& rows,
-                 int64_t cols, double eps);
+void inverse_rms(Body& out, const rowvec::Region& stat, const rowvec::RowCount& rows, int64_t cols,
+                 double eps);
 
 // The `eps` key of the norms (default 1e-5).
 double norm_eps(const OpSpec& spec);
@@ -87,7 +86,24 @@ RowShape row_op_shape(const OpSpec& spec);
 // "4096x1024 fp16, blocks of 13 rows over 48 cores[, column tiles of 2048]".
 std::string describe_row_layout(const RowShape& shape, isa::DataType type, const RowLayout& l);
 
+// The frame of a row op with rows-shaped output: the layout (choose_row_op_layout), the kernel
+// named `op` on the vector cores with arguments x, the per-column vectors (cols elements each),
+// y; its tiles, tensors, block_dim and summary. The op adds the body and flops.
+struct RowOpFrame {
+  OpKernel op;
+  RowLayout layout;
+};
+RowOpFrame begin_row_op(const std::string& op, const RowShape& shape, isa::DataType type,
+                        const config::ChipConfig& chip, RowTiles& tiles,
+                        const std::vector<std::string>& column_vectors);
+
+// Appends `body` to `out`, inside `for var in count` when the rows are column-tiled (count > 1).
+void add_column_pass(Body& out, const std::string& var, int64_t count, Body body);
+
 // Tolerances of a row op's output in `type` for values of magnitude ~1 (docs/ops.md).
 void set_row_tolerance(OpKernel& r, isa::DataType type, double fp32_rtol, double fp32_atol);
+// The norms' tolerances: outputs are O(1) (normalised values times gamma in [-1, 1] plus
+// beta); fp32 sums of cols terms lose ~log2(cols) ulps.
+void set_norm_tolerance(OpKernel& r, isa::DataType type);
 
 }  // namespace npu::compiler

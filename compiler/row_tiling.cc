@@ -60,8 +60,8 @@ RowLayout choose_row_layout(const std::string& op, int64_t rows, int64_t cols,
     int64_t tc = std::min(kMaxPitch, round_up(cols, 64));
     while (tc > 64 && !fits(want_rows, tc)) tc -= 64;
     if (!fits(1, tc))
-      throw UserError("'" + op + "' does not fit the unified buffer of chip '" + chip.name +
-                      "' (" + std::to_string(ub) + " B): one row of 64 columns needs " +
+      throw UserError("'" + op + "' does not fit the unified buffer of chip '" + chip.name + "' (" +
+                      std::to_string(ub) + " B): one row of 64 columns needs " +
                       std::to_string(ub_bytes(1, 64)) + " B");
     l.tile_cols = balanced_tile_cols(cols, tc, 4);
   }
@@ -70,6 +70,9 @@ RowLayout choose_row_layout(const std::string& op, int64_t rows, int64_t cols,
   // The most rows that fit, then as few rounds over the workers as that allows, with the rows
   // spread evenly over them.
   int64_t fit = std::min<int64_t>({kMaxBlockRows, rows, 4095});
+  // A copy of several rows skips the other columns with a GM gap of at most 2^20 - 1 bytes;
+  // longer rows go one per block.
+  if ((cols - l.tile_cols) * 4 > kMaxGmGap) fit = 1;
   while (fit > 1 && !fits(fit, l.pitch)) --fit;
   // A few more rounds of smaller blocks can balance the workers better (blocks go round-robin,
   // so a worker gets at most ceil(blocks / workers) of them): take one when it cuts the largest
@@ -90,8 +93,9 @@ RowLayout choose_row_layout(const std::string& op, int64_t rows, int64_t cols,
   return l;
 }
 
-Body row_block_loop(const RowLayout& l, Body per_worker,
-                    const std::function<Body(const Affine& block, const rowvec::RowCount& rows)>& body) {
+Body row_block_loop(
+    const RowLayout& l, Body per_worker,
+    const std::function<Body(const Affine& block, const rowvec::RowCount& rows)>& body) {
   Affine block = ir::var_expr("rb", l.workers).add("w", 1);
   rowvec::RowCount rows{l.block_rows, l.tail_rows(), std::nullopt};
   if (l.tail_rows() != l.block_rows) rows.last = Condition{block, Condition::Op::kEq, l.blocks - 1};
@@ -123,7 +127,9 @@ std::vector<Field> row_copy_fields(isa::DataType type, const rowvec::RowCount& r
     return v;
   };
   Value bytes = map([&](int64_t c) { return c * es; });
-  Value gm_gap = map([&](int64_t c) { return (gm_cols - c) * es; });
+  // One burst: the gap is never used (and may be too large to encode).
+  const bool one_row = rows.full == 1 && rows.tail == 1;
+  Value gm_gap = map([&](int64_t c) { return one_row ? 0 : (gm_cols - c) * es; });
   Value local_gap = map([&](int64_t c) { return (pitch * es - round_up(c * es, 32)) / 32; });
   return {ir::field("nburst", rows.value()), ir::field("burst_bytes", bytes),
           ir::field("gm_gap", gm_gap), ir::field("local_gap", local_gap)};

@@ -51,8 +51,9 @@ CoreSelect row_cores(const config::ChipConfig& chip);
 // Emits the block loop: `pfor w in workers { [per_worker] for i in rounds { if block < blocks
 // { body(block) } } }` with block = i * workers + w. `body` receives the block index (affine)
 // and the block's row count (the last block may be shorter).
-Body row_block_loop(const RowLayout& layout, Body per_worker,
-                    const std::function<Body(const Affine& block, const rowvec::RowCount& rows)>& body);
+Body row_block_loop(
+    const RowLayout& layout, Body per_worker,
+    const std::function<Body(const Affine& block, const rowvec::RowCount& rows)>& body);
 
 // GM rows -> UB: rows of `cols` elements of `type` starting at element (row0, col0) of a GM
 // matrix with `gm_cols` columns, into UB rows `pitch` elements apart (padding bytes beyond the
@@ -69,6 +70,9 @@ Stmt store_rows(const std::string& gm_arg, const std::string& ub_tile, isa::Data
 // `es` bytes: as even as 64-column steps allow, and narrow enough that a copy of the shorter
 // last tile into rows of the full tile's pitch has a UB row gap the copy can encode.
 int64_t balanced_tile_cols(int64_t cols, int64_t max_tile, int64_t es);
+
+// The largest GM gap a row copy can skip between rows (pad word gm_gap).
+constexpr int64_t kMaxGmGap = (int64_t{1} << 20) - 1;
 
 // Bytes of a UB tile of `bytes`, rounded to the chip's UB alignment and to whole repeats.
 int64_t ub_tile_bytes(int64_t bytes);

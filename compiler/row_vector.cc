@@ -103,7 +103,9 @@ GridOperand data_rows(const Region& r, int64_t pitch) { return {r, pitch * 4, kR
 }  // namespace
 
 Value RowCount::value() const { return select_value(last, tail, full); }
-Value RowCount::times(int64_t scale) const { return select_value(last, tail * scale, full * scale); }
+Value RowCount::times(int64_t scale) const {
+  return select_value(last, tail * scale, full * scale);
+}
 RowCount RowCount::div_up(int64_t d) const { return {ceil_div(full, d), ceil_div(tail, d), last}; }
 RowCount RowCount::scaled(int64_t s) const { return {full * s, tail * s, last}; }
 
@@ -123,8 +125,8 @@ void elementwise(Body& out, const std::string& mnemonic, const Stream& dst,
   int64_t most = std::max(repeats.full, repeats.tail);
   for (int64_t first = 0; first < most; first += kMaxRepeat) {
     auto part = [&](int64_t n) { return std::clamp<int64_t>(n - first, 0, kMaxRepeat); };
-    std::vector<Operand> operands{ir::tile(dst.region.tile, dst.region.offset +
-                                                                first * dst.rep_stride * kBlock)};
+    std::vector<Operand> operands{
+        ir::tile(dst.region.tile, dst.region.offset + first * dst.rep_stride * kBlock)};
     for (const Stream& s : srcs)
       operands.push_back(
           ir::tile(s.region.tile, s.region.offset + first * s.rep_stride * kBlock));
@@ -132,7 +134,8 @@ void elementwise(Body& out, const std::string& mnemonic, const Stream& dst,
     std::vector<Field> f{
         ir::field("repeat", select_value(repeats.last, part(repeats.tail), part(repeats.full))),
         ir::field(kRep[0], dst.rep_stride)};
-    for (size_t i = 0; i < srcs.size(); ++i) f.push_back(ir::field(kRep[i + 1], srcs[i].rep_stride));
+    for (size_t i = 0; i < srcs.size(); ++i)
+      f.push_back(ir::field(kRep[i + 1], srcs[i].rep_stride));
     out.push_back(ir::op(mnemonic, std::move(operands), std::move(f)));
   }
 }
@@ -141,15 +144,14 @@ void convert_rows(Body& out, const Region& dst, isa::DataType dst_type, const Re
                   isa::DataType src_type, const RowCount& rows, int64_t pitch) {
   RowCount repeats = rows.scaled(pitch / kF32PerRepeat);
   auto stride = [](isa::DataType t) { return static_cast<int64_t>(isa::element_size(t)) * 2; };
-  std::string mnemonic =
-      dst_type == src_type
-          ? "vcopy." + std::string(isa::name(dst_type))
-          : "vconv." + std::string(isa::name(dst_type)) + "." + std::string(isa::name(src_type));
+  std::string mnemonic = dst_type == src_type ? "vcopy." + std::string(isa::name(dst_type))
+                                              : "vconv." + std::string(isa::name(dst_type)) + "." +
+                                                    std::string(isa::name(src_type));
   elementwise(out, mnemonic, {dst, stride(dst_type)}, {{src, stride(src_type)}}, repeats);
 }
 
-void fill_row_tails(Body& out, const Region& x, const RowCount& rows, int64_t cols,
-                    int64_t pitch, int64_t bits) {
+void fill_row_tails(Body& out, const Region& x, const RowCount& rows, int64_t cols, int64_t pitch,
+                    int64_t bits) {
   const int64_t chunks = pitch / kF32PerRepeat, first = cols / kF32PerRepeat;
   if (first >= chunks) return;
   std::vector<GridOperand> dst{data_rows(x, pitch)};
@@ -182,35 +184,38 @@ void row_reduce(Body& out, Reduce kind, const Region& x, const RowCount& rows, i
   if (part != 0 && full_chunks >= 1) {
     set_mask_range(out, 0, part);
     grid(out, fold_op, {acc, acc, chunk}, rows, full_chunks, full_chunks + 1);
+    reset_mask(out);
   }
   if (n1 >= kF32PerRepeat) {
     // 64 values per row: two per-block reductions (64 -> 8 per row, then 8 -> 1), cheaper
     // than a whole-repeat one.
-    reset_mask(out);
-    out.push_back(ir::op(block_op, {ir::tile(scratch.tile, scratch.offset), ir::tile(scratch.tile, scratch.offset)},
-                         {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
-                          ir::field("src0_rep_stride", row_step / kBlock)}));
+    out.push_back(ir::op(
+        block_op, {ir::tile(scratch.tile, scratch.offset), ir::tile(scratch.tile, scratch.offset)},
+        {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
+         ir::field("src0_rep_stride", row_step / kBlock)}));
     elementwise(out, block_op, {result, 1}, {{scratch, 8}}, rows.div_up(8));
     return;
   }
   // Whole-repeat reduction of each row's n1 < 64 values: one result per row.
   set_mask_range(out, 0, n1);
-  out.push_back(ir::op(whole_op, {ir::tile(result.tile, result.offset), ir::tile(scratch.tile, scratch.offset)},
-                       {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
-                        ir::field("src0_rep_stride", row_step / kBlock)}));
+  out.push_back(ir::op(
+      whole_op, {ir::tile(result.tile, result.offset), ir::tile(scratch.tile, scratch.offset)},
+      {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
+       ir::field("src0_rep_stride", row_step / kBlock)}));
   reset_mask(out);
 }
 
 void broadcast_rows(Body& out, const Region& bcast, const Region& values, const RowCount& rows) {
-  out.push_back(ir::op("vbrcb.f32", {ir::tile(bcast.tile, bcast.offset), ir::tile(values.tile, values.offset)},
+  out.push_back(ir::op("vbrcb.f32",
+                       {ir::tile(bcast.tile, bcast.offset), ir::tile(values.tile, values.offset)},
                        {ir::field("repeat", rows.div_up(8).value())}));
 }
 
 void row_broadcast_binary(Body& out, const std::string& mnemonic, const Region& dst,
                           const Region& src, const Region& bcast, const RowCount& rows,
                           int64_t pitch) {
-  grid(out, mnemonic, {data_rows(dst, pitch), data_rows(src, pitch), {bcast, kBlock, 0, 0}},
-       rows, 0, pitch / kF32PerRepeat);
+  grid(out, mnemonic, {data_rows(dst, pitch), data_rows(src, pitch), {bcast, kBlock, 0, 0}}, rows,
+       0, pitch / kF32PerRepeat);
 }
 
 void column_binary(Body& out, const std::string& mnemonic, const Region& dst, const Region& src,

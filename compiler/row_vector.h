@@ -30,10 +30,10 @@ struct RowCount {
   int64_t tail = 1;
   std::optional<Condition> last;  // unset: always `full`
 
-  Value value() const;                 // select(last, tail, full)
-  Value times(int64_t scale) const;    // select(last, tail * scale, full * scale)
-  RowCount div_up(int64_t d) const;    // ceil(count / d) on both
-  RowCount scaled(int64_t s) const;    // count * s on both
+  Value value() const;               // select(last, tail, full)
+  Value times(int64_t scale) const;  // select(last, tail * scale, full * scale)
+  RowCount div_up(int64_t d) const;  // ceil(count / d) on both
+  RowCount scaled(int64_t s) const;  // count * s on both
   bool ragged() const { return last.has_value() && tail != full; }
 };
 
@@ -72,8 +72,8 @@ void convert_rows(Body& out, const Region& dst, isa::DataType dst_type, const Re
 
 // Sets elements [cols, pitch) of every row to `bits` (an fp32 pattern): one masked vdup per
 // block (per row when a row is longer than 255 blocks).
-void fill_row_tails(Body& out, const Region& x, const RowCount& rows, int64_t cols,
-                    int64_t pitch, int64_t bits);
+void fill_row_tails(Body& out, const Region& x, const RowCount& rows, int64_t cols, int64_t pitch,
+                    int64_t bits);
 
 // result[r] = sum / max of row r (all `pitch` elements: fill the tails first), rows results
 // contiguous fp32 at `result`. `scratch` needs reduce_scratch_bytes(rows.full, pitch).

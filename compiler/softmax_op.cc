@@ -21,18 +21,12 @@ OpKernel build_softmax(const OpSpec& spec, const config::ChipConfig& chip) {
   const RowShape shape = row_op_shape(spec);
   const isa::DataType type = row_op_dtype(spec);
   RowTiles tiles{true, 0, 0, false};
-  const RowLayout l = choose_row_op_layout("softmax", shape.rows, shape.cols, type, chip, tiles);
-  const int64_t es = isa::element_size(type);
-  OpKernel r;
-  Kernel& k = r.kernel;
-  k.name = "softmax";
-  k.cores = row_cores(chip);
-  const uint64_t bytes = static_cast<uint64_t>(shape.rows * shape.cols * es);
-  k.args = {{"x", isa::ArgKind::kGmPointer, bytes}, {"y", isa::ArgKind::kGmPointer, bytes}};
-  declare_row_tiles(k, tiles, type, l);
+  RowOpFrame f = begin_row_op("softmax", shape, type, chip, tiles, {});
+  OpKernel& r = f.op;
+  const RowLayout& l = f.layout;
   const rowvec::SoftmaxScratch w = row_scratch();
   const Region x{"x", 0};
-  k.body = row_block_loop(l, {}, [&](const Affine& block, const RowCount& rows) {
+  r.kernel.body = row_block_loop(l, {}, [&](const Affine& block, const RowCount& rows) {
     Body b;
     if (l.column_tiles == 1) {
       load_block(b, "x", type, l, block, rows, "", rowvec::kF32MinusInf);
@@ -53,11 +47,7 @@ OpKernel build_softmax(const OpSpec& spec, const config::ChipConfig& chip) {
     b.push_back(make_loop("cu", l.column_tiles, false, std::move(apply)));
     return b;
   });
-  r.tensors = {{"x", type, static_cast<uint64_t>(shape.rows * shape.cols), false},
-               {"y", type, static_cast<uint64_t>(shape.rows * shape.cols), true}};
-  r.block_dim = l.block_dim;
   r.flops = 5.0 * static_cast<double>(shape.rows * shape.cols);
-  r.summary = "softmax " + describe_row_layout(shape, type, l);
   // fp32: exp and the pairwise sum add a few ulps; values are <= 1.
   set_row_tolerance(r, type, 1e-5, 1e-7);
   return r;

@@ -29,20 +29,20 @@ void online_softmax_init(Body& out, const SoftmaxScratch& w, const RowCount& row
   elementwise(out, "vdup.f32", {w.s}, {}, vector_repeats(rows), kF32Zero);
 }
 
-void online_softmax_tile(Body& out, const SoftmaxScratch& w, const Region& x,
-                         const RowCount& rows, int64_t pitch) {
+void online_softmax_tile(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
+                         int64_t pitch) {
   const RowCount v = vector_repeats(rows);
   row_reduce(out, Reduce::kMax, x, rows, pitch, w.red, w.t);
-  elementwise(out, "vmax.f32", {w.t}, {{w.t}, {w.m}}, v);   // t = m'
-  elementwise(out, "vsub.f32", {w.c}, {{w.m}, {w.t}}, v);   // c = m - m'
-  elementwise(out, "vexp.f32", {w.c}, {{w.c}}, v);          // c = exp(m - m')
-  elementwise(out, "vcopy.f32", {w.m}, {{w.t}}, v);         // m = m'
-  elementwise(out, "vmul.f32", {w.s}, {{w.s}, {w.c}}, v);   // s *= c
+  elementwise(out, "vmax.f32", {w.t}, {{w.t}, {w.m}}, v);  // t = m'
+  elementwise(out, "vsub.f32", {w.c}, {{w.m}, {w.t}}, v);  // c = m - m'
+  elementwise(out, "vexp.f32", {w.c}, {{w.c}}, v);         // c = exp(m - m')
+  elementwise(out, "vcopy.f32", {w.m}, {{w.t}}, v);        // m = m'
+  elementwise(out, "vmul.f32", {w.s}, {{w.s}, {w.c}}, v);  // s *= c
   broadcast_rows(out, w.bc, w.m, rows);
   row_broadcast_binary(out, "vsub.f32", x, x, w.bc, rows, pitch);
   exp_rows(out, x, rows, pitch);
   row_reduce(out, Reduce::kSum, x, rows, pitch, w.red, w.t);
-  elementwise(out, "vadd.f32", {w.s}, {{w.s}, {w.t}}, v);   // s += rowsum
+  elementwise(out, "vadd.f32", {w.s}, {{w.s}, {w.t}}, v);  // s += rowsum
 }
 
 void online_softmax_finish(Body& out, const SoftmaxScratch& w, const RowCount& rows) {

@@ -30,8 +30,8 @@ void online_softmax_init(Body& out, const SoftmaxScratch& w, const RowCount& row
 // One column tile of the online softmax: m' = max(m, rowmax(x)); c = exp(m - m');
 // s = s * c + rowsum(exp(x - m')); m = m'. Leaves x = exp(x - m') and c (what an attention
 // accumulator is rescaled by) in place.
-void online_softmax_tile(Body& out, const SoftmaxScratch& w, const Region& x,
-                         const RowCount& rows, int64_t pitch);
+void online_softmax_tile(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
+                         int64_t pitch);
 
 // After the last tile: bc = m broadcast, bc2 = 1 / s broadcast (s is replaced by 1 / s), so
 // that a second pass computes y = exp(x - bc) * bc2 with normalize_tile.

@@ -229,9 +229,13 @@ TEST(CodegenTest, IntegerOperandsAndMaskSetUp) {
   Kernel k = parse_kernel(text, "v.nk");
   EXPECT_EQ(print_kernel(k), text);
   std::string a = compile_kernel(k, chip("ascend910b")).assembly;
-  EXPECT_NE(a.find("li x3, 255\n    set_mask x0, x3\n    set_mask_mode counter\n"), std::string::npos)
+  EXPECT_NE(a.find("li x3, 255\n    set_mask x0, x3\n    set_mask_mode counter\n"),
+            std::string::npos)
       << a;
-  EXPECT_NE(a.find("li x5, 1065353216\n    li x6, 2260630283288834\n    vmuls.f32 x3, x4, x5, x6\n"), std::string::npos) << a;
+  EXPECT_NE(a.find("li x5, 1065353216\n    li x6, 2260630283288834\n"
+                   "    vmuls.f32 x3, x4, x5, x6\n"),
+            std::string::npos)
+      << a;
   Kernel bad = parse_kernel("kernel v\ntile b ub 512\nset_mask_mode\n", "m.nk");
   EXPECT_EQ(error_of([&] { compile_kernel(bad, chip("tiny")); }),
             "m.nk:3:1: error: 'set_mask_mode' needs field mode");
