@@ -202,6 +202,12 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
              {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
              {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}};
   if (via_ub) k.tiles.push_back({"c_ub", isa::Buffer::kUb, u64(m_ext * nt * eo), false, {}, {}});
+  if (t.weights_in_l1) {
+    const int64_t bytes = k1g * n1g * 512;
+    k.tiles.push_back({"w_l1", isa::Buffer::kL1, u64(bytes), false, {}, {}});
+    k.body.push_back(op("copy_gm_to_l1", {tile("w_l1"), gm("wgt", Affine{})},
+                        {field("nburst", 1), field("burst_len", bytes / 32)}));
+  }
 
   Body tbody;
   tbody.push_back(make_let("tn", "t", true, TN));
@@ -256,11 +262,22 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const Value nv = tail_select("tn", TN - 1, n_tail, nt);
   Affine w_addr =
       var_expr("tg", k1g * n1g * 512).add("kk", (kt / c0) * n1g * 512).add("tn", n1 * 512);
-  kbody.push_back(
-      op("copy_gm_to_l0b", {tile("b_l0"), gm("wgt", w_addr)},
-         {field("nburst", tail_select("kk", KK - 1, k_tail / c0, kt / c0)),
-          field("burst_len", tail_select("tn", TN - 1, n1_tail * 16, n1 * 16)),
-          field("src_gap", tail_select("tn", TN - 1, (n1g - n1_tail) * 16, (n1g - n1) * 16))}));
+  if (t.weights_in_l1) {
+    // Every tile uses the same weights (one group, one channel block): fractals of a step are
+    // consecutive in L1 in the order the mmad wants.
+    Value from = constant(0);
+    from.vars = var_expr("kk", (kt / c0) * n1g * 512);
+    kbody.push_back(
+        op("load2d_l1_to_l0b." + in_sfx, {tile("b_l0"), tile("w_l1", from)},
+           {field("repeat", tail_select("kk", KK - 1, k_tail / c0 * n1g, kt / c0 * n1g)),
+            field("src_stride", 1)}));
+  } else {
+    kbody.push_back(
+        op("copy_gm_to_l0b", {tile("b_l0"), gm("wgt", w_addr)},
+           {field("nburst", tail_select("kk", KK - 1, k_tail / c0, kt / c0)),
+            field("burst_len", tail_select("tn", TN - 1, n1_tail * 16, n1 * 16)),
+            field("src_gap", tail_select("tn", TN - 1, (n1g - n1_tail) * 16, (n1g - n1) * 16))}));
+  }
   // Streamed: the step's slab holds just its channel blocks, so img2col starts at column 0.
   Value k_start = constant(0);
   if (!t.streamed) k_start.vars = var_expr("kk", kt);
@@ -326,16 +343,16 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
       static_cast<uint32_t>(std::min<int64_t>(tiles, static_cast<int64_t>(chip.chip.cores)));
   r.flops = 2.0 * static_cast<double>(p.n * ho * wo) * static_cast<double>(p.k) *
             static_cast<double>(cg * p.r * p.s);
-  r.summary = "conv2d " + std::to_string(p.n) + "x" + std::to_string(p.h) + "x" +
-              std::to_string(p.w) + "x" + std::to_string(p.c) + " (NHWC) * " + std::to_string(p.k) +
-              "x" + std::to_string(p.r) + "x" + std::to_string(p.s) +
-              (p.groups > 1 ? " groups " + std::to_string(p.groups) : "") + " -> " +
-              std::to_string(ho) + "x" + std::to_string(wo) + ", tiles " +
-              (IB > 1 ? std::to_string(IB) + " images x " : "") + std::to_string(rows) +
-              " rows x " + std::to_string(nt) + " channels, K step " + std::to_string(kt) +
-              (t.streamed ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
-                          : " (resident slab)") +
-              ", " + std::to_string(tiles) + " output tiles";
+  r.summary =
+      "conv2d " + std::to_string(p.n) + "x" + std::to_string(p.h) + "x" + std::to_string(p.w) +
+      "x" + std::to_string(p.c) + " (NHWC) * " + std::to_string(p.k) + "x" + std::to_string(p.r) +
+      "x" + std::to_string(p.s) + (p.groups > 1 ? " groups " + std::to_string(p.groups) : "") +
+      " -> " + std::to_string(ho) + "x" + std::to_string(wo) + ", tiles " +
+      (IB > 1 ? std::to_string(IB) + " images x " : "") + std::to_string(rows) + " rows x " +
+      std::to_string(nt) + " channels, K step " + std::to_string(kt) +
+      (t.streamed ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
+                  : " (resident slab)") +
+      (t.weights_in_l1 ? ", weights in L1" : "") + ", " + std::to_string(tiles) + " output tiles";
   // fp32 (or exact int32) accumulation; fp16 output adds one rounding (as matmul).
   const double depth = static_cast<double>(cg * p.r * p.s);
   r.rtol = p.out_type == isa::DataType::kF16 ? 2e-3 : p.int8 ? 0 : 1e-5;
