@@ -4,17 +4,21 @@
 //
 // GM layouts (docs/ops.md): input NHWC, output NHWC, weights pre-packed in the cube's
 // FRACTAL_Z layout (the real toolchain's TransData pre-pass; see docs/ops.md for the formula).
-// One `pfor` over output tiles (image, group, a band of whole output rows, a block of output
-// channels). Per tile: the input rows the band reads go GM -> L1 with ND -> NZ, which turns
-// NHWC into the C1HWC0 feature map load3d reads (channels past the group's zero-filled);
-// set_fmatrix gives the band's height and the padding it still needs at its top / bottom; a
-// `for` over K steps (double buffered) does img2col (load3d) into L0A, weights GM -> L0B and
-// mmad; the tile leaves L0C through the fixpipe (to GM, or via UB on 910-class cores).
-// Bands whose slab or padding differ (first, last) get their own guarded slab load and
-// set_fmatrix; everything else is shared, with select() on the last band / channel block.
+// One `pfor` over output tiles (image or group of images, group, band of whole output rows,
+// block of output channels). The band's input rows go GM -> L1 with ND -> NZ, which turns NHWC
+// into the C1HWC0 feature map load3d reads (channels past the group's zero-filled);
+// set_fmatrix gives the band's height and the padding it still needs at its top / bottom. A
+// `for` over K steps (double buffered) does img2col (load3d) into L0A, weights into L0B (GM ->
+// L0B, or L1 -> L0B when every tile uses the same weights and they were copied to L1 once) and
+// mmad; the tile leaves L0C through the fixpipe (to GM, or via UB on 910-class cores). A K
+// step is either kt columns of a slab of all channels loaded once per tile ("resident", the
+// img2col k_start steps with the loop) or whole channel blocks whose slab piece is loaded with
+// the step ("streamed", double buffered). Small maps stack several images in M. Bands whose
+// slab or padding differ (first, last) get their own guarded slab load and set_fmatrix;
+// everything else is shared, with select() on the last band / channel block / K step. The
+// choice of all of this is the cost model's (conv_tiling.h).
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "base/error.h"
 #include "compiler/conv_tiling.h"
