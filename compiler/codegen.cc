@@ -144,7 +144,11 @@ class Generator {
       m_loc = s.loc;
       switch (s.kind) {
         case Stmt::Kind::kOp: op(s.op); break;
-        case Stmt::Kind::kSync: emit(print_sync(s.sync)); break;
+        case Stmt::Kind::kSync:
+          if (s.sync.cross_core && !m_chip.split())
+            fail("cross-core flags need a split chip; chip '" + m_chip.name + "' is coupled");
+          emit(print_sync(s.sync));
+          break;
         case Stmt::Kind::kLet: {
           int r = alloc();
           int d = alloc();
@@ -165,6 +169,7 @@ class Generator {
           break;
         }
         case Stmt::Kind::kLoop: loop(*s.loop); break;
+        case Stmt::Kind::kOn: on(*s.on); break;
       }
     }
     for (size_t i = 0; i < lets.size(); ++i) {
@@ -172,6 +177,32 @@ class Generator {
       m_vars.erase(m_let_names.back());
       m_let_names.pop_back();
     }
+  }
+
+  // core_type: 0 coupled (runs every block), 1 AIC, 2 AIV.
+  void on(const OnStmt& o) {
+    std::string skip = label();
+    int t = alloc();
+    int u = alloc();
+    emit("rdsr " + reg(t) + ", core_type");
+    emit("li " + reg(u) + ", " + (o.cores == CoreSelect::kAic ? "2" : "1"));
+    emit("beq " + reg(t) + ", " + reg(u) + ", " + skip);
+    release(t);
+    release(u);
+    int sub = -1;
+    if (!o.sub_var.empty()) {
+      sub = alloc();
+      emit("rdsr " + reg(sub) + ", sub_block_idx");
+      m_vars[o.sub_var] = sub;
+    }
+    ++m_on_depth;
+    body(o.body);
+    --m_on_depth;
+    if (sub >= 0) {
+      m_vars.erase(o.sub_var);
+      release(sub);
+    }
+    line(skip + ":");
   }
 
   void loop(const LoopStmt& l) {
@@ -211,7 +242,8 @@ class Generator {
   void worker(int index, int step) {
     emit("rdsr " + reg(index) + ", block_idx");
     emit("rdsr " + reg(step) + ", block_dim");
-    if (m_kernel.cores != CoreSelect::kAiv) return;
+    // Inside an `on` block an AIC and its AIVs take the same iterations.
+    if (m_kernel.cores != CoreSelect::kAiv || m_on_depth > 0) return;
     int t = alloc();
     emit("rdsr " + reg(t) + ", sub_block_dim");
     emit("mul " + reg(index) + ", " + reg(index) + ", " + reg(t));
@@ -308,9 +340,15 @@ class Generator {
         eval(v, r);
         temps.push_back(r);
         regs[spec] = reg(r);
+      } else if (o.kind == OperandKind::kImm) {
+        int r = alloc();
+        eval(o.imm, r);
+        temps.push_back(r);
+        regs[spec] = reg(r);
       } else {
         if (o.kind != OperandKind::kZero)
-          fail("operand " + std::string(spec->name) + " of '" + op.mnemonic + "' must be 0");
+          fail("operand " + std::string(spec->name) + " of '" + op.mnemonic +
+               "' must be a value (an integer or select(...))");
         regs[spec] = "x0";
       }
     }
@@ -326,8 +364,11 @@ class Generator {
         } else {
           piece = regs.at(&f);
         }
-      } else if (f.syntax == isa::Syntax::kNamed) {
+      } else if (f.syntax == isa::Syntax::kNamed || f.syntax == isa::Syntax::kPositional) {
+        // Named (`round=floor`) and positional non-register fields (`set_mask_mode counter`).
         const Field* given = find_field(op, f.name);
+        if (!given && f.syntax == isa::Syntax::kPositional)
+          fail("'" + op.mnemonic + "' needs field " + std::string(f.name));
         if (!given) continue;
         if (!given->value.is_constant())
           fail("field " + std::string(f.name) + " must be a constant");
@@ -335,10 +376,10 @@ class Generator {
         if (v < f.min_value() || v > f.max_value())
           fail("'" + op.mnemonic + "' field " + std::string(f.name) + " = " + std::to_string(v) +
                " is out of range");
-        if (!f.enum_names.empty() && static_cast<size_t>(v) < f.enum_names.size())
-          piece = std::string(f.name) + "=" + std::string(f.enum_names[static_cast<size_t>(v)]);
-        else
-          piece = std::string(f.name) + "=" + std::to_string(v);
+        std::string text_value = !f.enum_names.empty() && static_cast<size_t>(v) < f.enum_names.size()
+                                     ? std::string(f.enum_names[static_cast<size_t>(v)])
+                                     : std::to_string(v);
+        piece = f.syntax == isa::Syntax::kNamed ? std::string(f.name) + "=" + text_value : text_value;
       } else {
         continue;
       }
@@ -358,6 +399,7 @@ class Generator {
   std::vector<std::string> m_let_names;
   std::vector<int> m_steps;
   int m_labels = 0;
+  int m_on_depth = 0;  // nesting of `on` blocks
   SourceLocation m_loc;
 };
 

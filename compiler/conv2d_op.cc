@@ -71,11 +71,11 @@ ConvSpec parse_conv(const OpSpec& spec) {
                : out == "fp32" ? isa::DataType::kF32
                                : isa::DataType::kF16;
   if (p.c % p.groups != 0)
-    spec.fail("groups", "groups = " + std::to_string(p.groups) +
-                            " does not divide c = " + std::to_string(p.c));
+    spec.fail_at("groups", "groups = " + std::to_string(p.groups) +
+                               " does not divide c = " + std::to_string(p.c));
   if (p.k % p.groups != 0)
-    spec.fail("groups", "groups = " + std::to_string(p.groups) +
-                            " does not divide k = " + std::to_string(p.k));
+    spec.fail_at("groups", "groups = " + std::to_string(p.groups) +
+                               " does not divide k = " + std::to_string(p.k));
   ConvShape& sh = p.shape;
   sh.batch = p.n;
   sh.height = p.h;
@@ -94,21 +94,21 @@ ConvSpec parse_conv(const OpSpec& spec) {
   sh.in_bytes = isa::element_size(p.in_type);
   sh.out_bytes = isa::element_size(p.out_type);
   if (sh.out_height() < 1 || sh.out_width() < 1)
-    spec.fail("r", "the filter (" + std::to_string(p.r) + " x " + std::to_string(p.s) +
-                       ", dilation " + std::to_string(p.dilation_h) + " x " +
-                       std::to_string(p.dilation_w) + ") does not fit the padded input (" +
-                       std::to_string(p.h + 2 * p.pad_h) + " x " +
-                       std::to_string(p.w + 2 * p.pad_w) + ")");
+    spec.fail_at("r", "the filter (" + std::to_string(p.r) + " x " + std::to_string(p.s) +
+                          ", dilation " + std::to_string(p.dilation_h) + " x " +
+                          std::to_string(p.dilation_w) + ") does not fit the padded input (" +
+                          std::to_string(p.h + 2 * p.pad_h) + " x " +
+                          std::to_string(p.w + 2 * p.pad_w) + ")");
   // A window entirely in the padding would need a band with no input rows.
   if (p.pad_h > (p.r - 1) * p.dilation_h || p.pad_w > (p.s - 1) * p.dilation_w)
-    spec.fail("pad", "padding (" + std::to_string(p.pad_h) + " x " + std::to_string(p.pad_w) +
-                         ") must be smaller than the dilated filter (" +
-                         std::to_string((p.r - 1) * p.dilation_h + 1) + " x " +
-                         std::to_string((p.s - 1) * p.dilation_w + 1) + ")");
+    spec.fail_at("pad", "padding (" + std::to_string(p.pad_h) + " x " + std::to_string(p.pad_w) +
+                            ") must be smaller than the dilated filter (" +
+                            std::to_string((p.r - 1) * p.dilation_h + 1) + " x " +
+                            std::to_string((p.s - 1) * p.dilation_w + 1) + ")");
   if (sh.reduction() > 65535 - sh.c0())
-    spec.fail("c", "the img2col matrix has " + std::to_string(sh.reduction()) +
-                       " columns per group (c / groups x r x s, channels rounded up to " +
-                       std::to_string(sh.c0()) + "); load3d addresses at most 65504");
+    spec.fail_at("c", "the img2col matrix has " + std::to_string(sh.reduction()) +
+                          " columns per group (c / groups x r x s, channels rounded up to " +
+                          std::to_string(sh.c0()) + "); load3d addresses at most 65504");
   return p;
 }
 
@@ -340,8 +340,8 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
 
   const double in_low = p.int8 ? -128 : -1, in_high = p.int8 ? 127 : 1;
-  r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, in_low, in_high},
-               {"wgt", p.in_type, u64(weight_elems), false, in_low, in_high},
+  r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, false, in_low, in_high},
+               {"wgt", p.in_type, u64(weight_elems), false, false, in_low, in_high},
                {"y", p.out_type, u64(p.n * ho * wo * p.k), true}};
   r.block_dim =
       static_cast<uint32_t>(std::min<int64_t>(tiles, static_cast<int64_t>(chip.chip.cores)));

@@ -15,6 +15,8 @@ bool uses_unassigned(const Body& body, const std::set<std::string>& doubles) {
       if (uses_unassigned(s.loop->body, doubles)) return true;
     } else if (s.kind == Stmt::Kind::kIf) {
       if (uses_unassigned(s.when->body, doubles)) return true;
+    } else if (s.kind == Stmt::Kind::kOn) {
+      if (uses_unassigned(s.on->body, doubles)) return true;
     }
   }
   return false;
@@ -31,6 +33,9 @@ void set_slots(Body& body, const std::set<std::string>& doubles, int slot) {
     } else if (s.kind == Stmt::Kind::kIf) {
       s.when = std::make_shared<IfStmt>(*s.when);
       set_slots(s.when->body, doubles, slot);
+    } else if (s.kind == Stmt::Kind::kOn) {
+      s.on = std::make_shared<OnStmt>(*s.on);
+      set_slots(s.on->body, doubles, slot);
     }
   }
 }
@@ -39,6 +44,11 @@ void transform(Body& body, const std::set<std::string>& doubles) {
   for (Stmt& s : body) {
     if (s.kind == Stmt::Kind::kIf) {
       transform(s.when->body, doubles);
+      continue;
+    }
+    if (s.kind == Stmt::Kind::kOn) {
+      s.on = std::make_shared<OnStmt>(*s.on);
+      transform(s.on->body, doubles);
       continue;
     }
     if (s.kind != Stmt::Kind::kLoop) continue;

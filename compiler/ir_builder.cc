@@ -47,6 +47,16 @@ Operand gm(const std::string& name, Affine address) {
   return o;
 }
 
+Operand imm(Value v) {
+  Operand o;
+  if (!v.cond && v.value == 0) return o;
+  o.kind = OperandKind::kImm;
+  o.imm = std::move(v);
+  return o;
+}
+
+Operand imm(int64_t v) { return imm(constant(v)); }
+
 Stmt op(const std::string& mnemonic, std::vector<Operand> operands, std::vector<Field> fields) {
   return make_op(OpStmt{mnemonic, std::move(operands), std::move(fields)});
 }

@@ -30,6 +30,9 @@ Field field(const std::string& name, int64_t v);
 Operand tile(const std::string& name, int64_t offset = 0);
 Operand tile(const std::string& name, Value offset);
 Operand gm(const std::string& name, Affine address);
+// A register operand holding `v` (x0 when it is the constant 0).
+Operand imm(Value v);
+Operand imm(int64_t v);
 
 Stmt op(const std::string& mnemonic, std::vector<Operand> operands, std::vector<Field> fields);
 

@@ -39,6 +39,10 @@ bool LoopStmt::operator==(const LoopStmt& o) const {
 
 bool IfStmt::operator==(const IfStmt& o) const { return cond == o.cond && body == o.body; }
 
+bool OnStmt::operator==(const OnStmt& o) const {
+  return cores == o.cores && sub_var == o.sub_var && body == o.body;
+}
+
 bool Stmt::operator==(const Stmt& o) const {
   if (kind != o.kind) return false;
   switch (kind) {
@@ -47,6 +51,7 @@ bool Stmt::operator==(const Stmt& o) const {
     case Kind::kLet: return let == o.let;
     case Kind::kIf: return *when == *o.when;
     case Kind::kSync: return sync == o.sync;
+    case Kind::kOn: return *on == *o.on;
   }
   return false;
 }
@@ -99,9 +104,20 @@ Stmt make_if(Condition cond, Body body) {
 }
 
 Stmt make_sync(bool wait, isa::Pipe src, isa::Pipe dst, int event) {
+  return make_sync(SyncStmt{wait, src, dst, event, false, isa::CrossCoreMode::kAicAiv});
+}
+
+Stmt make_sync(const SyncStmt& sync) {
   Stmt s;
   s.kind = Stmt::Kind::kSync;
-  s.sync = SyncStmt{wait, src, dst, event};
+  s.sync = sync;
+  return s;
+}
+
+Stmt make_on(CoreSelect cores, std::string sub_var, Body body) {
+  Stmt s;
+  s.kind = Stmt::Kind::kOn;
+  s.on = std::make_shared<OnStmt>(OnStmt{cores, std::move(sub_var), std::move(body)});
   return s;
 }
 
@@ -144,6 +160,10 @@ void substitute_var(Body& body, const std::string& var, const std::string& new_v
       case Stmt::Kind::kLet:
         // A let of var / d with var := 2 v + c is not affine: unrolling never substitutes a
         // variable a let reads (double buffering unrolls only `for` loops, lets read `pfor`).
+        break;
+      case Stmt::Kind::kOn:
+        s.on = std::make_shared<OnStmt>(*s.on);
+        substitute_var(s.on->body, var, new_var, scale, offset);
         break;
       case Stmt::Kind::kSync: break;
     }

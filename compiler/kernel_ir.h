@@ -5,11 +5,13 @@
 // buffered) and a body of statements: heavy operations (any MTE / cube / fixpipe / vector
 // instruction of the ISA table, with tile and GM operands and the fields of its packed
 // parameter word by name), counted loops (`for`), loops distributed over the cores of a launch
-// (`pfor`), derived loop indices (`let`), guarded blocks (`if`) and, after sync insertion,
-// set_flag / wait_flag. Integers in operands and fields may be affine in the loop variables
-// (GM addresses; fields and tile offsets that step with a loop) and may select between two
-// constants on a runtime condition (tail tiles), so one loop body serves full and ragged tiles
-// alike.
+// (`pfor`), derived loop indices (`let`), guarded blocks (`if`), blocks that only one core type
+// runs (`on aic` / `on aiv`, the split AIC / AIV organisation), cross-core counter flags
+// (`cross_core_set_flag` / `cross_core_wait_flag`, the hand-off between the two) and, after sync
+// insertion, set_flag / wait_flag. Integers in operands and fields may be affine in the loop
+// variables (GM addresses; fields and tile offsets that step with a loop) and may select between
+// two constants on a runtime condition (tail tiles), so one loop body serves full and ragged
+// tiles alike.
 #pragma once
 
 #include <cstdint>
@@ -63,15 +65,17 @@ struct Value {
   bool operator==(const Value&) const = default;
 };
 
-enum class OperandKind : uint8_t { kTile, kGm, kZero };
+enum class OperandKind : uint8_t { kTile, kGm, kZero, kImm };
 
-// `tile[.slot][+offset]`, `arg[+affine]` (GM bytes) or `0` (the x0 register).
+// `tile[.slot][+offset]`, `arg[+affine]` (GM bytes), `0` (the x0 register) or an immediate
+// loaded into a register (a vector scalar operand, a mask word: `15360`, `select(...)`).
 struct Operand {
   OperandKind kind = OperandKind::kZero;
   std::string name;  // tile or argument
   int slot = -1;     // tile: -1 = not yet chosen (double-buffered tiles get 0 / 1)
   Value offset;      // tile: byte offset inside the tile
   Affine address;    // GM: byte offset from the argument's pointer
+  Value imm;         // kImm: the register's value
   bool operator==(const Operand&) const = default;
 };
 
@@ -115,17 +119,37 @@ struct IfStmt {
   bool operator==(const IfStmt&) const;
 };
 
-// set_flag / wait_flag inserted by sync insertion (or written by hand).
+// set_flag / wait_flag inserted by sync insertion (or written by hand), or a cross-core counter
+// flag (written by an op generator or by hand): `cross_core_set_flag src, mode, event` raises
+// counter `event` on the cores `mode` names when every earlier `src` instruction has completed;
+// `cross_core_wait_flag dst, event` blocks pipe `dst` until this core's counter is non-zero.
 struct SyncStmt {
   bool wait = false;
   isa::Pipe src = isa::Pipe::kS;
   isa::Pipe dst = isa::Pipe::kS;
   int event = 0;
+  bool cross_core = false;
+  isa::CrossCoreMode mode = isa::CrossCoreMode::kAicAiv;  // cross-core set only
   bool operator==(const SyncStmt&) const = default;
 };
 
+// Which cores of a launch run a kernel or a block: all cores, or on split chips only the AIC
+// (cube work) or only the AIV (vector work).
+enum class CoreSelect : uint8_t { kAll, kAic, kAiv };
+
+// `on aic { ... }` / `on aiv [SUB] { ... }`: on a split chip only that core type runs the body
+// (coupled cores run every `on` block). Inside, `pfor` distributes over the AI cores
+// (block_idx / block_dim) whatever the core type, so an AIC and its AIVs take the same
+// iterations; `sub_var`, if named, is the AIV's index within its AI core (sub_block_idx).
+struct OnStmt {
+  CoreSelect cores = CoreSelect::kAic;
+  std::string sub_var;
+  Body body;
+  bool operator==(const OnStmt&) const;
+};
+
 struct Stmt {
-  enum class Kind : uint8_t { kOp, kLoop, kLet, kIf, kSync };
+  enum class Kind : uint8_t { kOp, kLoop, kLet, kIf, kSync, kOn };
   Kind kind = Kind::kOp;
   SourceLocation loc;
   OpStmt op;
@@ -133,6 +157,7 @@ struct Stmt {
   LetStmt let;
   std::shared_ptr<IfStmt> when;
   SyncStmt sync;
+  std::shared_ptr<OnStmt> on;
   bool operator==(const Stmt& other) const;
 };
 
@@ -156,13 +181,9 @@ struct Arg {
   bool operator==(const Arg&) const = default;
 };
 
-// Which cores of a launch run the body: all cores, or on split chips only the AIC (cube work)
-// or only the AIV (vector work); the others end at once.
-enum class CoreSelect : uint8_t { kAll, kAic, kAiv };
-
 struct Kernel {
   std::string name;
-  CoreSelect cores = CoreSelect::kAll;
+  CoreSelect cores = CoreSelect::kAll;  // the others end at once
   std::vector<Arg> args;
   std::vector<Tile> tiles;
   Body body;
@@ -181,6 +202,8 @@ Stmt make_loop(std::string var, int64_t count, bool parallel, Body body);
 Stmt make_let(std::string name, std::string var, bool remainder, int64_t divisor);
 Stmt make_if(Condition cond, Body body);
 Stmt make_sync(bool wait, isa::Pipe src, isa::Pipe dst, int event);
+Stmt make_sync(const SyncStmt& sync);
+Stmt make_on(CoreSelect cores, std::string sub_var, Body body);
 
 // Applies `fn` to every Affine, Condition lhs and Value of a body (used by substitutions).
 void substitute_var(Body& body, const std::string& var, const std::string& new_var,

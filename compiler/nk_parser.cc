@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "compiler/ir_builder.h"
 #include "isa/instruction.h"
 
 namespace npu::compiler {
@@ -381,9 +382,33 @@ class Parser {
       if (!m_let_stack.empty()) m_let_stack.back().push_back(name);
       return;
     }
-    if (word == "set_flag" || word == "wait_flag") {
+    if (word == "on") {
+      Token c = p.peek();
+      std::string sel = p.ident("aic or aiv");
+      if (sel != "aic" && sel != "aiv")
+        throw LineError{c.col, "expected aic or aiv, found '" + sel + "'"};
+      std::string sub;
+      if (!p.accept("{")) {
+        Token v = p.peek();
+        sub = p.ident("a sub-block variable or '{'");
+        if (sel != "aiv") throw LineError{v.col, "only 'on aiv' names a sub-block variable"};
+        if (m_vars.count(sub)) throw LineError{v.col, "'" + sub + "' is already defined"};
+        p.expect("{");
+      }
+      p.end_of_line();
+      body.push_back(make_on(sel == "aic" ? CoreSelect::kAic : CoreSelect::kAiv, sub, {}));
+      body.back().loc = here(head.col);
+      if (!sub.empty()) {
+        m_vars.insert(sub);
+        m_let_stack.emplace_back();
+      }
+      m_frames.push_back(Frame{&body.back().on->body, m_line, sub});
+      return;
+    }
+    if (word == "set_flag" || word == "wait_flag" || word == "cross_core_set_flag" ||
+        word == "cross_core_wait_flag") {
       SyncStmt s = sync(p, word, head.col);
-      body.push_back(make_sync(s.wait, s.src, s.dst, s.event));
+      body.push_back(make_sync(s));
       body.back().loc = here(head.col);
       return;
     }
@@ -391,9 +416,28 @@ class Parser {
   }
 
   SyncStmt sync(LineParser& p, const std::string& word, uint32_t col) {
+    SyncStmt s;
+    if (word == "cross_core_set_flag" || word == "cross_core_wait_flag") {
+      s.cross_core = true;
+      s.wait = word == "cross_core_wait_flag";
+      (s.wait ? s.dst : s.src) = pipe(p);
+      p.expect(",");
+      if (!s.wait) {
+        Token m = p.peek();
+        std::string mode = p.ident("a cross-core mode");
+        auto parsed = isa::parse_enum<isa::CrossCoreMode>(mode);
+        if (!parsed)
+          throw LineError{m.col, "unknown cross-core mode '" + mode +
+                                     "' (expected same_type, aiv_pair or aic_aiv)"};
+        s.mode = *parsed;
+        p.expect(",");
+      }
+      s.event = static_cast<int>(p.integer("a counter flag id"));
+      p.end_of_line();
+      return s;
+    }
     if (word != "set_flag" && word != "wait_flag")
       throw LineError{col, "expected set_flag or wait_flag"};
-    SyncStmt s;
     s.wait = word == "wait_flag";
     s.src = pipe(p);
     p.expect(",");
@@ -417,19 +461,19 @@ class Parser {
     std::string base = mnemonic.substr(0, mnemonic.find('.'));
     const isa::InstructionInfo* info = isa::find_mnemonic(base);
     if (!info || info->timing == isa::TimingKind::kScalar ||
-        info->timing == isa::TimingKind::kSync || info->timing == isa::TimingKind::kControl)
-      throw LineError{col, "unknown operation '" + mnemonic + "' (expected a data movement, cube "
-                           "or vector instruction, for, pfor, let, if, set_flag or wait_flag)"};
+        info->timing == isa::TimingKind::kSync)
+      throw LineError{col, "unknown operation '" + mnemonic + "' (expected a data movement, cube, "
+                           "vector, control or pipe set-up instruction, for, pfor, let, if, on, set_flag, "
+                           "wait_flag, cross_core_set_flag or cross_core_wait_flag)"};
     OpStmt op;
     op.mnemonic = mnemonic;
     bool first = true;
     while (!p.at_end()) {
       if (!first) p.expect(",");
       first = false;
-      if (p.peek().kind == Token::Kind::kInt) {
-        Token z = p.peek();
-        if (p.integer("0") != 0) throw LineError{z.col, "an integer operand must be 0 (x0)"};
-        op.operands.push_back(Operand{});
+      if (p.peek().kind == Token::Kind::kInt || p.peek().text == "-" ||
+          (p.peek().kind == Token::Kind::kIdent && p.peek().text == "select")) {
+        op.operands.push_back(ir::imm(p.value()));  // a register value; 0 is x0
         continue;
       }
       Token n = p.peek();

@@ -37,6 +37,7 @@ std::string print_value(const Value& v) {
 std::string print_operand(const Operand& o) {
   switch (o.kind) {
     case OperandKind::kZero: return "0";
+    case OperandKind::kImm: return print_value(o.imm);
     case OperandKind::kGm:
       if (o.address == Affine{}) return o.name;
       return o.name + "[" + print_affine(o.address) + "]";
@@ -51,6 +52,11 @@ std::string print_operand(const Operand& o) {
 }
 
 std::string print_sync(const SyncStmt& s) {
+  if (s.cross_core && s.wait)
+    return "cross_core_wait_flag " + std::string(isa::name(s.dst)) + ", " + std::to_string(s.event);
+  if (s.cross_core)
+    return "cross_core_set_flag " + std::string(isa::name(s.src)) + ", " +
+           std::string(isa::name(s.mode)) + ", " + std::to_string(s.event);
   return std::string(s.wait ? "wait_flag " : "set_flag ") +
          std::string(isa::name(s.src)) + ", " + std::string(isa::name(s.dst)) + ", " +
          std::to_string(s.event);
@@ -92,6 +98,13 @@ void print_body(std::ostringstream& os, const Body& body, int depth) {
         os << pad << "}\n";
         break;
       case Stmt::Kind::kSync: os << pad << print_sync(s.sync) << "\n"; break;
+      case Stmt::Kind::kOn:
+        os << pad << "on " << (s.on->cores == CoreSelect::kAiv ? "aiv" : "aic");
+        if (!s.on->sub_var.empty()) os << " " << s.on->sub_var;
+        os << " {\n";
+        print_body(os, s.on->body, depth + 1);
+        os << pad << "}\n";
+        break;
     }
   }
 }

@@ -20,8 +20,13 @@ struct TensorDesc {
   isa::DataType dtype = isa::DataType::kF16;
   uint64_t elements = 0;
   bool output = false;
+  // Scratch GM the kernel needs (e.g. the AIC <-> AIV hand-off workspace): allocated, neither
+  // filled nor checked.
+  bool workspace = false;
   // Inputs: `npusim run --check` fills them uniformly in [low, high], rounded to dtype.
   double low = -1.0, high = 1.0;
+  // Outputs: the kernel accumulates into it (atomic adds), so the runtime zeroes it first.
+  bool zero_init = false;
 };
 
 struct OpKernel {

@@ -59,7 +59,7 @@ PoolSpec parse_pool(const OpSpec& spec, PoolKind kind) {
   const int64_t kernel = spec.get_int("kernel", 1, 255, 0);
   p.r = spec.get_int("kernel_h", 1, 255, kernel);
   p.s = spec.get_int("kernel_w", 1, 255, kernel);
-  if (p.r == 0 || p.s == 0) spec.fail("kernel", spec.op + " needs key 'kernel'");
+  if (p.r == 0 || p.s == 0) spec.fail_at("kernel", spec.op + " needs key 'kernel'");
   const int64_t stride = spec.get_int("stride", 1, 63, 0);
   p.stride_h = spec.get_int("stride_h", 1, 63, stride ? stride : p.r);
   p.stride_w = spec.get_int("stride_w", 1, 63, stride ? stride : p.s);
@@ -68,14 +68,14 @@ PoolSpec parse_pool(const OpSpec& spec, PoolKind kind) {
   p.pad_w = spec.get_int("pad_w", 0, 127, pad);
   if (kind == PoolKind::kAvg) p.count_include_pad = spec.get_int("count_include_pad", 0, 1, 1);
   if (2 * p.pad_h > p.r || 2 * p.pad_w > p.s)
-    spec.fail("pad", "padding (" + std::to_string(p.pad_h) + " x " + std::to_string(p.pad_w) +
-                         ") must be at most half the kernel (" + std::to_string(p.r) + " x " +
-                         std::to_string(p.s) + ")");
+    spec.fail_at("pad", "padding (" + std::to_string(p.pad_h) + " x " + std::to_string(p.pad_w) +
+                            ") must be at most half the kernel (" + std::to_string(p.r) + " x " +
+                            std::to_string(p.s) + ")");
   if (p.h + 2 * p.pad_h < p.r || p.w + 2 * p.pad_w < p.s)
-    spec.fail("kernel", "the kernel (" + std::to_string(p.r) + " x " + std::to_string(p.s) +
-                            ") does not fit the padded input (" +
-                            std::to_string(p.h + 2 * p.pad_h) + " x " +
-                            std::to_string(p.w + 2 * p.pad_w) + ")");
+    spec.fail_at("kernel", "the kernel (" + std::to_string(p.r) + " x " + std::to_string(p.s) +
+                               ") does not fit the padded input (" +
+                               std::to_string(p.h + 2 * p.pad_h) + " x " +
+                               std::to_string(p.w + 2 * p.pad_w) + ")");
   return p;
 }
 

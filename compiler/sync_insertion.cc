@@ -44,6 +44,9 @@ void unshare(Body& body) {
     } else if (s.kind == Stmt::Kind::kIf) {
       s.when = std::make_shared<IfStmt>(*s.when);
       unshare(s.when->body);
+    } else if (s.kind == Stmt::Kind::kOn) {
+      s.on = std::make_shared<OnStmt>(*s.on);
+      unshare(s.on->body);
     }
   }
 }
@@ -55,9 +58,20 @@ struct Access {
   isa::Pipe pipe;
   bool write;
   SourceLocation loc;
+  Body* on_body;  // the body of the innermost enclosing `on` block, nullptr if none
 };
 
-void collect(Body& body, std::vector<std::pair<Body*, size_t>>& path,
+// An mmad whose `init` may be `bias` (2) reads the bias table through its bias_addr field, not
+// through an operand: it counts as a read of every BT tile (a kernel has one or two).
+bool may_read_bias_table(const OpStmt& op) {
+  if (op.mnemonic.rfind("mmad", 0) != 0) return false;
+  for (const Field& f : op.fields)
+    if (f.name == "init") return f.value.value == 2 || (f.value.cond && f.value.other == 2);
+  return false;
+}
+
+void collect(Body& body, std::vector<std::pair<Body*, size_t>>& path, Body* on_body,
+             const std::vector<std::string>& bias_tiles,
              std::map<std::string, std::vector<Access>>& out) {
   for (size_t i = 0; i < body.size(); ++i) {
     Stmt& s = body[i];
@@ -68,12 +82,17 @@ void collect(Body& body, std::vector<std::pair<Body*, size_t>>& path,
         const Operand& o = s.op.operands[k];
         if (o.kind != OperandKind::kTile) continue;
         std::string key = o.name + "." + std::to_string(std::max(0, o.slot));
-        out[key].push_back({path, pipe, operand_written(s.op, k), s.loc});
+        out[key].push_back({path, pipe, operand_written(s.op, k), s.loc, on_body});
       }
+      if (may_read_bias_table(s.op))
+        for (const std::string& t : bias_tiles)
+          out[t + ".0"].push_back({path, pipe, false, s.loc, on_body});
     } else if (s.kind == Stmt::Kind::kLoop) {
-      collect(s.loop->body, path, out);
+      collect(s.loop->body, path, on_body, bias_tiles, out);
     } else if (s.kind == Stmt::Kind::kIf) {
-      collect(s.when->body, path, out);
+      collect(s.when->body, path, on_body, bias_tiles, out);
+    } else if (s.kind == Stmt::Kind::kOn) {
+      collect(s.on->body, path, &s.on->body, bias_tiles, out);
     }
     path.pop_back();
   }
@@ -87,6 +106,7 @@ struct Request {
   size_t wait_before;  // index in home; >= n: in the next execution (index - n)
   bool token;
   int slot;  // the tile slot: ping and pong flags stay apart so the slots overlap
+  Body* on_body;  // tokens are set / waited at the start / end of this `on` block (or kernel)
 };
 
 struct Entry {
@@ -102,7 +122,10 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
   unshare(kernel.body);
   std::map<std::string, std::vector<Access>> accesses;
   std::vector<std::pair<Body*, size_t>> path;
-  collect(kernel.body, path, accesses);
+  std::vector<std::string> bias_tiles;
+  for (const Tile& t : kernel.tiles)
+    if (t.buffer == isa::Buffer::kBt) bias_tiles.push_back(t.name);
+  collect(kernel.body, path, nullptr, bias_tiles, accesses);
 
   std::set<Body*> loop_bodies;
   std::vector<Body*> stack{&kernel.body};
@@ -115,6 +138,8 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
         stack.push_back(&s.loop->body);
       } else if (s.kind == Stmt::Kind::kIf) {
         stack.push_back(&s.when->body);
+      } else if (s.kind == Stmt::Kind::kOn) {
+        stack.push_back(&s.on->body);
       }
     }
   }
@@ -134,6 +159,14 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
       ++depth;
     }
     Body* home = list[0].path[depth].first;
+    Body* on_body = list[0].on_body;
+    bool one_core_type = true;
+    for (const Access& a : list) one_core_type = one_core_type && a.on_body == on_body;
+    if (!one_core_type) {
+      diags.error(list[0].loc, "tile '" + tile + "' is used in more than one 'on' block (or also "
+                               "outside one): each core type has its own buffers");
+      continue;
+    }
     std::set<isa::Pipe> writers;
     for (const Access& a : list)
       if (a.write) writers.insert(a.pipe);
@@ -206,8 +239,8 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
           found = true;
         }
         int slot = tile.back() == '1' ? 1 : 0;
-        requests.push_back({home, n, writer, q, last_write, first_read, false, slot});
-        requests.push_back({home, n, q, writer, last_read, next_write, true, slot});
+        requests.push_back({home, n, writer, q, last_write, first_read, false, slot, on_body});
+        requests.push_back({home, n, q, writer, last_read, next_write, true, slot, on_body});
       }
     }
   }
@@ -246,6 +279,7 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
     std::vector<SyncStmt> after;   // sets
   };
   std::map<Body*, std::map<size_t, Insert>> inserts;
+  std::map<Body*, Insert> on_tokens;  // per `on` block: token sets first, token waits last
   for (const Request& m : merged) {
     int id = next_id[{m.src, m.dst}]++;
     if (static_cast<uint64_t>(id) >= chip.pipes.event_ids)
@@ -257,7 +291,10 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
     SyncStmt wait{true, m.src, m.dst, id};
     inserts[m.home][m.set_after].after.push_back(set);
     inserts[m.home][m.wait_before % m.n].before.push_back(wait);
-    if (m.wait_before >= m.n) {
+    if (m.wait_before >= m.n && m.on_body) {
+      on_tokens[m.on_body].after.push_back(set);
+      on_tokens[m.on_body].before.push_back(wait);
+    } else if (m.wait_before >= m.n) {
       kernel.prologue.push_back(set);
       kernel.epilogue.push_back(wait);
     }
@@ -267,12 +304,19 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
     for (size_t i = 0; i < home->size(); ++i) {
       auto it = at.find(i);
       if (it != at.end())
-        for (const SyncStmt& s : it->second.before) out.push_back(make_sync(true, s.src, s.dst, s.event));
+        for (const SyncStmt& s : it->second.before) out.push_back(make_sync(s));
       out.push_back((*home)[i]);
       if (it != at.end())
-        for (const SyncStmt& s : it->second.after) out.push_back(make_sync(false, s.src, s.dst, s.event));
+        for (const SyncStmt& s : it->second.after) out.push_back(make_sync(s));
     }
     *home = std::move(out);
+  }
+  for (auto& [on_body, tokens] : on_tokens) {
+    Body out;
+    for (const SyncStmt& s : tokens.after) out.push_back(make_sync(s));
+    for (Stmt& s : *on_body) out.push_back(std::move(s));
+    for (const SyncStmt& s : tokens.before) out.push_back(make_sync(s));
+    *on_body = std::move(out);
   }
   kernel.syncs_inserted = true;
 }

@@ -11,7 +11,10 @@
 // into one flag (a later set covers earlier writes of its pipe, an earlier wait covers later
 // reads), so there are no redundant syncs; ping and pong flags stay apart, or the next ping
 // load would wait for the pong reads and double buffering would be lost. Each remaining flag gets its own event id of its pipe pair; more
-// flags than `pipes.event_ids` is a compile error.
+// flags than `pipes.event_ids` is a compile error. Tiles of an `on aic` / `on aiv` block belong
+// to that core type: their wrap-around tokens are set at the start of the block and waited at
+// its end (the other core type never runs them). Cross-core flags are not inserted here: the
+// op generator places them (see compiler/handoff.h).
 #pragma once
 
 #include <vector>

@@ -21,7 +21,11 @@ OpRun run_op(Device& device, const compiler::OpSpec& spec, bool check, uint64_t 
     uint64_t bytes = t.elements * isa::element_size(t.dtype);
     uint64_t addr = device.malloc(bytes, t.name);
     args.push_back(addr);
-    if (t.output) continue;
+    if (t.output || t.workspace) {
+      if (t.zero_init && device.has_data())
+        device.copy_to_device(addr, std::vector<uint8_t>(bytes, 0));
+      continue;
+    }
     std::vector<double> v(t.elements);
     std::uniform_real_distribution<double> dist(t.low, t.high);
     if (device.has_data())

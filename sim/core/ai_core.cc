@@ -105,10 +105,10 @@ AiCore::AiCore(sc_core::sc_module_name name, const CoreId& id, LaunchContext& co
       m_cycle_value(sc_core::sc_time(1, sc_core::SC_NS).value()),
       m_smem(context.config.scalar.data_memory_bytes, 0),
       m_icache(context.config.scalar.icache_bytes, context.config.scalar.icache_line_bytes,
-               context.config.scalar.icache_ways) {
+               context.config.scalar.icache_ways),
+      m_flags(static_cast<uint32_t>(context.config.pipes.event_ids)) {
   m_result.id = id;
   m_x[1] = context.program.args_base;
-  m_flags.resize(kPipeCount * kPipeCount * m_config.pipes.event_ids);
   for (size_t p = 1; p < kPipeCount; ++p) {
     if (!core_has_pipe(id.type, static_cast<Pipe>(p))) continue;
     m_pipes[p].present = true;
@@ -172,13 +172,6 @@ void AiCore::wait_for_scalar_results() {
 [[noreturn]] void AiCore::fail(Pipe pipe, uint64_t pc, const std::string& what) const {
   throw ProgramError(fmt::format("{}, pipe {}, pc 0x{:x} `{}`: {}", m_id.name(), pipe_name(pipe),
                                  pc, m_ctx.program.text(pc), what));
-}
-
-AiCore::FlagSlot& AiCore::flag(Pipe src, Pipe dst, uint32_t event) {
-  const size_t index = (static_cast<size_t>(src) * kPipeCount + static_cast<size_t>(dst)) *
-                           m_config.pipes.event_ids +
-                       event;
-  return m_flags[index];
 }
 
 void AiCore::check_pipe(Pipe pipe, uint64_t pc) const {
@@ -791,33 +784,29 @@ void AiCore::check_race(Pipe pipe, uint64_t pc, const Access* accesses, size_t c
 }
 
 void AiCore::set_flag(Pipe src, Pipe dst, uint32_t event, uint64_t pc) {
-  FlagSlot& f = flag(src, dst, event);
-  if (f.set) {
+  if (!m_flags.set(src, dst, event)) {
     fail(src, pc,
          fmt::format("flag {} -> {} event {} set twice: it is still set (no wait_flag consumed "
                      "it since the last set_flag)",
                      pipe_name(src), pipe_name(dst), event));
   }
-  f.set = true;
   if (m_ctx.options.racecheck) {
     m_race.check(src, pc, nullptr, 0);
-    f.clock = m_race.clock(src);
+    m_flags.clock(src, dst, event) = m_race.clock(src);
   }
   m_flag_set[static_cast<size_t>(dst)].notify();
 }
 
 void AiCore::wait_flag(Pipe src, Pipe dst, uint32_t event, uint64_t /*pc*/, PipeUnit& unit) {
-  FlagSlot& f = flag(src, dst, event);
-  if (!f.set) {
+  if (!m_flags.consume(src, dst, event)) {
     unit.waiting = fmt::format("flag {} -> {} event {} (wait_flag), which is not set",
                                pipe_name(src), pipe_name(dst), event);
     if (dst == Pipe::kS) m_scalar_waiting = unit.waiting;
-    while (!f.set) wait(m_flag_set[static_cast<size_t>(dst)]);
+    while (!m_flags.consume(src, dst, event)) wait(m_flag_set[static_cast<size_t>(dst)]);
     unit.waiting.clear();
     if (dst == Pipe::kS) m_scalar_waiting.clear();
   }
-  f.set = false;
-  if (m_ctx.options.racecheck) m_race.join(dst, f.clock);
+  if (m_ctx.options.racecheck) m_race.join(dst, m_flags.clock(src, dst, event));
 }
 
 void AiCore::cross_core_set(isa::CrossCoreMode mode, uint32_t flag_id, uint64_t pc, Pipe pipe) {

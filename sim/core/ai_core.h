@@ -21,6 +21,7 @@
 
 #include <systemc>
 
+#include "sim/core/flag_unit.h"
 #include "sim/core/icache.h"
 #include "sim/core/launch.h"
 #include "sim/core/race_checker.h"
@@ -79,11 +80,6 @@ class AiCore : public sc_core::sc_module {
     bool finished = false;    // thread ended
     std::string waiting;      // what it is blocked on, for the deadlock report
   };
-  struct FlagSlot {
-    bool set = false;
-    RaceChecker::Clock clock{};
-  };
-
   void scalar_thread();
   void pipe_thread(isa::Pipe pipe);
   void run_scalar();
@@ -114,7 +110,6 @@ class AiCore : public sc_core::sc_module {
   void check_event(uint32_t event, uint64_t pc, isa::Pipe pipe) const;
   void check_race(isa::Pipe pipe, uint64_t pc, const Access* accesses, size_t count);
   [[noreturn]] void fail(isa::Pipe pipe, uint64_t pc, const std::string& what) const;
-  FlagSlot& flag(isa::Pipe src, isa::Pipe dst, uint32_t event);
 
   CoreId m_id;
   LaunchContext& m_ctx;
@@ -145,7 +140,7 @@ class AiCore : public sc_core::sc_module {
   bool m_draining = false;       // the scalar unit waits on m_progress
 
   std::array<PipeUnit, kPipeCount> m_pipes;
-  std::vector<FlagSlot> m_flags;  // [(src * kPipeCount + dst) * event_ids + event]
+  FlagUnit m_flags;
   std::array<sc_core::sc_event, kPipeCount> m_flag_set;  // per destination pipe
 };
 

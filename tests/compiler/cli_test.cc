@@ -24,7 +24,7 @@ TEST(CompileCliTest, BadOpSpecIsExitTwoWithLocation) {
   CommandResult r = run_npusim("compile --op \"matmul m=20 n=30 k=40 dtype=fp8\" --chip " +
                                chip("tiny") + " -o /tmp/never.npubin");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "<op>:1:29: error: unsupported dtype 'fp8' (supported: fp16)\n");
+  EXPECT_EQ(r.err, "<op>:1:29: error: unsupported dtype 'fp8' (supported: fp16, bf16, int8)\n");
 }
 
 TEST(CompileCliTest, BadNkFileIsExitTwoWithEveryError) {
@@ -42,6 +42,23 @@ TEST(RunCliTest, CheckPassesOnTiny) {
                                make_temp_dir());
   EXPECT_NE(r.out.find("check passed"), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.out.find("matmul 40x24x33 fp16 -> fp16"), std::string::npos);
+}
+
+TEST(RunCliTest, AutotuneReportsItsCandidatesAndRunsTheFastest) {
+  CommandResult r = run_npusim("run --chip " + chip("tiny") +
+                               " --op \"matmul m=64 n=48 k=100 dtype=fp16\" --autotune --check --out " +
+                               make_temp_dir());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("autotune: 4 candidate(s) of the cost model, timing-only on tiny:\n"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n* matmul m=64 n=48 k=100 dtype=fp16 tile_m="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("check passed"), std::string::npos) << r.out;
+  std::string dir = make_temp_dir();
+  CommandResult c = run_npusim("compile --op \"batch_matmul b=2 m=20 n=30 k=40 dtype=fp16\" --chip " +
+                               chip("tiny") + " -o " + dir + "/m.npubin --autotune");
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("* batch_matmul b=2 m=20 n=30 k=40 dtype=fp16 tile_m="), std::string::npos)
+      << c.out;
 }
 
 TEST(RunCliTest, NkKernelRuns) {

@@ -5,14 +5,16 @@
 #include <string>
 #include <vector>
 
-#include "tests/compiler/op_test_support.h"
+#include "tests/compiler/op_check_util.h"
 
 namespace npu::compiler {
 namespace {
 
 class Conv2dTest : public ::testing::TestWithParam<OpCase> {};
 
-TEST_P(Conv2dTest, MatchesTheReferenceRaceFree) { expect_matches_reference(GetParam()); }
+TEST_P(Conv2dTest, MatchesTheReferenceRaceFree) {
+  expect_op_matches_reference(GetParam().chip, GetParam().spec);
+}
 
 std::vector<OpCase> cases() {
   return op_cases_on_every_chip({
@@ -39,30 +41,30 @@ std::vector<OpCase> cases() {
 INSTANTIATE_TEST_SUITE_P(Shapes, Conv2dTest, ::testing::ValuesIn(cases()));
 
 TEST(Conv2dErrorTest, ReportsBadSpecsAndTilesThatCannotFit) {
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=6 h=8 w=8 k=8 r=3 s=3 groups=4 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=6 h=8 w=8 k=8 r=3 s=3 groups=4 dtype=fp16"),
             "<op>:1:43: error: groups = 4 does not divide c = 6");
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=6 r=3 s=3 groups=4 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=6 r=3 s=3 groups=4 dtype=fp16"),
             "<op>:1:43: error: groups = 4 does not divide k = 6");
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=8 h=2 w=8 k=8 r=5 s=3 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=2 w=8 k=8 r=5 s=3 dtype=fp16"),
             "<op>:1:30: error: the filter (5 x 3, dilation 1 x 1) does not fit the padded "
             "input (2 x 8)");
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=1 s=1 pad=1 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=1 s=1 pad=1 dtype=fp16"),
             "<op>:1:40: error: padding (1 x 1) must be smaller than the dilated filter (1 x 1)");
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 dtype=bf16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 dtype=bf16"),
             "<op>:1:42: error: unsupported dtype 'bf16' (supported: fp16, int8)");
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 layout=nchw dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 layout=nchw dtype=fp16"),
             "<op>:1:43: error: unsupported layout 'nchw' (supported: nhwc)");
   // One output row of tiny's L0A: 16 KiB, double buffered, holds 256 img2col rows.
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=16 h=3 w=300 k=16 r=1 s=1 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=16 h=3 w=300 k=16 r=1 s=1 dtype=fp16"),
             "error: conv2d does not fit the buffers of chip 'tiny': one output row (304 img2col "
             "rows) by 16 columns does not fit l0a (16384 B, double buffered)");
   // Three input rows of 2000 pixels, one 16-channel block: 192000 B, twice (double buffered)
   // more than tiny's 64 KiB L1, and all 64 channels (resident) do not fit either.
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=64 h=8 w=2000 k=16 r=3 s=3 stride=8 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=64 h=8 w=2000 k=16 r=3 s=3 stride=8 dtype=fp16"),
             "error: conv2d does not fit the buffers of chip 'tiny': the L1 slab of one output row "
             "(2 x 192000 B: 3 input rows x 2000 x 16 channels, double buffered) does not fit in "
             "l1 (65536 B)");
-  EXPECT_EQ(compile_error("ascend910", "conv2d n=1 c=256 h=8 w=1000 k=16 r=3 s=1 dtype=fp16"),
+  EXPECT_EQ(op_build_error("ascend910", "conv2d n=1 c=256 h=8 w=1000 k=16 r=3 s=1 dtype=fp16"),
             "error: conv2d does not fit the buffers of chip 'ascend910': one output row (1008 "
             "img2col rows) by 16 columns does not fit l0a (65536 B, double buffered)");
 }

@@ -3,16 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "compiler/conv_tiling.h"
-#include "config/loader.h"
+#include "tests/compiler/compiler_test_util.h"
 
 namespace npu::compiler {
 namespace {
-
-config::ChipConfig chip(const std::string& name) {
-  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name +
-                                  ".yaml")
-      .config;
-}
 
 ConvShape resnet_layer(int64_t channels, int64_t size) {
   ConvShape s;

@@ -42,6 +42,43 @@ TEST(NkTest, PrintParseRoundTrip) {
   EXPECT_EQ(repeat.value.vars.terms, (std::vector<std::pair<std::string, int64_t>>{{"q", 2}}));
 }
 
+// Register values (vector scalars, mask words) are integers or selects; 0 stays x0.
+TEST(NkTest, ImmediateOperandsRoundTrip) {
+  const char* text =
+      "kernel v cores=aiv\n"
+      "arg x gm\n"
+      "tile t ub 256\n"
+      "for i in 3 {\n"
+      "  set_mask_mode mode=1\n"
+      "  set_mask 0, select(i == 2, 100, 128)\n"
+      "  copy_gm_to_ub_pad.f16 t, x[256*i], burst_bytes=256\n"
+      "  vadds.f16 t, t, 15360, repeat=1\n"
+      "  set_mask -1, -1\n"
+      "}\n";
+  Kernel k = parse_kernel(text, "v.nk");
+  EXPECT_EQ(print_kernel(k), text);
+  const OpStmt& mask = k.body[0].loop->body[1].op;
+  EXPECT_EQ(mask.operands[0].kind, OperandKind::kZero);
+  EXPECT_EQ(mask.operands[1].kind, OperandKind::kImm);
+  EXPECT_EQ(mask.operands[1].imm.other, 128);
+  EXPECT_EQ(k.body[0].loop->body[3].op.operands[2].imm.value, 15360);
+}
+
+TEST(NkTest, IntegerOperandIsARegisterHoldingIt) {
+  const char* text =
+      "kernel q\n"
+      "arg c gm\n"
+      "tile w l0c 1024\n"
+      "fix_l0c_to_gm.f16.s32 c, w, 1006632960, n=16, m=16, src_stride=1, dst_stride=16, layout=1\n"
+      "fix_l0c_to_gm.s32.s32 c, w, 0, n=16, m=16, src_stride=1, dst_stride=16, layout=1\n";
+  Kernel k = parse_kernel(text, "q.nk");
+  EXPECT_EQ(print_kernel(k), text);
+  const Operand& scale = k.body[0].op.operands[2];
+  EXPECT_EQ(scale.kind, OperandKind::kImm);
+  EXPECT_EQ(scale.imm.value, 1006632960);  // 0x3c000000: fp32 1/128
+  EXPECT_EQ(k.body[1].op.operands[2].kind, OperandKind::kZero);
+}
+
 TEST(NkTest, ReportsEveryErrorWithItsLocation) {
   const char* bad =
       "kernel k\n"
@@ -62,8 +99,9 @@ TEST(NkTest, ReportsEveryErrorWithItsLocation) {
               "bad.nk:4:10: error: trip count must be at least 1\n"
               "bad.nk:5:1: error: '}' without an open '{'\n"
               "bad.nk:6:15: error: unknown tile or argument 't'\n"
-              "bad.nk:7:1: error: unknown operation 'vaad.f16' (expected a data movement, cube or "
-              "vector instruction, for, pfor, let, if, set_flag or wait_flag)\n"
+              "bad.nk:7:1: error: unknown operation 'vaad.f16' (expected a data movement, cube, "
+              "vector, control or pipe set-up instruction, for, pfor, let, if, on, set_flag, wait_flag, "
+              "cross_core_set_flag or cross_core_wait_flag)\n"
               "bad.nk:8:15: error: unknown tile or argument 't'\n"
               "bad.nk:9:1: error: '{' opened here is never closed");
   }

@@ -15,6 +15,7 @@
 #include "compiler/sync_insertion.h"
 #include "compiler/tiling.h"
 #include "config/loader.h"
+#include "tests/compiler/compiler_test_util.h"
 
 #ifndef NPUSIM_SOURCE_DIR
 #error "tests need NPUSIM_SOURCE_DIR"
@@ -22,20 +23,6 @@
 
 namespace npu::compiler {
 namespace {
-
-config::ChipConfig chip(const std::string& name) {
-  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
-      .config;
-}
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 const char* kCopy =
     "kernel copy\n"
@@ -173,31 +160,104 @@ TEST(CodegenTest, OutOfRangeFieldIsALocatedError) {
             "k.nk:4:1: error: 'copy_gm_to_ub' field burst_len = 0 is out of range 1..65535");
 }
 
+TEST(CodegenTest, IntegerOperandsAndMaskSetUp) {
+  // Integer operands become registers loaded with li (0 stays x0); set_mask_mode's positional
+  // mode is given as a field; the text round-trips.
+  const char* text =
+      "kernel v cores=aiv\n"
+      "arg x gm 512\n"
+      "tile b ub 512\n"
+      "tile c ub 512\n"
+      "copy_gm_to_ub b, x, nburst=1, burst_len=16\n"
+      "set_mask 0, 255\n"
+      "set_mask_mode mode=1\n"
+      "vmuls.f32 c, b, 1065353216, repeat=2\n"
+      "copy_ub_to_gm x, c, nburst=1, burst_len=16\n";
+  Kernel k = parse_kernel(text, "v.nk");
+  EXPECT_EQ(print_kernel(k), text);
+  std::string a = compile_kernel(k, chip("ascend910b")).assembly;
+  EXPECT_NE(a.find("li x3, 255\n    set_mask x0, x3\n    set_mask_mode counter\n"), std::string::npos)
+      << a;
+  EXPECT_NE(a.find("li x5, 1065353216\n    li x6, 2260630283288834\n    vmuls.f32 x3, x4, x5, x6\n"), std::string::npos) << a;
+  Kernel bad = parse_kernel("kernel v\ntile b ub 512\nset_mask_mode\n", "m.nk");
+  EXPECT_EQ(error_of([&] { compile_kernel(bad, chip("tiny")); }),
+            "m.nk:3:1: error: 'set_mask_mode' needs field mode");
+}
+
+// The cost model's choice for a fp16 matmul on a chip, as "Mt Nt Kt Kl split".
+std::string best_tiling(int64_t m, int64_t n, int64_t k, const std::string& chip_name,
+                        int64_t out_bytes = 2, bool split_ok = false) {
+  config::ChipConfig c = chip(chip_name);
+  MatmulProblem p;
+  p.m = m, p.n = n, p.k = k, p.out_bytes = out_bytes, p.cube = &c.cube.fp16;
+  p.via_ub = !c.paths.l0c_to_gm.enabled;
+  p.split_k_allowed = split_ok;
+  std::vector<MatmulTiling> ranked = rank_matmul_tilings(p, c);
+  if (ranked.empty()) return "none";
+  const MatmulTiling& t = ranked.front();
+  return std::to_string(t.mt) + " " + std::to_string(t.nt) + " " + std::to_string(t.kt) + " " +
+         std::to_string(t.kl) + " " + std::to_string(t.split_k);
+}
+
 TEST(TilingTest, CostModelPicksLargeTilesForLargeMatmuls) {
-  MatmulTiling t910 = choose_matmul_tiling(4096, 4096, 4096, 2, true, chip("ascend910"));
-  EXPECT_EQ(t910.mt * 1000000 + t910.nt * 1000 + t910.kt, 256256064);
-  MatmulTiling t_small = choose_matmul_tiling(1, 1, 1, 2, false, chip("tiny"));
-  EXPECT_EQ(t_small.mt * 1000000 + t_small.nt * 1000 + t_small.kt, 16016016);
+  EXPECT_EQ(best_tiling(4096, 4096, 4096, "ascend910"), "256 256 64 64 1");
+  // 910B: GM -> L1 transfers are inefficient below ~128 KB, so one load feeds 4 cube steps.
+  EXPECT_EQ(best_tiling(4096, 4096, 4096, "ascend910b"), "128 256 64 256 1");
+  EXPECT_EQ(best_tiling(1, 1, 1, "tiny"), "16 16 16 16 1");
+}
+
+TEST(TilingTest, SplitsKOnlyWhenAllowedAndCoresWouldIdle) {
+  std::string whole = best_tiling(64, 64, 32768, "ascend910b", 4, false);
+  EXPECT_EQ(whole.substr(whole.rfind(' ')), " 1") << whole;
+  std::string split = best_tiling(64, 64, 32768, "ascend910b", 4, true);
+  EXPECT_NE(split.substr(split.rfind(' ')), " 1") << split;
+  EXPECT_EQ(best_tiling(4096, 4096, 4096, "ascend910b", 4, true), "128 256 64 256 1");
 }
 
 TEST(OpSpecTest, ErrorsPointAtTheKeyOrValue) {
-  // The list names every op of the library, matmul first.
-  const std::string unknown = error_of([] { parse_op_spec("matmal m=1"); });
-  EXPECT_EQ(unknown.substr(0, unknown.find(',')),
-            "<op>:1:1: error: unknown op 'matmal' (expected one of: matmul");
-  EXPECT_NE(unknown.find(" conv2d"), std::string::npos) << unknown;
+  // The list names every op of the library (others join it), matmul first.
+  EXPECT_EQ(error_of([] { parse_op_spec("matmal m=1"); }).rfind(
+                "<op>:1:1: error: unknown op 'matmal' (expected one of: matmul, ", 0),
+            0u);
   EXPECT_EQ(error_of([] { parse_op_spec("matmul m=1 q=2 n"); }),
-            "<op>:1:12: error: unknown key 'q' for matmul (expected dtype, k, m, n, out_dtype, "
-            "trans_a, trans_b)\n<op>:1:16: error: expected key=value, found 'n'");
+            "<op>:1:12: error: unknown key 'q' for matmul (expected bias, dtype, k, m, n, "
+            "out_dtype, scale, split_k, tile_k, tile_kl, tile_m, tile_n, trans_a, trans_b)\n"
+            "<op>:1:16: error: expected key=value, found 'n'");
   auto c = chip("tiny");
   EXPECT_EQ(error_of([&] { build_op(parse_op_spec("matmul m=4 n=4 dtype=fp16"), c); }),
             "<op>:1:26: error: matmul needs key 'k'");
   EXPECT_EQ(error_of([&] { build_op(parse_op_spec("matmul m=x n=4 k=4 dtype=fp16"), c); }),
             "<op>:1:10: error: bad value 'x' for 'm' (expected an integer)");
-  EXPECT_EQ(error_of([&] { build_op(parse_op_spec("matmul m=4 n=4 k=4 dtype=int8"), c); }),
-            "<op>:1:26: error: unsupported dtype 'int8' (supported: fp16)");
+  EXPECT_EQ(error_of([&] { build_op(parse_op_spec("matmul m=4 n=4 k=4 dtype=fp8"), c); }),
+            "<op>:1:26: error: unsupported dtype 'fp8' (supported: fp16, bf16, int8)");
   EXPECT_EQ(error_of([&] { build_op(parse_op_spec("matmul m=0 n=4 k=4 dtype=fp16"), c); }),
             "<op>:1:10: error: 'm' = 0 is out of range 1..65535");
+}
+
+// Numbers and shapes: the accessors op generators share.
+TEST(OpSpecTest, NumbersAndShapes) {
+  OpSpec s;
+  s.op = "x";
+  s.text = "x eps=1e-5 a=4x1x3 b=2x0 c=abc d=1x2,3 z=7";
+  s.values = {{"eps", "1e-5"}, {"a", "4x1x3"}, {"b", "2x0"}, {"c", "abc"}, {"d", "1x2,3"}, {"z", "7"}};
+  s.columns = {{"eps", 7}, {"a", 14}, {"b", 22}, {"c", 28}, {"d", 34}, {"z", 42}};
+  EXPECT_DOUBLE_EQ(s.get_double("eps", 0, 1, 0.5), 1e-5);
+  EXPECT_DOUBLE_EQ(s.get_double("missing", 0, 1, 0.5), 0.5);
+  EXPECT_EQ(error_of([&] { s.get_double("c", 0, 1, 0); }),
+            "<op>:1:28: error: bad value 'abc' for 'c' (expected a number)");
+  EXPECT_EQ(error_of([&] { s.get_double("z", 0, 1, 0); }),
+            "<op>:1:42: error: 'z' = 7 is out of range 0..1");
+  EXPECT_EQ(s.get_shape("a", 4, 100), (std::vector<int64_t>{4, 1, 3}));
+  EXPECT_EQ(error_of([&] { s.get_shape("a", 2, 100); }),
+            "<op>:1:14: error: 'a' has 3 dimensions (at most 2)");
+  EXPECT_EQ(error_of([&] { s.get_shape("b", 4, 100); }),
+            "<op>:1:22: error: dimension 0 of 'b' is out of range 1..100");
+  EXPECT_EQ(error_of([&] { s.get_shape("c", 4, 100); }),
+            "<op>:1:28: error: bad shape 'abc' for 'c' (expected dimensions like 4096x1024)");
+  EXPECT_EQ(s.get_shapes("d", 2, 4, 100), (std::vector<std::vector<int64_t>>{{1, 2}, {3}}));
+  EXPECT_EQ(error_of([&] { s.get_shape("q", 4, 100); }), "<op>:1:43: error: x needs key 'q'");
+  EXPECT_TRUE(s.has("z"));
+  EXPECT_FALSE(s.has("q"));
 }
 
 TEST(CompileTest, MatmulCompilesForEveryChipInUnderASecond) {

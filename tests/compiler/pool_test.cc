@@ -6,14 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "tests/compiler/op_test_support.h"
+#include "tests/compiler/op_check_util.h"
 
 namespace npu::compiler {
 namespace {
 
 class PoolTest : public ::testing::TestWithParam<OpCase> {};
 
-TEST_P(PoolTest, MatchesTheReferenceRaceFree) { expect_matches_reference(GetParam()); }
+TEST_P(PoolTest, MatchesTheReferenceRaceFree) {
+  expect_op_matches_reference(GetParam().chip, GetParam().spec);
+}
 
 std::vector<OpCase> cases() {
   return op_cases_on_every_chip({
@@ -40,19 +42,19 @@ std::vector<OpCase> cases() {
 INSTANTIATE_TEST_SUITE_P(Shapes, PoolTest, ::testing::ValuesIn(cases()));
 
 TEST(PoolErrorTest, ReportsBadSpecsAndRowsThatCannotFit) {
-  EXPECT_EQ(compile_error("tiny", "maxpool n=1 c=8 h=8 w=8 kernel=3 pad=2 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "maxpool n=1 c=8 h=8 w=8 kernel=3 pad=2 dtype=fp16"),
             "<op>:1:38: error: padding (2 x 2) must be at most half the kernel (3 x 3)");
-  EXPECT_EQ(compile_error("tiny", "avgpool n=1 c=8 h=2 w=8 kernel=3 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "avgpool n=1 c=8 h=2 w=8 kernel=3 dtype=fp16"),
             "<op>:1:32: error: the kernel (3 x 3) does not fit the padded input (2 x 8)");
-  EXPECT_EQ(compile_error("tiny", "maxpool n=1 c=8 h=8 w=8 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "maxpool n=1 c=8 h=8 w=8 dtype=fp16"),
             "<op>:1:35: error: maxpool needs key 'kernel'");
-  EXPECT_EQ(compile_error("tiny", "maxpool n=1 c=8 h=8 w=8 kernel=2 dtype=int8"),
+  EXPECT_EQ(op_build_error("tiny", "maxpool n=1 c=8 h=8 w=8 kernel=2 dtype=int8"),
             "<op>:1:40: error: unsupported dtype 'int8' (supported: fp16)");
-  EXPECT_EQ(compile_error("tiny", "global_avgpool n=1 c=8 h=3000 w=8 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "global_avgpool n=1 c=8 h=3000 w=8 dtype=fp16"),
             "<op>:1:26: error: 'h' = 3000 is out of range 1..2048");
   // One row of 4000 pixels x 16 channels, double buffered (256000 B), and the accumulator row of
   // 2000 pixels (64000 B): more than tiny's UB.
-  EXPECT_EQ(compile_error("tiny", "maxpool n=1 c=16 h=2 w=4000 kernel=2 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "maxpool n=1 c=16 h=2 w=4000 kernel=2 dtype=fp16"),
             "error: maxpool does not fit the buffers of chip 'tiny': one row of 4000 input pixels "
             "x 16 channels needs 320000 B of ub (32768 B, 1024 B kept for constants)");
 }

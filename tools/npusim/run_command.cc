@@ -14,6 +14,7 @@
 #include "compiler/nk_parser.h"
 #include "compiler/op_spec.h"
 #include "config/loader.h"
+#include "runtime/autotune.h"
 #include "runtime/device.h"
 #include "runtime/op_runner.h"
 #include "sim/core/report.h"
@@ -48,13 +49,15 @@ double cube_utilization(const config::ChipConfig& chip, const sim::RunResult& ru
 void add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Compile and run an op or a .nk kernel on a chip");
   static std::string op, kernel_file, chip_file, out_dir;
-  static bool timing_only = false, check = false, racecheck = false;
+  static bool timing_only = false, check = false, racecheck = false, autotune = false;
   cmd->add_option("KERNEL.nk", kernel_file, "Kernel in the .nk language");
   cmd->add_option("--op", op, "Op spec, e.g. \"matmul m=64 n=64 k=64 dtype=fp16\"");
   cmd->add_option("--chip", chip_file, "Chip config (YAML; default configs/chips/ascend910.yaml)");
   cmd->add_flag("--timing-only", timing_only, "Compute no data, only time");
   cmd->add_flag("--check", check, "Compare the outputs with the host reference (exit 1 on mismatch)");
   cmd->add_flag("--racecheck", racecheck, "Report unordered accesses of two pipes to one buffer");
+  cmd->add_flag("--autotune", autotune,
+                "Run the cost model's best tilings timing-only first and keep the fastest");
   cmd->add_option("--out", out_dir, "Folder for report.json (default: a fresh out/run-N)");
   cmd->callback([] {
     if (!op.empty() && !kernel_file.empty())
@@ -78,6 +81,7 @@ void add_run_command(CLI::App& app) {
     runtime::CheckResult result;
     if (!op.empty()) {
       compiler::OpSpec spec = compiler::parse_op_spec(op);
+      if (autotune) spec = runtime::autotuned_spec(chip, spec);
       runtime::OpRun r = runtime::run_op(device, spec, check);
       std::printf("%s\n", r.op.summary.c_str());
       run = r.run;

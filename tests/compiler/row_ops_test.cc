@@ -1,0 +1,126 @@
+// The row ops (softmax, layernorm, rmsnorm, reduce_sum / reduce_max / reduce_mean) run on the
+// simulated chips through the runtime, checked against the fp64 host reference with the race
+// check on: every op x dtype x shapes with 1-sized, prime and long rows (longer than a vector
+// repeat count or UB allows, which takes the column-tiled path) on tiny, ascend910 and
+// ascend910b; plus their spec errors by text and the layout choices they make.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "compiler/row_tiling.h"
+#include "config/loader.h"
+#include "runtime/op_runner.h"
+
+namespace npu::compiler {
+namespace {
+
+config::ChipConfig chip(const std::string& name) {
+  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
+      .config;
+}
+
+struct Case {
+  std::string chip;
+  std::string spec;
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.chip << ": " << c.spec; }
+
+class RowOpTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(RowOpTest, MatchesTheReferenceRaceFree) {
+  sim::SimOptions options;
+  options.racecheck = true;
+  runtime::Device device = runtime::Device::simulated(chip(GetParam().chip), options);
+  runtime::OpRun r = runtime::run_op(device, parse_op_spec(GetParam().spec), true);
+  EXPECT_TRUE(r.check.passed) << r.check.first_mismatch << " (max abs error "
+                              << r.check.max_abs_error << ")";
+  EXPECT_EQ(r.check.mismatches, 0u);
+  EXPECT_GT(r.run.cycles, 0u);
+}
+
+// rows x cols of the matrix ops: 1-sized, primes, a row longer than 255 vector repeats (20000
+// columns: column tiles on every chip) and one longer than tiny's UB holds (4099).
+const char* kMatrixShapes[] = {"rows=1 cols=1",   "rows=3 cols=17",  "rows=17 cols=3",
+                               "rows=77 cols=77", "rows=1 cols=1000", "rows=5 cols=4099",
+                               "rows=64 cols=64", "rows=130 cols=200", "rows=300 cols=33",
+                               "rows=2 cols=20000"};
+// Reductions: last and inner axes, N-D, negative axis.
+const char* kReduceShapes[] = {"shape=1 axis=0",          "shape=3x17 axis=1",
+                               "shape=17x3 axis=0",       "shape=77x77 axis=0",
+                               "shape=1000x3 axis=1",     "shape=2x4099x3 axis=1",
+                               "shape=4x5x6 axis=0",      "shape=3x20000 axis=-1",
+                               "shape=77x1000 axis=1",    "shape=2x3x4x5 axis=2"};
+
+std::vector<Case> cases() {
+  std::vector<Case> out;
+  for (const char* c : {"tiny", "ascend910", "ascend910b"})
+    for (const char* dtype : {"fp16", "bf16", "fp32"}) {
+      for (const char* op : {"softmax", "layernorm", "rmsnorm"})
+        for (const char* shape : kMatrixShapes)
+          out.push_back({c, std::string(op) + " " + shape + " dtype=" + dtype});
+      for (const char* op : {"reduce_sum", "reduce_max", "reduce_mean"})
+        for (const char* shape : kReduceShapes)
+          out.push_back({c, std::string(op) + " " + shape + " dtype=" + dtype});
+    }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, RowOpTest, ::testing::ValuesIn(cases()));
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(RowOpSpecTest, ErrorsAreLocated) {
+  auto c = chip("tiny");
+  auto build = [&](const std::string& s) { return error_of([&] { build_op(parse_op_spec(s), c); }); };
+  EXPECT_EQ(build("softmax rows=0 cols=4"), "<op>:1:14: error: 'rows' = 0 is out of range 1..16777216");
+  EXPECT_EQ(build("softmax rows=4 cols=4 dtype=int8"),
+            "<op>:1:29: error: unsupported dtype 'int8' (supported: fp16, bf16, fp32)");
+  EXPECT_EQ(build("layernorm rows=4 cols=4 eps=abc"),
+            "<op>:1:29: error: bad value 'abc' for 'eps' (expected a number)");
+  EXPECT_EQ(build("rmsnorm rows=4 cols=4 eps=2"), "<op>:1:27: error: 'eps' = 2 is out of range 0..1");
+  EXPECT_EQ(build("reduce_sum shape=4x0x3 axis=1"),
+            "<op>:1:18: error: dimension 0 of 'shape' is out of range 1..1073741824");
+  EXPECT_EQ(build("reduce_max shape=4x4 axis=2"), "<op>:1:27: error: 'axis' = 2 is out of range -2..1");
+  EXPECT_EQ(build("reduce_mean axis=0"), "<op>:1:19: error: reduce_mean needs key 'shape'");
+  EXPECT_EQ(build("softmax rows=65536 cols=65536"),
+            "error: softmax: rows x cols = 4294967296 elements is more than the 2^30 supported");
+}
+
+TEST(RowLayoutTest, BlocksFitUbAndSpreadOverTheVectorCores) {
+  auto bytes = [](int64_t rows, int64_t pitch) { return rows * pitch * 12; };
+  // 910B: 48 AIVs; 16 rows of 1024 fit (192 KiB / 12 KiB) -> ceil(4096 / (48 * 16)) = 6
+  // rounds of blocks of ceil(4096 / 288) = 15 rows: 274 blocks, a worker gets up to 6 x 15 = 90
+  // rows. 8 rounds of 11 rows (373 blocks) give at most 88 (ideal 85.3): taken.
+  RowLayout b = choose_row_layout("t", 4096, 1024, chip("ascend910b"), bytes);
+  EXPECT_EQ(b.workers, 48);
+  EXPECT_EQ(b.block_dim, 24u);
+  EXPECT_EQ(b.block_rows, 11);
+  EXPECT_EQ(b.blocks, 373);
+  EXPECT_EQ(b.rounds, 8);
+  EXPECT_EQ(b.column_tiles, 1);
+  // tiny: 32 KiB UB; a row of 20000 columns becomes column tiles.
+  RowLayout t = choose_row_layout("t", 2, 20000, chip("tiny"), bytes);
+  EXPECT_EQ(t.workers, 1);
+  EXPECT_GT(t.column_tiles, 1);
+  EXPECT_EQ(t.tile_cols % 64, 0);
+  EXPECT_LE(bytes(t.block_rows, t.pitch), 32 * 1024);
+  EXPECT_EQ(error_of([&] { choose_row_layout("t", 1, 64, chip("tiny"), [](int64_t, int64_t) {
+              return int64_t{1} << 20;
+            }); }),
+            "error: 't' does not fit the unified buffer of chip 'tiny' (32768 B): one row of 64 columns "
+            "needs 1048576 B");
+}
+
+}  // namespace
+}  // namespace npu::compiler
