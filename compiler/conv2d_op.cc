@@ -4,17 +4,21 @@
 //
 // GM layouts (docs/ops.md): input NHWC, output NHWC, weights pre-packed in the cube's
 // FRACTAL_Z layout (the real toolchain's TransData pre-pass; see docs/ops.md for the formula).
-// One `pfor` over output tiles (image, group, a band of whole output rows, a block of output
-// channels). Per tile: the input rows the band reads go GM -> L1 with ND -> NZ, which turns
-// NHWC into the C1HWC0 feature map load3d reads (channels past the group's zero-filled);
-// set_fmatrix gives the band's height and the padding it still needs at its top / bottom; a
-// `for` over K steps (double buffered) does img2col (load3d) into L0A, weights GM -> L0B and
-// mmad; the tile leaves L0C through the fixpipe (to GM, or via UB on 910-class cores).
-// Bands whose slab or padding differ (first, last) get their own guarded slab load and
-// set_fmatrix; everything else is shared, with select() on the last band / channel block.
+// One `pfor` over output tiles (image or group of images, group, band of whole output rows,
+// block of output channels). The band's input rows go GM -> L1 with ND -> NZ, which turns NHWC
+// into the C1HWC0 feature map load3d reads (channels past the group's zero-filled);
+// set_fmatrix gives the band's height and the padding it still needs at its top / bottom. A
+// `for` over K steps (double buffered) does img2col (load3d) into L0A, weights into L0B (GM ->
+// L0B, or L1 -> L0B when every tile uses the same weights and they were copied to L1 once) and
+// mmad; the tile leaves L0C through the fixpipe (to GM, or via UB on 910-class cores). A K
+// step is either kt columns of a slab of all channels loaded once per tile ("resident", the
+// img2col k_start steps with the loop) or whole channel blocks whose slab piece is loaded with
+// the step ("streamed", double buffered). Small maps stack several images in M. Bands whose
+// slab or padding differ (first, last) get their own guarded slab load and set_fmatrix;
+// everything else is shared, with select() on the last band / channel block / K step. The
+// choice of all of this is the cost model's (conv_tiling.h).
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "base/error.h"
 #include "compiler/conv_tiling.h"
@@ -68,10 +72,10 @@ ConvSpec parse_conv(const OpSpec& spec) {
                                : isa::DataType::kF16;
   if (p.c % p.groups != 0)
     spec.fail_at("groups", "groups = " + std::to_string(p.groups) +
-                            " does not divide c = " + std::to_string(p.c));
+                               " does not divide c = " + std::to_string(p.c));
   if (p.k % p.groups != 0)
     spec.fail_at("groups", "groups = " + std::to_string(p.groups) +
-                            " does not divide k = " + std::to_string(p.k));
+                               " does not divide k = " + std::to_string(p.k));
   ConvShape& sh = p.shape;
   sh.batch = p.n;
   sh.height = p.h;
@@ -91,20 +95,20 @@ ConvSpec parse_conv(const OpSpec& spec) {
   sh.out_bytes = isa::element_size(p.out_type);
   if (sh.out_height() < 1 || sh.out_width() < 1)
     spec.fail_at("r", "the filter (" + std::to_string(p.r) + " x " + std::to_string(p.s) +
-                       ", dilation " + std::to_string(p.dilation_h) + " x " +
-                       std::to_string(p.dilation_w) + ") does not fit the padded input (" +
-                       std::to_string(p.h + 2 * p.pad_h) + " x " +
-                       std::to_string(p.w + 2 * p.pad_w) + ")");
+                          ", dilation " + std::to_string(p.dilation_h) + " x " +
+                          std::to_string(p.dilation_w) + ") does not fit the padded input (" +
+                          std::to_string(p.h + 2 * p.pad_h) + " x " +
+                          std::to_string(p.w + 2 * p.pad_w) + ")");
   // A window entirely in the padding would need a band with no input rows.
   if (p.pad_h > (p.r - 1) * p.dilation_h || p.pad_w > (p.s - 1) * p.dilation_w)
     spec.fail_at("pad", "padding (" + std::to_string(p.pad_h) + " x " + std::to_string(p.pad_w) +
-                         ") must be smaller than the dilated filter (" +
-                         std::to_string((p.r - 1) * p.dilation_h + 1) + " x " +
-                         std::to_string((p.s - 1) * p.dilation_w + 1) + ")");
+                            ") must be smaller than the dilated filter (" +
+                            std::to_string((p.r - 1) * p.dilation_h + 1) + " x " +
+                            std::to_string((p.s - 1) * p.dilation_w + 1) + ")");
   if (sh.reduction() > 65535 - sh.c0())
     spec.fail_at("c", "the img2col matrix has " + std::to_string(sh.reduction()) +
-                       " columns per group (c / groups x r x s, channels rounded up to " +
-                       std::to_string(sh.c0()) + "); load3d addresses at most 65504");
+                          " columns per group (c / groups x r x s, channels rounded up to " +
+                          std::to_string(sh.c0()) + "); load3d addresses at most 65504");
   return p;
 }
 
@@ -202,6 +206,12 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
              {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
              {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}};
   if (via_ub) k.tiles.push_back({"c_ub", isa::Buffer::kUb, u64(m_ext * nt * eo), false, {}, {}});
+  if (t.weights_in_l1) {
+    const int64_t bytes = k1g * n1g * 512;
+    k.tiles.push_back({"w_l1", isa::Buffer::kL1, u64(bytes), false, {}, {}});
+    k.body.push_back(op("copy_gm_to_l1", {tile("w_l1"), gm("wgt", Affine{})},
+                        {field("nburst", 1), field("burst_len", bytes / 32)}));
+  }
 
   Body tbody;
   tbody.push_back(make_let("tn", "t", true, TN));
@@ -256,11 +266,22 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const Value nv = tail_select("tn", TN - 1, n_tail, nt);
   Affine w_addr =
       var_expr("tg", k1g * n1g * 512).add("kk", (kt / c0) * n1g * 512).add("tn", n1 * 512);
-  kbody.push_back(
-      op("copy_gm_to_l0b", {tile("b_l0"), gm("wgt", w_addr)},
-         {field("nburst", tail_select("kk", KK - 1, k_tail / c0, kt / c0)),
-          field("burst_len", tail_select("tn", TN - 1, n1_tail * 16, n1 * 16)),
-          field("src_gap", tail_select("tn", TN - 1, (n1g - n1_tail) * 16, (n1g - n1) * 16))}));
+  if (t.weights_in_l1) {
+    // Every tile uses the same weights (one group, one channel block): fractals of a step are
+    // consecutive in L1 in the order the mmad wants.
+    Value from = constant(0);
+    from.vars = var_expr("kk", (kt / c0) * n1g * 512);
+    kbody.push_back(
+        op("load2d_l1_to_l0b." + in_sfx, {tile("b_l0"), tile("w_l1", from)},
+           {field("repeat", tail_select("kk", KK - 1, k_tail / c0 * n1g, kt / c0 * n1g)),
+            field("src_stride", 1)}));
+  } else {
+    kbody.push_back(
+        op("copy_gm_to_l0b", {tile("b_l0"), gm("wgt", w_addr)},
+           {field("nburst", tail_select("kk", KK - 1, k_tail / c0, kt / c0)),
+            field("burst_len", tail_select("tn", TN - 1, n1_tail * 16, n1 * 16)),
+            field("src_gap", tail_select("tn", TN - 1, (n1g - n1_tail) * 16, (n1g - n1) * 16))}));
+  }
   // Streamed: the step's slab holds just its channel blocks, so img2col starts at column 0.
   Value k_start = constant(0);
   if (!t.streamed) k_start.vars = var_expr("kk", kt);
@@ -319,23 +340,23 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
 
   const double in_low = p.int8 ? -128 : -1, in_high = p.int8 ? 127 : 1;
-  r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, in_low, in_high},
-               {"wgt", p.in_type, u64(weight_elems), false, in_low, in_high},
+  r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, false, in_low, in_high},
+               {"wgt", p.in_type, u64(weight_elems), false, false, in_low, in_high},
                {"y", p.out_type, u64(p.n * ho * wo * p.k), true}};
   r.block_dim =
       static_cast<uint32_t>(std::min<int64_t>(tiles, static_cast<int64_t>(chip.chip.cores)));
   r.flops = 2.0 * static_cast<double>(p.n * ho * wo) * static_cast<double>(p.k) *
             static_cast<double>(cg * p.r * p.s);
-  r.summary = "conv2d " + std::to_string(p.n) + "x" + std::to_string(p.h) + "x" +
-              std::to_string(p.w) + "x" + std::to_string(p.c) + " (NHWC) * " + std::to_string(p.k) +
-              "x" + std::to_string(p.r) + "x" + std::to_string(p.s) +
-              (p.groups > 1 ? " groups " + std::to_string(p.groups) : "") + " -> " +
-              std::to_string(ho) + "x" + std::to_string(wo) + ", tiles " +
-              (IB > 1 ? std::to_string(IB) + " images x " : "") + std::to_string(rows) +
-              " rows x " + std::to_string(nt) + " channels, K step " + std::to_string(kt) +
-              (t.streamed ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
-                          : " (resident slab)") +
-              ", " + std::to_string(tiles) + " output tiles";
+  r.summary =
+      "conv2d " + std::to_string(p.n) + "x" + std::to_string(p.h) + "x" + std::to_string(p.w) +
+      "x" + std::to_string(p.c) + " (NHWC) * " + std::to_string(p.k) + "x" + std::to_string(p.r) +
+      "x" + std::to_string(p.s) + (p.groups > 1 ? " groups " + std::to_string(p.groups) : "") +
+      " -> " + std::to_string(ho) + "x" + std::to_string(wo) + ", tiles " +
+      (IB > 1 ? std::to_string(IB) + " images x " : "") + std::to_string(rows) + " rows x " +
+      std::to_string(nt) + " channels, K step " + std::to_string(kt) +
+      (t.streamed ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
+                  : " (resident slab)") +
+      (t.weights_in_l1 ? ", weights in L1" : "") + ", " + std::to_string(tiles) + " output tiles";
   // fp32 (or exact int32) accumulation; fp16 output adds one rounding (as matmul).
   const double depth = static_cast<double>(cg * p.r * p.s);
   r.rtol = p.out_type == isa::DataType::kF16 ? 2e-3 : p.int8 ? 0 : 1e-5;

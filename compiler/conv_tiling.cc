@@ -56,10 +56,15 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
   const int64_t kg16 = round_up(s.group_out_channels, 16);
   // One candidate: K steps of kt columns; `slab_step` bytes of feature map per step (streamed)
   // or `slab_tile` bytes per tile (resident).
+  const double weights_l1_bw = chip.paths.l1_to_l0b.bytes_per_cycle;
+  // Bytes of one group's FRACTAL_Z weights (every output channel).
+  const int64_t all_weights = kred * round_up(s.group_out_channels, 16) * s.in_bytes;
   auto consider = [&](int64_t rows, int64_t images, int64_t nt, int64_t kt, bool streamed,
-                      int64_t blocks, int64_t m_ext) {
+                      int64_t blocks, int64_t m_ext, bool weights_in_l1) {
     const int64_t a_bytes = m_ext * kt * s.in_bytes, w_bytes = kt * nt * s.in_bytes;
     if (kt > 4095) return;  // mmad k (12 bits)
+    // L1 -> L0B moves a step's weights in one load2d of at most 255 fractals.
+    if (weights_in_l1 && kt / c0 * ceil_div(nt, 16) > 255) return;
     if (static_cast<uint64_t>(2 * a_bytes) > b.l0a_bytes) return;
     if (static_cast<uint64_t>(2 * w_bytes) > b.l0b_bytes) return;
     const double fractals = static_cast<double>(ceil_div(m_ext, static_cast<int64_t>(cube.m0)) *
@@ -67,9 +72,15 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
                                                 ceil_div(kt, static_cast<int64_t>(cube.k0)));
     const double t_cube = static_cast<double>(chip.cube.startup_cycles) +
                           fractals * static_cast<double>(cube.cycles_per_fractal);
-    const double t_load3d = static_cast<double>(a_bytes) / load3d_bw;
-    const double t_weights =
-        gm_read_cycles(chip.paths.gm_to_l0b, static_cast<double>(w_bytes), l2_share);
+    const double t_load3d = static_cast<double>(images * 2) +  // latency per load3d
+                            static_cast<double>(a_bytes) / load3d_bw;
+    const double t_weights = weights_in_l1 ? 0.0
+                                           : gm_read_cycles(chip.paths.gm_to_l0b,
+                                                            static_cast<double>(w_bytes), l2_share);
+    const double t_weights_l1 = weights_in_l1
+                                    ? static_cast<double>(chip.paths.l1_to_l0b.latency_cycles) +
+                                          static_cast<double>(w_bytes) / weights_l1_bw
+                                    : 0.0;
     const double slab =
         static_cast<double>(images * conv_slab_bytes(s, rows, streamed ? blocks : c1));
     const double t_slab_load =
@@ -79,13 +90,17 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
     // Each extra image adds a load3d (and a slab load when streamed) to a step.
     const double scalar = step_scalar + 40.0 * static_cast<double>(images - 1) /
                                             static_cast<double>(chip.scalar.issue_width);
-    const double step = std::max({t_cube, t_load3d, t_weights + t_slab, scalar});
+    // load3d and L1 -> L0B share MTE1; the slab and GM -> L0B weights share MTE2.
+    const double step = std::max({t_cube, t_load3d + t_weights_l1, t_weights + t_slab, scalar});
     const double steps = static_cast<double>(streamed ? ceil_div(c1, blocks) : ceil_div(kred, kt));
     const double exposed = streamed ? slab_latency : t_slab_load;
     const double per_tile = steps * step + exposed + static_cast<double>(m_ext * nt * 4) / out_bw;
     const double tiles = static_cast<double>(s.batch / images * s.groups * ceil_div(ho, rows) *
                                              ceil_div(s.group_out_channels, nt));
-    const double total = std::ceil(tiles / cores) * per_tile;
+    const double total = std::ceil(tiles / cores) * per_tile +
+                         (weights_in_l1 ? gm_read_cycles(chip.paths.gm_to_l1,
+                                                         static_cast<double>(all_weights), l2_share)
+                                        : 0.0);
     if (best.estimated_cycles < 0 || total < best.estimated_cycles) {
       best.rows = rows;
       best.images = images;
@@ -93,6 +108,7 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
       best.kt = kt;
       best.streamed = streamed;
       best.blocks = blocks;
+      best.weights_in_l1 = weights_in_l1;
       best.estimated_cycles = total;
     }
   };
@@ -128,12 +144,20 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
       for (int64_t nt = 16; nt <= std::min<int64_t>(kg16, 256); nt += 16) {
         if (static_cast<uint64_t>(m_all * nt * 4) > b.l0c_bytes) break;
         if (via_ub && static_cast<uint64_t>(m_all * nt * s.out_bytes) > b.ub_bytes) break;
-        for (int64_t blocks = 1; blocks <= c1; ++blocks)
-          if (static_cast<uint64_t>(2 * images * conv_slab_bytes(s, rows, blocks)) <= b.l1_bytes)
-            consider(rows, images, nt, blocks * taps * c0, true, blocks, m_all);
-        if (static_cast<uint64_t>(images * resident) <= b.l1_bytes)
-          for (int64_t kt = c0; kt <= round_up(kred, c0); kt *= 2)
-            consider(rows, images, nt, kt, false, c1, m_all);
+        // Weights once in L1: one group, one block of output channels, room next to the slabs.
+        const bool one_weight_set = s.groups == 1 && nt >= s.group_out_channels &&
+                                    all_weights / 32 <= 65535;  // one burst copy
+        for (bool in_l1 : {false, true}) {
+          if (in_l1 && (!one_weight_set || static_cast<uint64_t>(all_weights) >= b.l1_bytes))
+            continue;
+          const uint64_t l1 = b.l1_bytes - (in_l1 ? static_cast<uint64_t>(all_weights) : 0);
+          for (int64_t blocks = 1; blocks <= c1; ++blocks)
+            if (static_cast<uint64_t>(2 * images * conv_slab_bytes(s, rows, blocks)) <= l1)
+              consider(rows, images, nt, blocks * taps * c0, true, blocks, m_all, in_l1);
+          if (static_cast<uint64_t>(images * resident) <= l1)
+            for (int64_t kt = c0; kt <= round_up(kred, c0); kt *= 2)
+              consider(rows, images, nt, kt, false, c1, m_all, in_l1);
+        }
       }
     }
   }

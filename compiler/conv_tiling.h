@@ -14,7 +14,9 @@
 //               streamed slab bytes over GM -> L1, scalar set-up),
 //   per tile:   K steps + the exposed slab load (resident) + fixpipe write-out,
 // where GM reads get the core's share of L2 and, for the feature map (read once from HBM),
-// of HBM bandwidth; times the rounds of tiles over the cores; it keeps the cheapest.
+// of HBM bandwidth; times the rounds of tiles over the cores; it keeps the cheapest. When every
+// tile uses the same weights (one group, one block of output channels) and they fit L1 next to
+// the slabs, they can be loaded into L1 once and go L1 -> L0B per step (MTE1, not MTE2).
 #pragma once
 
 #include <cstdint>
@@ -55,6 +57,7 @@ struct ConvTiling {
   bool streamed = false;         // K steps of whole channel blocks, slab per step (else resident)
   int64_t blocks = 1;            // streamed: channel blocks per K step
   int64_t kt = 16;               // img2col columns per K step (multiple of C0)
+  bool weights_in_l1 = false;    // all tiles use the same weights: load them into L1 once
   double estimated_cycles = -1;  // < 0: nothing fits; `reason` says what
   std::string reason;
 };

@@ -69,13 +69,13 @@ PoolSpec parse_pool(const OpSpec& spec, PoolKind kind) {
   if (kind == PoolKind::kAvg) p.count_include_pad = spec.get_int("count_include_pad", 0, 1, 1);
   if (2 * p.pad_h > p.r || 2 * p.pad_w > p.s)
     spec.fail_at("pad", "padding (" + std::to_string(p.pad_h) + " x " + std::to_string(p.pad_w) +
-                         ") must be at most half the kernel (" + std::to_string(p.r) + " x " +
-                         std::to_string(p.s) + ")");
+                            ") must be at most half the kernel (" + std::to_string(p.r) + " x " +
+                            std::to_string(p.s) + ")");
   if (p.h + 2 * p.pad_h < p.r || p.w + 2 * p.pad_w < p.s)
     spec.fail_at("kernel", "the kernel (" + std::to_string(p.r) + " x " + std::to_string(p.s) +
-                            ") does not fit the padded input (" +
-                            std::to_string(p.h + 2 * p.pad_h) + " x " +
-                            std::to_string(p.w + 2 * p.pad_w) + ")");
+                               ") does not fit the padded input (" +
+                               std::to_string(p.h + 2 * p.pad_h) + " x " +
+                               std::to_string(p.w + 2 * p.pad_w) + ")");
   return p;
 }
 

@@ -3,101 +3,68 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
-#include "base/error.h"
-#include "config/loader.h"
-#include "runtime/op_runner.h"
+#include "tests/compiler/op_check_util.h"
 
 namespace npu::compiler {
 namespace {
 
-config::ChipConfig chip(const std::string& name) {
-  return config::load_chip_config(std::string(NPUSIM_SOURCE_DIR) + "/configs/chips/" + name + ".yaml")
-      .config;
-}
-
-struct Case {
-  const char* chip;
-  const char* spec;
-};
-
-class Conv2dTest : public ::testing::TestWithParam<Case> {};
+class Conv2dTest : public ::testing::TestWithParam<OpCase> {};
 
 TEST_P(Conv2dTest, MatchesTheReferenceRaceFree) {
-  sim::SimOptions options;
-  options.racecheck = true;
-  runtime::Device device = runtime::Device::simulated(chip(GetParam().chip), options);
-  runtime::OpRun r = runtime::run_op(device, parse_op_spec(GetParam().spec), true);
-  ASSERT_TRUE(r.check.checked);
-  EXPECT_TRUE(r.check.passed) << r.check.first_mismatch << " (" << r.op.summary << ")";
-  EXPECT_EQ(r.check.mismatches, 0u);
-  EXPECT_GT(r.run.cycles, 0u);
+  expect_op_matches_reference(GetParam().chip, GetParam().spec);
 }
 
-std::vector<Case> cases() {
-  std::vector<Case> out;
-  for (const char* c : {"tiny", "ascend910", "ascend910b"}) {
-    for (const char* s : {
-             "conv2d n=1 c=16 h=8 w=8 k=16 r=3 s=3 stride=1 pad=1 dtype=fp16",
-             "conv2d n=2 c=32 h=5 w=7 k=24 r=1 s=1 dtype=fp16",  // 1x1
-             "conv2d n=1 c=3 h=17 w=77 k=5 r=3 s=3 pad=1 dtype=fp16",
-             "conv2d n=1 c=1 h=1 w=1 k=1 r=1 s=1 dtype=fp16",
-             "conv2d n=1 c=20 h=15 w=13 k=33 r=3 s=3 stride=2 pad=1 dtype=fp16",
-             "conv2d n=1 c=16 h=12 w=11 k=16 r=3 s=3 dilation=2 pad=2 dtype=fp16",
-             "conv2d n=1 c=32 h=9 w=9 k=32 r=3 s=3 pad=1 groups=32 dtype=fp16",  // depthwise
-             "conv2d n=2 c=24 h=7 w=6 k=20 r=3 s=3 groups=2 dtype=fp16",
-             // 200 KB of input: more than tiny's L1, banded by output rows.
-             "conv2d n=1 c=64 h=40 w=40 k=32 r=3 s=3 pad=1 dtype=fp16",
-             "conv2d n=1 c=8 h=11 w=14 k=8 r=5 s=2 stride_h=2 stride_w=1 pad_h=2 pad_w=1 "
-             "dtype=fp16 out_dtype=fp32",
-             "conv2d n=1 c=40 h=9 w=10 k=20 r=3 s=3 pad=1 dtype=int8",
-             "conv2d n=3 c=64 h=7 w=7 k=17 r=1 s=1 stride=2 dtype=int8",
-             // Small maps: several images folded into one tile's M.
-             "conv2d n=32 c=64 h=3 w=3 k=64 r=3 s=3 pad=1 dtype=fp16",
-             "conv2d n=48 c=16 h=5 w=5 k=16 r=3 s=3 stride=2 pad=1 groups=2 dtype=fp16",
-         })
-      out.push_back({c, s});
-  }
-  return out;
+std::vector<OpCase> cases() {
+  return op_cases_on_every_chip({
+      "conv2d n=1 c=16 h=8 w=8 k=16 r=3 s=3 stride=1 pad=1 dtype=fp16",
+      "conv2d n=2 c=32 h=5 w=7 k=24 r=1 s=1 dtype=fp16",  // 1x1
+      "conv2d n=1 c=3 h=17 w=77 k=5 r=3 s=3 pad=1 dtype=fp16",
+      "conv2d n=1 c=1 h=1 w=1 k=1 r=1 s=1 dtype=fp16",
+      "conv2d n=1 c=20 h=15 w=13 k=33 r=3 s=3 stride=2 pad=1 dtype=fp16",
+      "conv2d n=1 c=16 h=12 w=11 k=16 r=3 s=3 dilation=2 pad=2 dtype=fp16",
+      "conv2d n=1 c=32 h=9 w=9 k=32 r=3 s=3 pad=1 groups=32 dtype=fp16",  // depthwise
+      "conv2d n=2 c=24 h=7 w=6 k=20 r=3 s=3 groups=2 dtype=fp16",
+      // 200 KB of input: more than tiny's L1, banded by output rows.
+      "conv2d n=1 c=64 h=40 w=40 k=32 r=3 s=3 pad=1 dtype=fp16",
+      "conv2d n=1 c=8 h=11 w=14 k=8 r=5 s=2 stride_h=2 stride_w=1 pad_h=2 pad_w=1 "
+      "dtype=fp16 out_dtype=fp32",
+      "conv2d n=1 c=40 h=9 w=10 k=20 r=3 s=3 pad=1 dtype=int8",
+      "conv2d n=3 c=64 h=7 w=7 k=17 r=1 s=1 stride=2 dtype=int8",
+      // Small maps: several images folded into one tile's M.
+      "conv2d n=32 c=64 h=3 w=3 k=64 r=3 s=3 pad=1 dtype=fp16",
+      "conv2d n=48 c=16 h=5 w=5 k=16 r=3 s=3 stride=2 pad=1 groups=2 dtype=fp16",
+  });
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, Conv2dTest, ::testing::ValuesIn(cases()));
 
-std::string compile_error(const std::string& chip_name, const std::string& spec) {
-  try {
-    build_op(parse_op_spec(spec), chip(chip_name));
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 TEST(Conv2dErrorTest, ReportsBadSpecsAndTilesThatCannotFit) {
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=6 h=8 w=8 k=8 r=3 s=3 groups=4 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=6 h=8 w=8 k=8 r=3 s=3 groups=4 dtype=fp16"),
             "<op>:1:43: error: groups = 4 does not divide c = 6");
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=6 r=3 s=3 groups=4 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=6 r=3 s=3 groups=4 dtype=fp16"),
             "<op>:1:43: error: groups = 4 does not divide k = 6");
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=8 h=2 w=8 k=8 r=5 s=3 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=2 w=8 k=8 r=5 s=3 dtype=fp16"),
             "<op>:1:30: error: the filter (5 x 3, dilation 1 x 1) does not fit the padded "
             "input (2 x 8)");
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=1 s=1 pad=1 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=1 s=1 pad=1 dtype=fp16"),
             "<op>:1:40: error: padding (1 x 1) must be smaller than the dilated filter (1 x 1)");
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 dtype=bf16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 dtype=bf16"),
             "<op>:1:42: error: unsupported dtype 'bf16' (supported: fp16, int8)");
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 layout=nchw dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 layout=nchw dtype=fp16"),
             "<op>:1:43: error: unsupported layout 'nchw' (supported: nhwc)");
   // One output row of tiny's L0A: 16 KiB, double buffered, holds 256 img2col rows.
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=16 h=3 w=300 k=16 r=1 s=1 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=16 h=3 w=300 k=16 r=1 s=1 dtype=fp16"),
             "error: conv2d does not fit the buffers of chip 'tiny': one output row (304 img2col "
-            "rows) "
-            "by 16 columns does not fit l0a (16384 B, double buffered)");
+            "rows) by 16 columns does not fit l0a (16384 B, double buffered)");
   // Three input rows of 2000 pixels, one 16-channel block: 192000 B, twice (double buffered)
   // more than tiny's 64 KiB L1, and all 64 channels (resident) do not fit either.
-  EXPECT_EQ(compile_error("tiny", "conv2d n=1 c=64 h=8 w=2000 k=16 r=3 s=3 stride=8 dtype=fp16"),
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=64 h=8 w=2000 k=16 r=3 s=3 stride=8 dtype=fp16"),
             "error: conv2d does not fit the buffers of chip 'tiny': the L1 slab of one output row "
             "(2 x 192000 B: 3 input rows x 2000 x 16 channels, double buffered) does not fit in "
             "l1 (65536 B)");
-  EXPECT_EQ(compile_error("ascend910", "conv2d n=1 c=256 h=8 w=1000 k=16 r=3 s=1 dtype=fp16"),
+  EXPECT_EQ(op_build_error("ascend910", "conv2d n=1 c=256 h=8 w=1000 k=16 r=3 s=1 dtype=fp16"),
             "error: conv2d does not fit the buffers of chip 'ascend910': one output row (1008 "
             "img2col rows) by 16 columns does not fit l0a (65536 B, double buffered)");
 }

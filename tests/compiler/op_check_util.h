@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
+#include <vector>
 
 #include "runtime/op_runner.h"
 #include "tests/compiler/compiler_test_util.h"
@@ -21,6 +23,26 @@ inline runtime::OpRun expect_op_matches_reference(const std::string& chip_name,
   EXPECT_EQ(r.check.mismatches, 0u);
   EXPECT_GT(r.run.cycles, 0u);
   return r;
+}
+
+// A case of a parameterised op test: a chip by name and an op spec.
+struct OpCase {
+  std::string chip;
+  std::string spec;
+};
+inline void PrintTo(const OpCase& c, std::ostream* os) { *os << c.chip << ": " << c.spec; }
+
+// Every spec on each of the tiny, ascend910 and ascend910b chips.
+inline std::vector<OpCase> op_cases_on_every_chip(const std::vector<std::string>& specs) {
+  std::vector<OpCase> out;
+  for (const char* c : {"tiny", "ascend910", "ascend910b"})
+    for (const std::string& s : specs) out.push_back({c, s});
+  return out;
+}
+
+// The UserError text of building `spec` for the chip, or "no error".
+inline std::string op_build_error(const std::string& chip_name, const std::string& spec) {
+  return error_of([&] { build_op(parse_op_spec(spec), chip(chip_name)); });
 }
 
 }  // namespace npu::compiler
