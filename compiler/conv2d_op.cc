@@ -340,8 +340,8 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
 
   const double in_low = p.int8 ? -128 : -1, in_high = p.int8 ? 127 : 1;
-  r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, false, in_low, in_high},
-               {"wgt", p.in_type, u64(weight_elems), false, false, in_low, in_high},
+  r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, in_low, in_high},
+               {"wgt", p.in_type, u64(weight_elems), false, in_low, in_high},
                {"y", p.out_type, u64(p.n * ho * wo * p.k), true}};
   r.block_dim =
       static_cast<uint32_t>(std::min<int64_t>(tiles, static_cast<int64_t>(chip.chip.cores)));
