@@ -101,8 +101,16 @@ void run_mixed(benchmark::State& state, bool timing_only) {
 void BM_MixedTimingOnly(benchmark::State& state) { run_mixed(state, true); }
 void BM_MixedFunctional(benchmark::State& state) { run_mixed(state, false); }
 
-BENCHMARK(BM_MixedTimingOnly)->Args({1, 256})->Args({32, 64})->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_MixedFunctional)->Args({1, 256})->Args({32, 64})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MixedTimingOnly)
+    ->Args({1, 256})
+    ->Args({32, 64})
+    ->Args({32, 512})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MixedFunctional)
+    ->Args({1, 256})
+    ->Args({32, 64})
+    ->Args({32, 512})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

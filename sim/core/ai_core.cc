@@ -76,6 +76,7 @@ AiCore::AiCore(sc_core::sc_module_name name, const CoreId& id, LaunchContext& co
       m_buffers(buffers),
       m_trace(trace),
       m_executor(context.config, id.type),
+      m_race(context.race.get()),
       m_cycle_value(sc_core::sc_time(1, sc_core::SC_NS).value()),
       m_smem(context.config.scalar.data_memory_bytes, 0),
       m_icache(context.config.scalar.icache_bytes, context.config.scalar.icache_line_bytes,
@@ -116,17 +117,36 @@ const CoreResult& AiCore::result() {
 
 std::vector<std::string> AiCore::blocked() const {
   std::vector<std::string> out;
-  if (!m_scalar_done && !m_scalar_waiting.empty()) {
-    out.push_back(fmt::format("{}: scalar unit waits for {}", m_id.name(), m_scalar_waiting));
+  if (!m_scalar_done && m_scalar_waiting.blocked()) {
+    out.push_back(
+        fmt::format("{}: scalar unit waits for {}", m_id.name(), describe(m_scalar_waiting)));
   }
   for (size_t p = 1; p < kPipeCount; ++p) {
     const PipeUnit& u = m_pipes[p];
-    if (u.present && !u.finished && !u.waiting.empty()) {
+    if (u.present && !u.finished && u.waiting.blocked()) {
       out.push_back(fmt::format("{}: pipe {} waits for {}", m_id.name(),
-                                pipe_name(static_cast<Pipe>(p)), u.waiting));
+                                pipe_name(static_cast<Pipe>(p)), describe(u.waiting)));
     }
   }
   return out;
+}
+
+std::string AiCore::describe(const Blocker& b) const {
+  using K = Blocker::Kind;
+  switch (b.kind) {
+    case K::kNone: return "nothing";
+    case K::kFlag:
+      return fmt::format("flag {} -> {} event {} (wait_flag), which is not set", pipe_name(b.src),
+                         pipe_name(b.dst), b.id);
+    case K::kQueueSlot: return fmt::format("a free slot in the queue of pipe {}", pipe_name(b.src));
+    case K::kCrossCoreFlag:
+      return fmt::format("cross-core flag {} (cross_core_wait_flag), which is 0", b.id);
+    case K::kSyncAll:
+      return fmt::format("sync_all: the other cores to arrive ({} of {} have)",
+                         m_ctx.cross.barrier_arrived, m_ctx.cross.barrier_participants);
+    case K::kDrain: return b.why;
+  }
+  return "?";
 }
 
 Cycle AiCore::now() const { return sc_core::sc_time_stamp().value() / m_cycle_value; }
@@ -177,7 +197,7 @@ void AiCore::scalar_thread() {
     m_ctx.fail(e.what());
   }
   m_scalar_done = true;
-  m_scalar_waiting.clear();
+  m_scalar_waiting = {};
 }
 
 void AiCore::fetch(uint64_t pc) {
@@ -404,14 +424,22 @@ bool AiCore::execute_scalar(const DecodedInst& d, uint64_t& pc) {
     case Opcode::kLds: value = load(isa::Buffer::kSmem, a + imm, in.dtype, pc); break;
     case Opcode::kSts: store(isa::Buffer::kSmem, a + imm, in.dtype, b, pc); break;
     case Opcode::kLdg:
+    case Opcode::kStg: {
       sync_scalar();
-      value = load(isa::Buffer::kGm, a + imm, in.dtype, pc);
-      if (!m_ctx.gm.backed() && value == ~0ull) unknown_result = true;
+      const bool is_store = in.opcode == Opcode::kStg;
+      if (is_store) {
+        store(isa::Buffer::kGm, a + imm, in.dtype, b, pc);
+      } else {
+        value = load(isa::Buffer::kGm, a + imm, in.dtype, pc);
+        if (!m_ctx.gm.backed() && value == ~0ull) unknown_result = true;
+      }
+      if (m_race != nullptr) {
+        const uint64_t size = isa::element_size(in.dtype);
+        const RaceChecker::Touch touch{isa::Buffer::kGm, {a + imm, 1, size, size}, is_store};
+        check_race(Pipe::kS, pc, &touch, 1);
+      }
       break;
-    case Opcode::kStg:
-      sync_scalar();
-      store(isa::Buffer::kGm, a + imm, in.dtype, b, pc);
-      break;
+    }
     case Opcode::kBeq: branch_if(a == b); break;
     case Opcode::kBne: branch_if(a != b); break;
     case Opcode::kBlt: branch_if(sa < sb); break;
@@ -470,15 +498,15 @@ bool AiCore::execute_scalar(const DecodedInst& d, uint64_t& pc) {
       CrossCore& cross = m_ctx.cross;
       const Cycle from = now();
       if (++cross.barrier_arrived == cross.barrier_participants) {
+        if (m_race != nullptr) m_race->join_everything();
         cross.barrier_arrived = 0;
         ++cross.barrier_generation;
         cross.barrier_release->notify();
       } else {
         const uint64_t generation = cross.barrier_generation;
-        m_scalar_waiting = fmt::format("sync_all: the other cores to arrive ({} of {} have)",
-                                       cross.barrier_arrived, cross.barrier_participants);
+        m_scalar_waiting = {Blocker::Kind::kSyncAll};
         while (cross.barrier_generation == generation) wait(*cross.barrier_release);
-        m_scalar_waiting.clear();
+        m_scalar_waiting = {};
       }
       m_result.stats(Pipe::kS, PipeStat::kBarrierCycles) += now() - from;
       m_t = now();
@@ -535,12 +563,12 @@ void AiCore::dispatch(const DecodedInst& d, uint64_t pc) {
     sync_scalar();
     const Cycle from = now();
     while (u.queue.full()) {
-      m_scalar_waiting = fmt::format("a free slot in the queue of pipe {}", pipe_name(d.pipe));
+      m_scalar_waiting = {Blocker::Kind::kQueueSlot, d.pipe};
       u.queue.scalar_waiting = true;
       wait(u.queue.popped);
       u.queue.scalar_waiting = false;
     }
-    m_scalar_waiting.clear();
+    m_scalar_waiting = {};
     if (now() > from) {
       m_result.stats[CoreStat::kQueueFullCycles] += now() - from;
       m_t = now();
@@ -555,11 +583,12 @@ void AiCore::dispatch(const DecodedInst& d, uint64_t pc) {
   e.op.inst = &d.inst;
   const isa::Instruction& in = d.inst;
   e.op.rs = {m_x[in.rs1], m_x[in.rs2], m_x[in.rs3], m_x[in.rs4], m_x[in.rs5]};
+  if (m_race != nullptr) e.scalar_clock = scalar_clock();
   ++q.count;
   if (q.pipe_waiting) q.pushed.notify();
 }
 
-void AiCore::drain_all(std::string_view why) {
+void AiCore::drain_all(const char* why) {
   sync_scalar();
   const Cycle from = now();
   for (;;) {
@@ -568,19 +597,20 @@ void AiCore::drain_all(std::string_view why) {
       busy = busy || m_pipes[p].queue.count > 0 || m_pipes[p].active;
     }
     if (!busy) break;
-    m_scalar_waiting = std::string(why);
+    m_scalar_waiting = {Blocker::Kind::kDrain};
+    m_scalar_waiting.why = why;
     m_draining = true;
     wait(m_progress);
     m_draining = false;
   }
-  m_scalar_waiting.clear();
+  m_scalar_waiting = {};
   Cycle done = std::max(now(), m_s_complete);
   for (size_t p = 1; p < kPipeCount; ++p) done = std::max(done, m_pipes[p].last_complete);
   wait_until(done);
   m_result.stats(Pipe::kS, PipeStat::kBarrierCycles) += now() - from;
   m_t = now();
   m_slots = 0;
-  if (m_ctx.options.racecheck) m_race.join_all();
+  if (m_race != nullptr) m_race->join_core(m_id.index);
 }
 
 // ---- Pipes ----------------------------------------------------------------------------------
@@ -613,6 +643,7 @@ void AiCore::run_pipe(Pipe pipe) {
     --q.count;
     if (q.scalar_waiting) q.popped.notify();
     u.active = true;
+    if (m_race != nullptr) m_race->join(race_unit(pipe), *e.scalar_clock);
     const isa::Instruction& in = *e.op.inst;
     const isa::InstructionInfo& info = *e.decoded->info;
     ++m_result.stats(pipe, PipeStat::kInstructions);
@@ -726,9 +757,7 @@ void AiCore::run_work(Pipe pipe, const Entry& e, Cycle start) {
     }
     default: NPU_UNREACHABLE("run_work on a sync or scalar instruction");
   }
-  if (m_ctx.options.racecheck && !m_ctx.options.timing_only) {
-    check_race(pipe, e.pc, m_work.accesses.data(), m_work.access_count);
-  }
+  if (m_race != nullptr) check_work_race(pipe, e);
   if (!m_ctx.options.timing_only) {
     try {
       m_executor.execute(e.op, m_state, m_buffers, m_ctx.gm);
@@ -751,19 +780,49 @@ void AiCore::run_work(Pipe pipe, const Entry& e, Cycle start) {
   }
 }
 
-void AiCore::check_race(Pipe pipe, uint64_t pc, const Access* accesses, size_t count) {
-  const auto conflict = m_race.check(pipe, pc, accesses, count);
+std::shared_ptr<const RaceChecker::Clock> AiCore::scalar_clock() {
+  const RaceChecker::Unit s = race_unit(Pipe::kS);
+  if (!m_scalar_clock || m_scalar_clock_version != m_race->version(s)) {
+    m_scalar_clock = std::make_shared<const RaceChecker::Clock>(m_race->clock(s));
+    m_scalar_clock_version = m_race->version(s);
+  }
+  return m_scalar_clock;
+}
+
+void AiCore::check_work_race(Pipe pipe, const Entry& e) {
+  // GM sides are checked by their exact burst pattern; local operands by bounding interval.
+  std::array<RaceChecker::Touch, 4> touches;
+  const bool atomic = e.op.inst->opcode == Opcode::kCopyUbToGmAtomicAdd;
+  for (size_t i = 0; i < m_work.access_count; ++i) {
+    const Access& a = m_work.accesses[i];
+    RaceChecker::Touch& t = touches[i];
+    t.buffer = a.buffer;
+    t.write = a.write;
+    if (a.buffer == isa::Buffer::kGm && m_work.has_gm) {
+      t.pattern = m_work.gm;
+      t.atomic = atomic && a.write;
+    } else {
+      t.pattern = GmPattern{a.address, 1, a.bytes, a.bytes};
+    }
+  }
+  check_race(pipe, e.pc, touches.data(), m_work.access_count);
+}
+
+void AiCore::check_race(Pipe pipe, uint64_t pc, const RaceChecker::Touch* touches, size_t count) {
+  const auto conflict = m_race->check(race_unit(pipe), pc, touches, count);
   if (!conflict) return;
-  const auto& [earlier, now_access] = *conflict;
+  const RaceChecker::Conflict& c = *conflict;
+  const GmPattern& p = c.now.pattern;
+  const uint64_t end = p.address + (p.count - 1) * p.stride + p.length;
+  const bool same_core = c.core == m_id.index;
   fail(pipe, pc,
-       fmt::format("race: this instruction {} {} bytes 0x{:x}..0x{:x}, which pipe {} {} at pc "
-                   "0x{:x} `{}` (bytes 0x{:x}..0x{:x}) with no set_flag/wait_flag or barrier "
-                   "ordering the two",
-                   now_access.write ? "writes" : "reads", isa::name(now_access.buffer),
-                   now_access.address, now_access.address + now_access.bytes,
-                   pipe_name(earlier.pipe), earlier.write ? "wrote" : "read", earlier.pc,
-                   m_ctx.program.text(earlier.pc), earlier.access.address,
-                   earlier.access.address + earlier.access.bytes));
+       fmt::format("race: this instruction {} {} bytes 0x{:x}..0x{:x}, which {}pipe {} {} at pc "
+                   "0x{:x} `{}` (bytes 0x{:x}..0x{:x}) with no {} ordering the two",
+                   c.now.write ? "writes" : "reads", isa::name(c.now.buffer), p.address, end,
+                   same_core ? "" : fmt::format("core {} ", c.core), pipe_name(c.pipe),
+                   c.write ? "wrote" : "read", c.pc, m_ctx.program.text(c.pc), c.lo, c.hi,
+                   same_core ? "set_flag/wait_flag or barrier"
+                             : "sync_all or cross-core flag"));
 }
 
 void AiCore::set_flag(Pipe src, Pipe dst, uint32_t event, uint64_t pc) {
@@ -773,23 +832,22 @@ void AiCore::set_flag(Pipe src, Pipe dst, uint32_t event, uint64_t pc) {
                      "it since the last set_flag)",
                      pipe_name(src), pipe_name(dst), event));
   }
-  if (m_ctx.options.racecheck) {
-    m_race.check(src, pc, nullptr, 0);
-    m_flags.clock(src, dst, event) = m_race.clock(src);
+  if (m_race != nullptr) {
+    m_race->tick(race_unit(src));
+    m_flags.clock(src, dst, event) = m_race->clock(race_unit(src));
   }
   m_flag_set[static_cast<size_t>(dst)].notify();
 }
 
 void AiCore::wait_flag(Pipe src, Pipe dst, uint32_t event, uint64_t /*pc*/, PipeUnit& unit) {
   if (!m_flags.consume(src, dst, event)) {
-    unit.waiting = fmt::format("flag {} -> {} event {} (wait_flag), which is not set",
-                               pipe_name(src), pipe_name(dst), event);
+    unit.waiting = {Blocker::Kind::kFlag, src, dst, event};
     if (dst == Pipe::kS) m_scalar_waiting = unit.waiting;
     while (!m_flags.consume(src, dst, event)) wait(m_flag_set[static_cast<size_t>(dst)]);
-    unit.waiting.clear();
-    if (dst == Pipe::kS) m_scalar_waiting.clear();
+    unit.waiting = {};
+    if (dst == Pipe::kS) m_scalar_waiting = {};
   }
-  if (m_ctx.options.racecheck) m_race.join(dst, m_flags.clock(src, dst, event));
+  if (m_race != nullptr) m_race->join(race_unit(dst), m_flags.clock(src, dst, event));
 }
 
 void AiCore::cross_core_set(isa::CrossCoreMode mode, uint32_t flag_id, uint64_t pc, Pipe pipe) {
@@ -801,11 +859,16 @@ void AiCore::cross_core_set(isa::CrossCoreMode mode, uint32_t flag_id, uint64_t 
   }
   const size_t slot = static_cast<size_t>(m_id.index) * cross.flags + flag_id;
   std::vector<uint32_t> targets;
+  // --racecheck: a round's count carries the join of its arrivals' clocks (race_checker.h).
+  uint64_t round = 0;
+  if (m_race != nullptr) m_race->tick(race_unit(pipe));
   switch (mode) {
     case isa::CrossCoreMode::kSameType: {
       // A round completes when every core of this type in the launch has arrived.
       if (cross.arrived_type[slot] != 0) break;  // counts once per round
       cross.arrived_type[slot] = 1;
+      round = (uint64_t{1} << 62) | (static_cast<uint64_t>(m_id.type) * cross.flags + flag_id);
+      if (m_race != nullptr) m_race->arrive(round, race_unit(pipe));
       uint32_t& arrivals =
           cross.type_arrivals[static_cast<size_t>(m_id.type) * cross.flags + flag_id];
       uint32_t members = 0;
@@ -841,6 +904,8 @@ void AiCore::cross_core_set(isa::CrossCoreMode mode, uint32_t flag_id, uint64_t 
         // The AIC hears about it when every AIV of its AI core has arrived.
         if (cross.arrived_block[slot] != 0) break;
         cross.arrived_block[slot] = 1;
+        round = (uint64_t{1} << 61) | (static_cast<uint64_t>(m_id.aic) * cross.flags + flag_id);
+        if (m_race != nullptr) m_race->arrive(round, race_unit(pipe));
         uint32_t& arrivals = cross.block_arrivals[static_cast<size_t>(m_id.aic) * cross.flags + flag_id];
         if (++arrivals < m_id.aivs.size()) break;
         arrivals = 0;
@@ -860,8 +925,17 @@ void AiCore::cross_core_set(isa::CrossCoreMode mode, uint32_t flag_id, uint64_t 
                        flag_id, c, counter));
     }
     ++counter;
+    if (m_race != nullptr) {
+      const uint64_t channel = static_cast<uint64_t>(c) * cross.flags + flag_id;
+      if (round != 0) {
+        m_race->release(round, channel);
+      } else {
+        m_race->signal(channel, race_unit(pipe));
+      }
+    }
     cross.raised[c]->notify();
   }
+  if (m_race != nullptr && round != 0 && !targets.empty()) m_race->end_round(round);
 }
 
 void AiCore::cross_core_wait(uint32_t flag_id, uint64_t pc, Pipe pipe, PipeUnit& unit) {
@@ -873,13 +947,16 @@ void AiCore::cross_core_wait(uint32_t flag_id, uint64_t pc, Pipe pipe, PipeUnit&
   }
   uint8_t& counter = cross.counters[m_id.index * cross.flags + flag_id];
   if (counter == 0) {
-    unit.waiting = fmt::format("cross-core flag {} (cross_core_wait_flag), which is 0", flag_id);
+    unit.waiting = {Blocker::Kind::kCrossCoreFlag, Pipe::kS, Pipe::kS, flag_id};
     if (pipe == Pipe::kS) m_scalar_waiting = unit.waiting;
     while (counter == 0) wait(*cross.raised[m_id.index]);
-    unit.waiting.clear();
-    if (pipe == Pipe::kS) m_scalar_waiting.clear();
+    unit.waiting = {};
+    if (pipe == Pipe::kS) m_scalar_waiting = {};
   }
   --counter;
+  if (m_race != nullptr) {
+    m_race->consume(static_cast<uint64_t>(m_id.index) * cross.flags + flag_id, race_unit(pipe));
+  }
 }
 
 }  // namespace npu::sim

@@ -58,6 +58,8 @@ class AiCore : public sc_core::sc_module {
     const DecodedInst* decoded = nullptr;
     uint64_t pc = 0;
     Cycle dispatch = 0;
+    // --racecheck: the scalar unit's clock when it dispatched the instruction.
+    std::shared_ptr<const RaceChecker::Clock> scalar_clock;
   };
   // A fixed-capacity FIFO; the SystemC events tell the two sides about changes.
   struct Queue {
@@ -72,6 +74,18 @@ class AiCore : public sc_core::sc_module {
     bool scalar_waiting = false;
     bool full() const { return count == slots.size(); }
   };
+  // What a unit is blocked on, kept as data and put into words only for the deadlock report:
+  // units block all the time, and formatting a message each time would cost more than the
+  // simulation step itself.
+  struct Blocker {
+    enum class Kind : uint8_t { kNone, kFlag, kQueueSlot, kCrossCoreFlag, kSyncAll, kDrain };
+    Kind kind = Kind::kNone;
+    isa::Pipe src = isa::Pipe::kS;  // kFlag: the flag's pipes; kQueueSlot: src is the pipe
+    isa::Pipe dst = isa::Pipe::kS;
+    uint32_t id = 0;               // kFlag: event id; kCrossCoreFlag: flag id
+    const char* why = nullptr;     // kDrain: what drains
+    bool blocked() const { return kind != Kind::kNone; }
+  };
   struct PipeUnit {
     bool present = false;
     Queue queue;
@@ -79,7 +93,7 @@ class AiCore : public sc_core::sc_module {
     Cycle last_complete = 0;  // completion of the latest-completing started instruction
     bool active = false;      // an instruction was taken from the queue and is not done
     bool finished = false;    // thread ended
-    std::string waiting;      // what it is blocked on, for the deadlock report
+    Blocker waiting;          // what it is blocked on, for the deadlock report
   };
   void scalar_thread();
   void pipe_thread(isa::Pipe pipe);
@@ -95,7 +109,7 @@ class AiCore : public sc_core::sc_module {
   void fetch(uint64_t pc);
   bool execute_scalar(const DecodedInst& d, uint64_t& pc);  // false: `end`
   void dispatch(const DecodedInst& d, uint64_t pc);
-  void drain_all(std::string_view why);
+  void drain_all(const char* why);  // why: a literal, for the deadlock report
   uint64_t read_special(isa::SpecialReg reg) const;
   uint64_t load(isa::Buffer buffer, uint64_t address, isa::DataType type, uint64_t pc);
   void store(isa::Buffer buffer, uint64_t address, isa::DataType type, uint64_t value,
@@ -109,8 +123,13 @@ class AiCore : public sc_core::sc_module {
   void cross_core_wait(uint32_t flag, uint64_t pc, isa::Pipe pipe, PipeUnit& unit);
   void check_pipe(isa::Pipe pipe, uint64_t pc) const;
   void check_event(uint32_t event, uint64_t pc, isa::Pipe pipe) const;
-  void check_race(isa::Pipe pipe, uint64_t pc, const Access* accesses, size_t count);
+  // --racecheck: checks and records the accesses of `pipe`'s instruction at pc.
+  void check_race(isa::Pipe pipe, uint64_t pc, const RaceChecker::Touch* touches, size_t count);
+  void check_work_race(isa::Pipe pipe, const Entry& e);
+  RaceChecker::Unit race_unit(isa::Pipe pipe) const { return RaceChecker::unit(m_id.index, pipe); }
+  std::shared_ptr<const RaceChecker::Clock> scalar_clock();
   [[noreturn]] void fail(isa::Pipe pipe, uint64_t pc, const std::string& what) const;
+  std::string describe(const Blocker& blocker) const;
 
   CoreId m_id;
   LaunchContext& m_ctx;
@@ -121,7 +140,9 @@ class AiCore : public sc_core::sc_module {
   std::unique_ptr<CubeBackend> m_cube;  // from SimOptions::cube_backend; null: the C++ cube
   PipeState m_state;
   Work m_work;
-  RaceChecker m_race;
+  RaceChecker* m_race;  // --racecheck in functional mode; otherwise nullptr
+  std::shared_ptr<const RaceChecker::Clock> m_scalar_clock;  // copy at m_scalar_clock_version
+  uint64_t m_scalar_clock_version = 0;
   CoreResult m_result;
   uint64_t m_cycle_value;  // SystemC time value of one cycle
 
@@ -137,7 +158,7 @@ class AiCore : public sc_core::sc_module {
   Cycle m_s_complete = 0;    // latest completion of a scalar instruction
   bool m_issue_done = false;
   bool m_scalar_done = false;
-  std::string m_scalar_waiting;
+  Blocker m_scalar_waiting;
   sc_core::sc_event m_progress;  // a pipe took or finished an instruction
   bool m_draining = false;       // the scalar unit waits on m_progress
 

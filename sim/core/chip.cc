@@ -225,6 +225,9 @@ RunResult Chip::launch(const isa::Binary& binary, std::string_view kernel_name,
   context.cross.arrived_block.assign(flag_slots, 0);
   context.cross.counters.assign(static_cast<size_t>(m_core_count) * context.cross.flags, 0);
   context.cross.barrier_participants = static_cast<uint32_t>(ids.size());
+  if (m_options.racecheck && !m_options.timing_only) {
+    context.race = std::make_unique<RaceChecker>(m_core_count);
+  }
 
   std::vector<std::string> blocked;
   bool limit_reached = false;

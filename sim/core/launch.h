@@ -13,6 +13,7 @@
 
 #include "config/chip_config.h"
 #include "sim/core/program.h"
+#include "sim/core/race_checker.h"
 #include "sim/core/sim_options.h"
 #include "sim/memory/global_memory.h"
 #include "sim/memory/memory_system.h"
@@ -85,6 +86,7 @@ struct LaunchContext {
   CrossCore cross;
   std::optional<std::string> error;  // the first program error; stops the simulation
   bool data_dependent_control = false;  // timing-only: a branch read a value not computed
+  std::unique_ptr<RaceChecker> race;     // --racecheck in functional mode
 
   // Records the first error and stops the simulation.
   void fail(std::string message);

@@ -71,6 +71,7 @@ struct VecPlan {
   bool counter = false;
   uint64_t count = 0;                 // counter mode: total elements
   uint64_t mask_lo = 0, mask_hi = 0;  // normal mode, cut to epr bits
+  bool full_mask = false;             // normal mode: all epr bits set
   uint64_t scalar = 0;
   // Operands: [0] dst, then the sources in field order.
   std::array<Region, 4> regions{};
@@ -82,6 +83,8 @@ struct VecPlan {
     }
     return i < 64 ? ((mask_lo >> i) & 1u) != 0 : ((mask_hi >> (i - 64)) & 1u) != 0;
   }
+  // Every element of repeat r is active (the common case: a full mask).
+  bool all_active(uint64_t r) const { return counter ? (r + 1) * epr <= count : full_mask; }
   const Stream& s(size_t k) const { return regions[k].stream; }
 };
 
@@ -188,6 +191,7 @@ VecPlan plan(const Operands& op, const PipeState& state, const LocalBuffers& buf
       const uint64_t hi = o == Opcode::kVbrcb ? ~0ull : state.mask_hi;
       p.mask_lo = p.epr < 64 ? lo & ((1ull << p.epr) - 1) : lo;
       p.mask_hi = p.epr > 64 ? hi : 0;
+      p.full_mask = std::popcount(p.mask_lo) + std::popcount(p.mask_hi) == static_cast<int>(p.epr);
       p.active_total =
           static_cast<uint64_t>(std::popcount(p.mask_lo) + std::popcount(p.mask_hi)) * p.repeats;
     }
@@ -286,39 +290,83 @@ T shift_right(T x, uint64_t amount) {
 template <typename T>
 constexpr bool kIsFloat = std::is_same_v<T, Fp16> || std::is_same_v<T, float>;
 
-// dst = f(src0, src1, old dst) over the strided operands. Each repeat reads all its active
-// source elements (and the old dst, which vmla adds) before it writes any.
+// Elements per repeat of an instruction with D destination and S source elements: 256 bytes of
+// the wider type (the rule plan() applies to the instruction's data types).
+template <typename D, typename S = D>
+constexpr uint64_t kEprOf = 256 / std::max(sizeof(D), sizeof(S));
+
+// Copies the kEpr elements of repeat r of the strided operand `s` into `out`, one 32-byte block
+// at a time: a repeat's elements as one contiguous array, whatever the strides. The blocks are
+// inside the operand's extent, which describe() checked, whether their elements are active or
+// not.
+template <typename T, uint64_t kEpr>
+inline void gather_repeat(const uint8_t* ub, const Stream& s, uint64_t r, T* out) {
+  constexpr uint64_t kPerBlock = 32 / sizeof(T);
+  constexpr uint64_t kBlocks = kEpr / kPerBlock;
+  const uint8_t* first = ub + s.base + r * s.rep * 32;
+  for (uint64_t b = 0; b < kBlocks; ++b) {
+    std::memcpy(out + b * kPerBlock, first + b * s.blk * 32, 32);
+  }
+}
+
+// Writes the active elements of `values` to repeat r of `s`, in element order: whole blocks
+// when every element of the repeat is active.
+template <typename T, uint64_t kEpr>
+inline void scatter_repeat(const VecPlan& p, uint8_t* ub, const Stream& s, uint64_t r,
+                           const T* values) {
+  if (p.all_active(r)) {
+    constexpr uint64_t kPerBlock = 32 / sizeof(T);
+    constexpr uint64_t kBlocks = kEpr / kPerBlock;
+    uint8_t* first = ub + s.base + r * s.rep * 32;
+    for (uint64_t b = 0; b < kBlocks; ++b) {
+      std::memcpy(first + b * s.blk * 32, values + b * kPerBlock, 32);
+    }
+    return;
+  }
+  for_each_active(p, r, [&](uint64_t e) { store<T>(ub + s.addr(r, e), values[e]); });
+}
+
+// dst = f(src0, src1, old dst) over the strided operands. Each repeat reads all its source
+// elements (and the old dst, which vmla adds) before it writes any; f runs on every element of
+// the repeat (a pure function: computing an inactive one is harmless) and only the active ones
+// are written.
 template <typename T, typename F>
 void run_binary(const VecPlan& p, uint8_t* ub, F f) {
+  constexpr uint64_t kEpr = kEprOf<T>;
+  NPU_CHECK(p.epr == kEpr, "vector plan and element type disagree on elements per repeat");
   const Stream d = p.s(0);
   const Stream a = p.s(1);
   const Stream b = p.s(2);
-  T x[kMaxEpr];
-  T y[kMaxEpr];
-  T old[kMaxEpr];
+  T x[kEpr];
+  T y[kEpr];
+  T out[kEpr];
   for (uint64_t r = 0; r < p.repeats; ++r) {
-    for_each_active(p, r, [&](uint64_t e) {
-      x[e] = load<T>(ub + a.addr(r, e));
-      y[e] = load<T>(ub + b.addr(r, e));
-      old[e] = load<T>(ub + d.addr(r, e));
-    });
-    for_each_active(p, r, [&](uint64_t e) { store<T>(ub + d.addr(r, e), f(x[e], y[e], old[e])); });
+    gather_repeat<T, kEpr>(ub, a, r, x);
+    gather_repeat<T, kEpr>(ub, b, r, y);
+    gather_repeat<T, kEpr>(ub, d, r, out);
+    for (uint64_t e = 0; e < kEpr; ++e) {
+      out[e] = f(x[e], y[e], out[e]);
+    }
+    scatter_repeat<T, kEpr>(p, ub, d, r, out);
   }
 }
 
 // dst = f(src, old dst), likewise.
 template <typename D, typename S, typename F>
 void run_unary(const VecPlan& p, uint8_t* ub, F f) {
+  constexpr uint64_t kEpr = kEprOf<D, S>;
+  NPU_CHECK(p.epr == kEpr, "vector plan and element types disagree on elements per repeat");
   const Stream d = p.s(0);
   const Stream a = p.s(1);
-  S x[kMaxEpr];
-  D old[kMaxEpr];
+  S x[kEpr];
+  D out[kEpr];
   for (uint64_t r = 0; r < p.repeats; ++r) {
-    for_each_active(p, r, [&](uint64_t e) {
-      x[e] = load<S>(ub + a.addr(r, e));
-      old[e] = load<D>(ub + d.addr(r, e));
-    });
-    for_each_active(p, r, [&](uint64_t e) { store<D>(ub + d.addr(r, e), f(x[e], old[e])); });
+    gather_repeat<S, kEpr>(ub, a, r, x);
+    gather_repeat<D, kEpr>(ub, d, r, out);
+    for (uint64_t e = 0; e < kEpr; ++e) {
+      out[e] = f(x[e], out[e]);
+    }
+    scatter_repeat<D, kEpr>(p, ub, d, r, out);
   }
 }
 

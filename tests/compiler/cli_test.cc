@@ -1,6 +1,8 @@
 // npusim compile / run: exit codes and output, including bad op specs and .nk errors.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/support/run_command.h"
 
 namespace npu::test {
@@ -67,6 +69,24 @@ TEST(RunCliTest, NkKernelRuns) {
                                source_path("examples/nk/copy_tiles.nk") + " --racecheck --out " + dir);
   EXPECT_NE(r.out.find("reports written to " + dir), std::string::npos) << r.out << r.err;
   EXPECT_NE(read_file(dir + "/report.json").find("\"kernel\""), std::string::npos);
+  // The timeline too (Chrome trace events), as `npusim exec` writes it.
+  EXPECT_NE(read_file(dir + "/trace.json").find("\"traceEvents\""), std::string::npos);
+}
+
+TEST(RunCliTest, TraceIsBoundedAndSaysWhatItDropped) {
+  std::string dir = make_temp_dir();
+  CommandResult r = run_npusim("run --chip " + chip("tiny") +
+                               " --op \"matmul m=64 n=64 k=64 dtype=fp16\" --timing-only "
+                               "--trace-limit 5 --out " + dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string trace = read_file(dir + "/trace.json");
+  EXPECT_NE(trace.find("\"slice_limit\":5"), std::string::npos) << trace.substr(0, 400);
+  EXPECT_NE(trace.find("slices dropped after the first 5"), std::string::npos);
+  std::string dir2 = make_temp_dir();
+  r = run_npusim("run --chip " + chip("tiny") +
+                 " --op \"matmul m=64 n=64 k=64 dtype=fp16\" --timing-only --no-trace --out " + dir2);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir2 + "/trace.json"));
 }
 
 TEST(RunCliTest, CheckWithTimingOnlyIsBadInput) {

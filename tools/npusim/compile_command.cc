@@ -2,7 +2,6 @@
 // the op's kernel (or reads a .nk kernel), runs the compiler's passes for the chip and writes
 // the binary; --emit-asm also writes OUT.s (the generated assembly) and OUT.nk (the kernel
 // after every pass).
-#include <fstream>
 #include <string>
 
 #include "base/error.h"
@@ -15,14 +14,10 @@
 #include "isa/npubin.h"
 #include "runtime/autotune.h"
 #include "tools/npusim/commands.h"
+#include "tools/npusim/run_outputs.h"
 
 namespace npu::cli {
 namespace {
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !(out << text)) throw UserError(SourceLocation{path, 0, 0}, "cannot write the file");
-}
 
 std::string stem(const std::string& path) {
   size_t dot = path.rfind('.');

@@ -27,6 +27,7 @@
 #include "sim/core/report.h"
 #include "tools/npusim/commands.h"
 #include "tools/npusim/rtl_cube_option.h"
+#include "tools/npusim/run_outputs.h"
 
 namespace npu::cli {
 
@@ -42,10 +43,9 @@ struct ExecOptions {
   uint32_t cores = 1;
   bool timing_only = false;
   bool racecheck = false;
-  bool no_trace = false;
   bool rtl_cube = false;
   uint64_t cycle_limit = 100'000'000;
-  uint64_t trace_limit = 1'000'000;
+  TraceFlags trace;
   std::vector<std::string> args;
   std::vector<std::string> outputs;
   std::vector<std::string> overrides;
@@ -291,19 +291,6 @@ uint64_t parse_scalar(const isa::KernelArg& arg, const std::string& text,
   return static_cast<uint64_t>(v);  // sign-extended, as the ABI wants
 }
 
-std::string fresh_out_dir() {
-  for (int i = 1;; ++i) {
-    const std::string dir = fmt::format("out/exec-{}", i);
-    if (!fs::exists(dir)) return dir;
-  }
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw UserError(fmt::format("cannot write '{}'", path.string()));
-}
-
 void run_exec(const ExecOptions& o) {
   const config::ChipConfig config = config::load_chip_config(o.chip, o.overrides).config;
   const isa::Binary binary = isa::load_npubin(o.program);
@@ -374,9 +361,8 @@ void run_exec(const ExecOptions& o) {
   sim::SimOptions options;
   options.timing_only = o.timing_only;
   options.racecheck = o.racecheck;
-  options.trace = !o.no_trace;
+  o.trace.apply(options);
   options.cycle_limit = o.cycle_limit;
-  options.trace_limit = o.trace_limit;
   if (o.rtl_cube) options.cube_backend = rtl_cube_backend(config, o.timing_only);
   sim::Chip chip(config, options);
 
@@ -400,20 +386,11 @@ void run_exec(const ExecOptions& o) {
     buffers.push_back(std::move(b));
   }
 
-  const fs::path out_dir = o.out.empty() ? fs::path(fresh_out_dir()) : fs::path(o.out);
-  std::error_code ec;
-  fs::create_directories(out_dir, ec);
-  if (ec) throw UserError(fmt::format("--out: cannot create '{}': {}", out_dir.string(),
-                                      ec.message()));
+  const fs::path out_dir = prepare_out_dir(o.out, "exec");
 
   const sim::RunResult run = chip.launch(binary, kernel->name, values, o.cores);
   std::fputs(sim::summary_table(config, run).c_str(), stdout);
-  write_text(out_dir / "report.json", sim::report_json(config, options, run));
-  std::string written = (out_dir / "report.json").string();
-  if (options.trace) {
-    write_text(out_dir / "trace.json", sim::trace_json(config, run));
-    written += ", " + (out_dir / "trace.json").string();
-  }
+  std::string written = write_run_reports(out_dir, config, options, run);
   for (const Buffer& b : buffers) {
     const auto it = outputs.find(b.name);
     if (it == outputs.end()) continue;
@@ -452,9 +429,7 @@ void add_exec_command(CLI::App& app) {
   cmd->add_option("--cycle-limit", options->cycle_limit,
                   "Stop with an error when the kernel runs longer (cycles)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 50));
-  cmd->add_option("--trace-limit", options->trace_limit,
-                  "Slices kept in trace.json; later ones are counted as dropped");
-  cmd->add_flag("--no-trace", options->no_trace, "Do not record or write trace.json (faster)");
+  options->trace.add_to(*cmd);
   cmd->add_flag("--rtl-cube", options->rtl_cube,
                 "Compute mmad with the Verilated RTL cube in the loop (docs/rtl.md)");
   cmd->callback([options] { run_exec(*options); });

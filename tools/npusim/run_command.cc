@@ -1,12 +1,13 @@
 // `npusim run --chip CHIP.yaml (--op SPEC | KERNEL.nk) [--timing-only] [--check] [--racecheck]
-// [--set KEY=VALUE]... [--rtl-cube] [--out DIR]`: compiles the workload, runs it on the simulated chip through the runtime, prints
-// the summary and writes report.json (and trace.json) to the output folder. --check compares
+// [--set KEY=VALUE]... [--rtl-cube] [--autotune] [--out DIR] [--trace-limit N] [--no-trace]`:
+// compiles the workload, runs it on the simulated chip through the runtime, prints the summary
+// and writes report.json and trace.json (the same files as `npusim exec`) to the output folder.
+// --check compares
 // the outputs with the op's host reference and exits 1 on a mismatch. With no workload it runs
 // the default: a 2048 x 2048 x 2048 fp16 matmul on configs/chips/ascend910.yaml, timing-only
 // (a functional run of that size takes minutes on the host).
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -21,21 +22,10 @@
 #include "sim/core/report.h"
 #include "tools/npusim/commands.h"
 #include "tools/npusim/rtl_cube_option.h"
+#include "tools/npusim/run_outputs.h"
 
 namespace npu::cli {
 namespace {
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !(out << text)) throw UserError(SourceLocation{path, 0, 0}, "cannot write the file");
-}
-
-std::string fresh_out_dir() {
-  for (int i = 1;; ++i) {
-    std::string dir = "out/run-" + std::to_string(i);
-    if (!std::filesystem::exists(dir)) return dir;
-  }
-}
 
 double cube_utilization(const config::ChipConfig& chip, const sim::RunResult& run) {
   double macs = 0;
@@ -53,6 +43,7 @@ void add_run_command(CLI::App& app) {
   static std::string op, kernel_file, chip_file, out_dir;
   static bool timing_only = false, check = false, racecheck = false, autotune = false;
   static bool rtl_cube = false;
+  static TraceFlags trace;
   static std::vector<std::string> overrides;
   cmd->add_option("KERNEL.nk", kernel_file, "Kernel in the .nk language");
   cmd->add_option("--op", op, "Op spec, e.g. \"matmul m=64 n=64 k=64 dtype=fp16\"");
@@ -62,10 +53,12 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--racecheck", racecheck, "Report unordered accesses of two pipes to one buffer");
   cmd->add_flag("--autotune", autotune,
                 "Run the cost model's best tilings timing-only first and keep the fastest");
-  cmd->add_option("--out", out_dir, "Folder for report.json (default: a fresh out/run-N)");
+  cmd->add_option("--out", out_dir,
+                  "Folder for report.json and trace.json (default: a fresh out/run-N)");
   cmd->add_option("--set", overrides, "Override a config key, e.g. --set cube.startup_cycles=3");
   cmd->add_flag("--rtl-cube", rtl_cube,
                 "Compute mmad with the Verilated RTL cube in the loop (docs/rtl.md)");
+  trace.add_to(*cmd);
   cmd->callback([] {
     if (!op.empty() && !kernel_file.empty())
       throw UserError("run takes one workload: --op SPEC or KERNEL.nk, not both");
@@ -84,6 +77,7 @@ void add_run_command(CLI::App& app) {
     options.timing_only = timing_only;
     options.racecheck = racecheck;
     if (rtl_cube) options.cube_backend = rtl_cube_backend(chip, timing_only);
+    trace.apply(options);
     runtime::Device device = runtime::Device::simulated(chip, options);
     sim::RunResult run;
     runtime::CheckResult result;
@@ -106,10 +100,9 @@ void add_run_command(CLI::App& app) {
     }
     std::printf("%s", sim::summary_table(chip, run).c_str());
     std::printf("cube utilization: %.1f%%\n", 100.0 * cube_utilization(chip, run));
-    if (out_dir.empty()) out_dir = fresh_out_dir();
-    std::filesystem::create_directories(out_dir);
-    write_text(out_dir + "/report.json", sim::report_json(chip, options, run));
-    std::printf("reports written to %s\n", out_dir.c_str());
+    const std::filesystem::path dir = prepare_out_dir(out_dir, "run");
+    write_run_reports(dir, chip, options, run);
+    std::printf("reports written to %s\n", dir.string().c_str());
     if (result.checked) {
       std::printf("check: max abs error %.3g, max rel error %.3g, %llu mismatches\n",
                   result.max_abs_error, result.max_rel_error,
