@@ -18,6 +18,13 @@ constexpr const char* kFile = "<op>";
   throw UserError(SourceLocation{kFile, 1, col}, message);
 }
 
+// Shortest text that reads back as the same double ("0.5", "1e+06").
+std::string format_number(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
 }  // namespace
 
 OpSpec parse_op_spec(const std::string& text) {
