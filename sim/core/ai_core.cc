@@ -792,7 +792,9 @@ std::shared_ptr<const RaceChecker::Clock> AiCore::scalar_clock() {
 void AiCore::check_work_race(Pipe pipe, const Entry& e) {
   // GM sides are checked by their exact burst pattern; local operands by bounding interval.
   std::array<RaceChecker::Touch, 4> touches;
-  const bool atomic = e.op.inst->opcode == Opcode::kCopyUbToGmAtomicAdd;
+  // Atomic-add stores (MTE3's atomic copy, the fixpipe's atomic=1) to the same bytes commute.
+  const bool atomic = e.op.inst->opcode == Opcode::kCopyUbToGmAtomicAdd ||
+                      (e.op.inst->opcode == Opcode::kFixL0cToGm && e.op.inst->atomic);
   for (size_t i = 0; i < m_work.access_count; ++i) {
     const Access& a = m_work.accesses[i];
     RaceChecker::Touch& t = touches[i];
