@@ -89,6 +89,15 @@ TEST(CrossCoreRace, AtomicAddsToTheSameBytesDoNotRace) {
               HasSubstr("race: this instruction writes gm bytes"));
 }
 
+// The fixpipe's atomic add commutes like MTE3's (split-K matmuls write partial tiles this way).
+TEST(CrossCoreRace, FixpipeAtomicAddsToTheSameBytesDoNotRace) {
+  const std::string fix =
+      "fix_l0c_to_gm.f32.f32 x2, x3, x0, n=16, m=16, src_stride=1, dst_stride=16, layout=nd";
+  EXPECT_EQ(run_racecheck(fix + ", atomic=1\nend\n", 2), "");
+  EXPECT_THAT(run_racecheck(fix + "\nend\n", 2),
+              HasSubstr("race: this instruction writes gm bytes"));
+}
+
 // Split chip, one AI core: AIC = core 0, AIV 0 = core 1, AIV 1 = core 2. AIV 0 stores to GM
 // and AIV 1 loads the same bytes.
 const char* kAivHandOff =
