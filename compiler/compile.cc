@@ -1,10 +1,10 @@
 // The compiler driver (see compile.h).
 #include "compiler/compile.h"
 
-#include "compiler/buffer_allocation.h"
-#include "compiler/codegen.h"
-#include "compiler/double_buffering.h"
-#include "compiler/sync_insertion.h"
+#include "compiler/passes/buffer_allocation.h"
+#include "compiler/passes/codegen.h"
+#include "compiler/passes/double_buffering.h"
+#include "compiler/passes/sync_insertion.h"
 #include "isa/assembler.h"
 
 namespace npu::compiler {

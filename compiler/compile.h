@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "compiler/kernel_ir.h"
+#include "compiler/ir/kernel_ir.h"
 #include "config/chip_config.h"
 #include "isa/npubin.h"
 

@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "compiler/tuning.h"
+#include "compiler/ops/tuning.h"
 #include "runtime/device.h"
 #include "runtime/op_runner.h"
 

@@ -1,4 +1,4 @@
-// `--autotune`: runs the best few tiling candidates of an op (compiler/tuning.h) on the
+// `--autotune`: runs the best few tiling candidates of an op (compiler/ops/tuning.h) on the
 // simulator, timing-only, and keeps the fastest. Deterministic: ties keep the cost model's order.
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/op_spec.h"
+#include "compiler/ops/op_spec.h"
 #include "config/chip_config.h"
 
 namespace npu::runtime {

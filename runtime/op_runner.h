@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "compiler/compile.h"
-#include "compiler/ops.h"
+#include "compiler/ops/ops.h"
 #include "runtime/device.h"
 
 namespace npu::runtime {

@@ -2,7 +2,7 @@
 // the reasons it gives when nothing fits.
 #include <gtest/gtest.h>
 
-#include "compiler/conv_tiling.h"
+#include "compiler/ops/conv/conv_tiling.h"
 #include "tests/compiler/compiler_test_util.h"
 
 namespace npu::compiler {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "compiler/compile.h"
-#include "compiler/vector_stream.h"
+#include "compiler/ops/elementwise/vector_stream.h"
 #include "tests/compiler/compiler_test_util.h"
 
 namespace npu::compiler {

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "base/error.h"
-#include "compiler/buffer_allocation.h"
-#include "compiler/codegen.h"
-#include "compiler/double_buffering.h"
-#include "compiler/sync_insertion.h"
-#include "compiler/tuning.h"
+#include "compiler/passes/buffer_allocation.h"
+#include "compiler/passes/codegen.h"
+#include "compiler/passes/double_buffering.h"
+#include "compiler/passes/sync_insertion.h"
+#include "compiler/ops/tuning.h"
 #include "config/loader.h"
 #include "isa/assembler.h"
 #include "runtime/autotune.h"

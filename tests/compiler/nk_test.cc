@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
-#include "compiler/nk_parser.h"
-#include "compiler/nk_printer.h"
+#include "compiler/ir/nk_parser.h"
+#include "compiler/ir/nk_printer.h"
 
 namespace npu::compiler {
 namespace {

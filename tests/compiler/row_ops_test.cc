@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "compiler/compile.h"
-#include "compiler/row_tiling.h"
+#include "compiler/ops/rows/row_tiling.h"
 #include "runtime/op_runner.h"
 #include "tests/compiler/op_check_util.h"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/error.h"
-#include "compiler/op_spec.h"
+#include "compiler/ops/op_spec.h"
 #include "config/loader.h"
 #include "runtime/device.h"
 #include "runtime/op_runner.h"

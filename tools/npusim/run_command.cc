@@ -13,8 +13,8 @@
 
 #include "base/error.h"
 #include "compiler/compile.h"
-#include "compiler/nk_parser.h"
-#include "compiler/op_spec.h"
+#include "compiler/ir/nk_parser.h"
+#include "compiler/ops/op_spec.h"
 #include "config/loader.h"
 #include "runtime/autotune.h"
 #include "runtime/device.h"

@@ -1,0 +1,424 @@
+// The conv2d generator: a 2-D convolution as img2col on load3d and the cube, any batch, size,
+// stride, padding, dilation and group count (depthwise included), fp16 (fp32 accumulation,
+// fp16 or fp32 out) or int8 (int32 out).
+//
+// GM layouts (docs/ops.md): input NHWC, output NHWC, weights pre-packed in the cube's
+// FRACTAL_Z layout (the real toolchain's TransData pre-pass; see docs/ops.md for the formula).
+// One `pfor` over output tiles (image or group of images, group, band of whole output rows,
+// block of output channels). The band's input rows go GM -> L1 with ND -> NZ, which turns NHWC
+// into the C1HWC0 feature map load3d reads (channels past the group's zero-filled);
+// set_fmatrix gives the band's height and the padding it still needs at its top / bottom. A
+// `for` over K steps (double buffered) does img2col (load3d) into L0A, weights into L0B (GM ->
+// L0B, or L1 -> L0B when every tile uses the same weights and they were copied to L1 once) and
+// mmad; the tile leaves L0C through the fixpipe (to GM, or via UB on 910-class cores). A K
+// step is either kt columns of a slab of all channels loaded once per tile ("resident", the
+// img2col k_start steps with the loop) or whole channel blocks whose slab piece is loaded with
+// the step ("streamed", double buffered). Small maps stack several images in M. Bands whose
+// slab or padding differ (first, last) get their own guarded slab load and set_fmatrix;
+// everything else is shared, with select() on the last band / channel block / K step. The
+// choice of all of this is the cost model's (conv_tiling.h).
+#include <algorithm>
+#include <cmath>
+
+#include "base/error.h"
+#include "compiler/ops/conv/conv_tiling.h"
+#include "compiler/ir/ir_builder.h"
+#include "compiler/ops/ops.h"
+
+namespace npu::compiler {
+namespace {
+
+using namespace ir;  // NOLINT(google-build-using-namespace): the IR constructors
+
+// The op spec, checked.
+struct ConvSpec {
+  int64_t n = 1, c = 1, h = 1, w = 1, k = 1, r = 1, s = 1;
+  int64_t stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dilation_h = 1, dilation_w = 1;
+  int64_t groups = 1;
+  bool int8 = false;
+  isa::DataType in_type = isa::DataType::kF16, out_type = isa::DataType::kF16;
+  ConvShape shape;
+};
+
+ConvSpec parse_conv(const OpSpec& spec) {
+  ConvSpec p;
+  p.n = spec.get_int("n", 1, 65535);
+  p.c = spec.get_int("c", 1, 65535);
+  p.h = spec.get_int("h", 1, 65535);
+  p.w = spec.get_int("w", 1, 65535);
+  p.k = spec.get_int("k", 1, 65535);
+  p.r = spec.get_int("r", 1, 255);
+  p.s = spec.get_int("s", 1, 255);
+  const int64_t stride = spec.get_int("stride", 1, 63, 1);
+  p.stride_h = spec.get_int("stride_h", 1, 63, stride);
+  p.stride_w = spec.get_int("stride_w", 1, 63, stride);
+  const int64_t pad = spec.get_int("pad", 0, 255, 0);
+  p.pad_h = spec.get_int("pad_h", 0, 255, pad);
+  p.pad_w = spec.get_int("pad_w", 0, 255, pad);
+  const int64_t dilation = spec.get_int("dilation", 1, 255, 1);
+  p.dilation_h = spec.get_int("dilation_h", 1, 255, dilation);
+  p.dilation_w = spec.get_int("dilation_w", 1, 255, dilation);
+  p.groups = spec.get_int("groups", 1, 65535, 1);
+  spec.get_enum("layout", {"nhwc"}, "nhwc");
+  std::string dtype = spec.get_enum("dtype", {"fp16", "int8"}, "");
+  p.int8 = dtype == "int8";
+  std::string out = spec.get_enum(
+      "out_dtype",
+      p.int8 ? std::vector<std::string>{"int32"} : std::vector<std::string>{"fp16", "fp32"},
+      p.int8 ? "int32" : "fp16");
+  p.in_type = p.int8 ? isa::DataType::kS8 : isa::DataType::kF16;
+  p.out_type = p.int8          ? isa::DataType::kS32
+               : out == "fp32" ? isa::DataType::kF32
+                               : isa::DataType::kF16;
+  if (p.c % p.groups != 0)
+    spec.fail_at("groups", "groups = " + std::to_string(p.groups) +
+                               " does not divide c = " + std::to_string(p.c));
+  if (p.k % p.groups != 0)
+    spec.fail_at("groups", "groups = " + std::to_string(p.groups) +
+                               " does not divide k = " + std::to_string(p.k));
+  ConvShape& sh = p.shape;
+  sh.batch = p.n;
+  sh.height = p.h;
+  sh.width = p.w;
+  sh.group_channels = p.c / p.groups;
+  sh.group_out_channels = p.k / p.groups;
+  sh.groups = p.groups;
+  sh.filter_h = p.r;
+  sh.filter_w = p.s;
+  sh.stride_h = p.stride_h;
+  sh.stride_w = p.stride_w;
+  sh.dilation_h = p.dilation_h;
+  sh.dilation_w = p.dilation_w;
+  sh.pad_top = sh.pad_bottom = p.pad_h;
+  sh.pad_left = sh.pad_right = p.pad_w;
+  sh.in_bytes = isa::element_size(p.in_type);
+  sh.out_bytes = isa::element_size(p.out_type);
+  if (sh.out_height() < 1 || sh.out_width() < 1)
+    spec.fail_at("r", "the filter (" + std::to_string(p.r) + " x " + std::to_string(p.s) +
+                          ", dilation " + std::to_string(p.dilation_h) + " x " +
+                          std::to_string(p.dilation_w) + ") does not fit the padded input (" +
+                          std::to_string(p.h + 2 * p.pad_h) + " x " +
+                          std::to_string(p.w + 2 * p.pad_w) + ")");
+  // A window entirely in the padding would need a band with no input rows.
+  if (p.pad_h > (p.r - 1) * p.dilation_h || p.pad_w > (p.s - 1) * p.dilation_w)
+    spec.fail_at("pad", "padding (" + std::to_string(p.pad_h) + " x " + std::to_string(p.pad_w) +
+                            ") must be smaller than the dilated filter (" +
+                            std::to_string((p.r - 1) * p.dilation_h + 1) + " x " +
+                            std::to_string((p.s - 1) * p.dilation_w + 1) + ")");
+  if (sh.reduction() > 65535 - sh.c0())
+    spec.fail_at("c", "the img2col matrix has " + std::to_string(sh.reduction()) +
+                          " columns per group (c / groups x r x s, channels rounded up to " +
+                          std::to_string(sh.c0()) + "); load3d addresses at most 65504");
+  return p;
+}
+
+// The geometry of one band of output rows: the input rows it loads and the padding load3d
+// adds around them. Bands with equal geometry share one variant of the slab load.
+struct Band {
+  int64_t slab_rows = 0;  // input rows loaded (the band's window clipped to the map)
+  int64_t pad_top = 0, pad_bottom = 0;
+  bool operator==(const Band& o) const {
+    return slab_rows == o.slab_rows && pad_top == o.pad_top && pad_bottom == o.pad_bottom;
+  }
+};
+
+Band band_geometry(const ConvShape& s, int64_t band, int64_t rows_per_band) {
+  const int64_t ho = s.out_height();
+  const int64_t rows = std::min(rows_per_band, ho - band * rows_per_band);
+  const int64_t top = band * rows_per_band * s.stride_h - s.pad_top;  // virtual first input row
+  const int64_t end = top + s.window_rows(rows);
+  Band b;
+  const int64_t first = std::max<int64_t>(0, top), last = std::min(s.height, end);
+  b.slab_rows = last - first;
+  b.pad_top = first - top;
+  b.pad_bottom = end - last;
+  return b;
+}
+
+// `lo <= var < hi` as nested guards (none when the range is every value of var in 0..count-1).
+Body guarded_range(const std::string& var, int64_t lo, int64_t hi, int64_t count, Body body) {
+  if (hi < count) {
+    Condition below{var_expr(var), Condition::Op::kLt, hi};
+    if (hi == lo + 1) below = Condition{var_expr(var), Condition::Op::kEq, lo};
+    Body inner;
+    add_guarded(inner, below, std::move(body));
+    body = std::move(inner);
+    if (hi == lo + 1) return body;
+  }
+  if (lo > 0) {
+    Body outer;
+    // var >= lo  <=>  -var < 1 - lo
+    add_guarded(outer, Condition{var_expr(var, -1), Condition::Op::kLt, 1 - lo}, std::move(body));
+    body = std::move(outer);
+  }
+  return body;
+}
+
+OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
+  const ConvSpec p = parse_conv(spec);
+  const ConvShape& sh = p.shape;
+  const config::CubeShape& cube = p.int8 ? chip.cube.int8 : chip.cube.fp16;
+  if (!cube.enabled)
+    throw UserError("chip '" + chip.name + "' has no " + std::string(p.int8 ? "int8" : "fp16") +
+                    " cube (cube." + (p.int8 ? "int8" : "fp16") + ".enabled is false)");
+  const bool via_ub = !chip.paths.l0c_to_gm.enabled;
+  if (via_ub && (!chip.paths.l0c_to_ub.enabled || !chip.paths.ub_to_gm.enabled))
+    throw UserError("chip '" + chip.name +
+                    "' has neither an L0C -> GM nor an L0C -> UB -> GM path");
+  if (!chip.paths.gm_to_l0b.enabled)
+    throw UserError("chip '" + chip.name + "' has no GM -> L0B path for the conv2d weights");
+  const ConvTiling t = choose_conv_tiling(sh, via_ub, chip);
+  if (t.estimated_cycles < 0)
+    throw UserError("conv2d does not fit the buffers of chip '" + chip.name + "': " + t.reason);
+
+  const int64_t es = sh.in_bytes, eo = sh.out_bytes, c0 = sh.c0();
+  const int64_t ho = sh.out_height(), wo = sh.out_width();
+  const int64_t cg = sh.group_channels, kg = sh.group_out_channels, c1 = sh.channel_blocks();
+  const int64_t kred = sh.reduction(), k1g = kred / c0, n1g = ceil_div(kg, 16);
+  const int64_t rows = t.rows, nt = t.nt, kt = t.kt, taps = p.r * p.s, IB = t.images;
+  // K steps: streamed = `blocks` channel blocks each, resident = kt columns each.
+  const int64_t KK = t.streamed ? ceil_div(c1, t.blocks) : ceil_div(kred, kt);
+  const int64_t blocks_tail = c1 - (KK - 1) * t.blocks;  // streamed: blocks of the last step
+  const int64_t k_tail = t.streamed ? blocks_tail * taps * c0 : kred - (KK - 1) * kt;
+  const int64_t TH = ceil_div(ho, rows), TN = ceil_div(kg, nt);
+  const int64_t row_tail = ho - (TH - 1) * rows, n_tail = kg - (TN - 1) * nt;
+  const int64_t m_img = round_up(rows * wo, 16);  // img2col rows of one image's band
+  const int64_t m_ext = IB * m_img;
+  const int64_t n1 = nt / 16, n1_tail = ceil_div(n_tail, 16);
+  const int64_t slab_img = conv_slab_bytes(sh, rows, t.streamed ? t.blocks : c1);
+  const std::string in_sfx = p.int8 ? "s8" : "f16";
+  const std::string out_sfx = p.out_type == isa::DataType::kS32   ? "s32"
+                              : p.out_type == isa::DataType::kF32 ? "f32"
+                                                                  : "f16";
+  const std::string acc_sfx = p.int8 ? "s32" : "f32";
+  const int64_t weight_elems = p.groups * k1g * n1g * 16 * c0;
+
+  OpKernel r;
+  Kernel& k = r.kernel;
+  k.name = "conv2d";
+  k.cores = CoreSelect::kAic;
+  const auto u64 = [](int64_t v) { return static_cast<uint64_t>(v); };
+  k.args = {{"x", isa::ArgKind::kGmPointer, u64(p.n * p.h * p.w * p.c * es)},
+            {"wgt", isa::ArgKind::kGmPointer, u64(weight_elems * es)},
+            {"y", isa::ArgKind::kGmPointer, u64(p.n * ho * wo * p.k * eo)}};
+  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(IB * slab_img), t.streamed, {}, {}},
+             {"a_l0", isa::Buffer::kL0a, u64(m_ext * kt * es), true, {}, {}},
+             {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
+             {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}};
+  if (via_ub) k.tiles.push_back({"c_ub", isa::Buffer::kUb, u64(m_ext * nt * eo), false, {}, {}});
+  if (t.weights_in_l1) {
+    const int64_t bytes = k1g * n1g * 512;
+    k.tiles.push_back({"w_l1", isa::Buffer::kL1, u64(bytes), false, {}, {}});
+    k.body.push_back(op("copy_gm_to_l1", {tile("w_l1"), gm("wgt", Affine{})},
+                        {field("nburst", 1), field("burst_len", bytes / 32)}));
+  }
+
+  Body tbody;
+  tbody.push_back(make_let("tn", "t", true, TN));
+  tbody.push_back(make_let("ta", "t", false, TN));
+  tbody.push_back(make_let("th", "ta", true, TH));
+  tbody.push_back(make_let("tb", "ta", false, TH));
+  tbody.push_back(make_let("tg", "tb", true, p.groups));
+  tbody.push_back(make_let("tnb", "tb", false, p.groups));
+  Body kbody;
+
+  // The slab load (per tile when resident, per K step when streamed) and set_fmatrix (per
+  // tile), one variant per run of bands with the same geometry.
+  const int64_t row_bytes = p.w * p.c * es;  // one NHWC input row
+  for (int64_t lo = 0; lo < TH;) {
+    const Band b = band_geometry(sh, lo, rows);
+    int64_t hi = lo + 1;
+    while (hi < TH && band_geometry(sh, hi, rows) == b) ++hi;
+    // Input row of band th: th * rows * stride - pad_top + pad_top_of_the_variant.
+    Affine src = var_expr("tnb", IB * p.h * row_bytes)
+                     .add("th", rows * p.stride_h * row_bytes)
+                     .add("tg", cg * es);
+    src.constant = (b.pad_top - sh.pad_top) * row_bytes;
+    Value cols = constant(cg);
+    if (t.streamed) {
+      src.add("kk", t.blocks * c0 * es);
+      cols = tail_select("kk", KK - 1, cg - (KK - 1) * t.blocks * c0, t.blocks * c0);
+    }
+    Body slab;
+    for (int64_t i = 0; i < IB; ++i) {
+      Affine src_i = src;
+      src_i.constant += i * p.h * row_bytes;
+      slab.push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
+                        {tile("fmap_l1", i * slab_img), gm("x", src_i)},
+                        {field("rows", b.slab_rows * p.w), field("cols", cols),
+                         field("src_row_stride", p.c), field("dst_c0_stride", b.slab_rows * p.w)}));
+    }
+    Body fmatrix;
+    fmatrix.push_back(op("set_fmatrix", {},
+                         {field("width", p.w), field("height", b.slab_rows),
+                          field("pad_left", sh.pad_left), field("pad_right", sh.pad_right),
+                          field("pad_top", b.pad_top), field("pad_bottom", b.pad_bottom)}));
+    for (Stmt& st : guarded_range("th", lo, hi, TH, std::move(fmatrix)))
+      tbody.push_back(std::move(st));
+    for (Stmt& st : guarded_range("th", lo, hi, TH, std::move(slab)))
+      (t.streamed ? kbody : tbody).push_back(std::move(st));
+    lo = hi;
+  }
+
+  // K steps: img2col into L0A, weights GM -> L0B (FRACTAL_Z: fractal (k1, n1) of the group at
+  // (k1 * N1 + n1) * 512), mmad.
+  const Value kv = tail_select("kk", KK - 1, k_tail, kt);
+  const Value nv = tail_select("tn", TN - 1, n_tail, nt);
+  Affine w_addr =
+      var_expr("tg", k1g * n1g * 512).add("kk", (kt / c0) * n1g * 512).add("tn", n1 * 512);
+  if (t.weights_in_l1) {
+    // Every tile uses the same weights (one group, one channel block): fractals of a step are
+    // consecutive in L1 in the order the mmad wants.
+    Value from = constant(0);
+    from.vars = var_expr("kk", (kt / c0) * n1g * 512);
+    kbody.push_back(
+        op("load2d_l1_to_l0b." + in_sfx, {tile("b_l0"), tile("w_l1", from)},
+           {field("repeat", tail_select("kk", KK - 1, k_tail / c0 * n1g, kt / c0 * n1g)),
+            field("src_stride", 1)}));
+  } else {
+    kbody.push_back(
+        op("copy_gm_to_l0b", {tile("b_l0"), gm("wgt", w_addr)},
+           {field("nburst", tail_select("kk", KK - 1, k_tail / c0, kt / c0)),
+            field("burst_len", tail_select("tn", TN - 1, n1_tail * 16, n1 * 16)),
+            field("src_gap", tail_select("tn", TN - 1, (n1g - n1_tail) * 16, (n1g - n1) * 16))}));
+  }
+  // Streamed: the step's slab holds just its channel blocks, so img2col starts at column 0.
+  Value k_start = constant(0);
+  if (!t.streamed) k_start.vars = var_expr("kk", kt);
+  const Value channels =
+      t.streamed ? tail_select("kk", KK - 1, blocks_tail * c0, t.blocks * c0) : constant(c1 * c0);
+  // Image i's img2col rows start at fractal row i * m_img / 16 of the ZZ tile.
+  for (int64_t i = 0; i < IB; ++i)
+    kbody.push_back(
+        op("load3d_l1_to_l0a." + in_sfx,
+           {tile("a_l0", tail_select("kk", KK - 1, i * m_img * k_tail * es, i * m_img * kt * es)),
+            tile("fmap_l1", i * slab_img)},
+           {field("k_extension", kv), field("m_extension", m_img), field("k_start", k_start),
+            field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
+            field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
+            field("dilation_h", p.dilation_h), field("channels", channels)}));
+  Value init{1, std::nullopt, 0};  // zero on the first K step, accumulate after
+  if (KK > 1) init = Value{1, Condition{var_expr("kk"), Condition::Op::kEq, 0}, 0};
+  kbody.push_back(op("mmad." + acc_sfx + "." + in_sfx, {tile("c_l0c"), tile("a_l0"), tile("b_l0")},
+                     {field("m", m_ext), field("k", kv), field("n", nv), field("init", init)}));
+  tbody.push_back(make_loop("kk", KK, false, std::move(kbody)));
+
+  // Write-out: rows * Wo output positions (fewer on the last band), NHWC.
+  const Value mv = tail_select("th", TH - 1, row_tail * wo, rows * wo);
+  Affine y_addr = var_expr("tnb", IB * ho * wo * p.k * eo)
+                      .add("th", rows * wo * p.k * eo)
+                      .add("tg", kg * eo)
+                      .add("tn", nt * eo);
+  // Image i's rows start at fractal row i * m_img / 16 of L0C (1024 B per 16 x 16 fractal).
+  for (int64_t i = 0; i < IB; ++i) {
+    Affine y_i = y_addr;
+    y_i.constant += i * ho * wo * p.k * eo;
+    if (!via_ub)
+      tbody.push_back(op("fix_l0c_to_gm." + out_sfx + "." + acc_sfx,
+                         {gm("y", y_i), tile("c_l0c", i * m_img * 64), Operand{}},
+                         {field("n", nv), field("m", mv), field("src_stride", m_ext / 16),
+                          field("dst_stride", p.k), field("layout", 1)}));
+    else
+      tbody.push_back(
+          op("fix_l0c_to_ub." + out_sfx + "." + acc_sfx,
+             {tile("c_ub", i * rows * wo * nt * eo), tile("c_l0c", i * m_img * 64), Operand{}},
+             {field("n", nv), field("m", mv), field("src_stride", m_ext / 16),
+              field("dst_stride", nt), field("layout", 1)}));
+  }
+  if (via_ub) {
+    // The images of a tile are consecutive in GM and in UB: one copy for all of them.
+    const Value all_rows = IB == 1 ? mv : constant(IB * rows * wo);
+    const auto gap32 = [&](int64_t n) { return (nt * eo - round_up(n * eo, 32)) / 32; };
+    tbody.push_back(
+        op("copy_ub_to_gm_pad", {gm("y", y_addr), tile("c_ub")},
+           {field("nburst", all_rows),
+            field("burst_bytes", tail_select("tn", TN - 1, n_tail * eo, nt * eo)),
+            field("gm_gap", tail_select("tn", TN - 1, (p.k - n_tail) * eo, (p.k - nt) * eo)),
+            field("local_gap", tail_select("tn", TN - 1, gap32(n_tail), gap32(nt)))}));
+  }
+  const int64_t tiles = p.n / IB * p.groups * TH * TN;
+  k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
+
+  const double in_low = p.int8 ? -128 : -1, in_high = p.int8 ? 127 : 1;
+  r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, in_low, in_high},
+               {"wgt", p.in_type, u64(weight_elems), false, in_low, in_high},
+               {"y", p.out_type, u64(p.n * ho * wo * p.k), true}};
+  r.block_dim =
+      static_cast<uint32_t>(std::min<int64_t>(tiles, static_cast<int64_t>(chip.chip.cores)));
+  r.flops = 2.0 * static_cast<double>(p.n * ho * wo) * static_cast<double>(p.k) *
+            static_cast<double>(cg * p.r * p.s);
+  r.summary =
+      "conv2d " + std::to_string(p.n) + "x" + std::to_string(p.h) + "x" + std::to_string(p.w) +
+      "x" + std::to_string(p.c) + " (NHWC) * " + std::to_string(p.k) + "x" + std::to_string(p.r) +
+      "x" + std::to_string(p.s) + (p.groups > 1 ? " groups " + std::to_string(p.groups) : "") +
+      " -> " + std::to_string(ho) + "x" + std::to_string(wo) + ", tiles " +
+      (IB > 1 ? std::to_string(IB) + " images x " : "") + std::to_string(rows) + " rows x " +
+      std::to_string(nt) + " channels, K step " + std::to_string(kt) +
+      (t.streamed ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
+                  : " (resident slab)") +
+      (t.weights_in_l1 ? ", weights in L1" : "") + ", " + std::to_string(tiles) + " output tiles";
+  // fp32 (or exact int32) accumulation; fp16 output adds one rounding (as matmul).
+  const double depth = static_cast<double>(cg * p.r * p.s);
+  r.rtol = p.out_type == isa::DataType::kF16 ? 2e-3 : p.int8 ? 0 : 1e-5;
+  r.atol = p.out_type == isa::DataType::kF16 ? 1e-3 * std::sqrt(depth)
+           : p.int8                          ? 0
+                                             : 1e-5 * std::sqrt(depth);
+  return r;
+}
+
+// Index of weight (out channel o, input channel c of its group, kh, kw) in FRACTAL_Z.
+int64_t fractal_z_index(const ConvSpec& p, int64_t o, int64_t c, int64_t kh, int64_t kw) {
+  const ConvShape& sh = p.shape;
+  const int64_t c0 = sh.c0(), kg = sh.group_out_channels;
+  const int64_t k1g = sh.reduction() / c0, n1g = (kg + 15) / 16;
+  const int64_t g = o / kg, ol = o % kg;
+  const int64_t k1 = ((c / c0) * p.r + kh) * p.s + kw;
+  return ((g * k1g + k1) * n1g + ol / 16) * 16 * c0 + (ol % 16) * c0 + c % c0;
+}
+
+Tensors reference_conv2d(const OpSpec& spec, const Tensors& in) {
+  const ConvSpec p = parse_conv(spec);
+  const ConvShape& sh = p.shape;
+  const int64_t ho = sh.out_height(), wo = sh.out_width();
+  const int64_t cg = sh.group_channels, kg = sh.group_out_channels;
+  const std::vector<double>& x = in[0];
+  const std::vector<double>& wgt = in[1];
+  std::vector<double> y(static_cast<size_t>(p.n * ho * wo * p.k), 0.0);
+  for (int64_t b = 0; b < p.n; ++b)
+    for (int64_t oh = 0; oh < ho; ++oh)
+      for (int64_t ow = 0; ow < wo; ++ow)
+        for (int64_t o = 0; o < p.k; ++o) {
+          const int64_t g = o / kg;
+          double acc = 0;
+          for (int64_t kh = 0; kh < p.r; ++kh) {
+            const int64_t ih = oh * p.stride_h - p.pad_h + kh * p.dilation_h;
+            if (ih < 0 || ih >= p.h) continue;
+            for (int64_t kw = 0; kw < p.s; ++kw) {
+              const int64_t iw = ow * p.stride_w - p.pad_w + kw * p.dilation_w;
+              if (iw < 0 || iw >= p.w) continue;
+              const double* px =
+                  &x[static_cast<size_t>(((b * p.h + ih) * p.w + iw) * p.c + g * cg)];
+              for (int64_t c = 0; c < cg; ++c)
+                acc += px[c] * wgt[static_cast<size_t>(fractal_z_index(p, o, c, kh, kw))];
+            }
+          }
+          y[static_cast<size_t>(((b * ho + oh) * wo + ow) * p.k + o)] = acc;
+        }
+  return {y};
+}
+
+}  // namespace
+
+const OpDef& conv2d_op() {
+  static const OpDef def{
+      "conv2d",
+      {"n",          "c",          "h",        "w",      "k",     "r",        "s",
+       "stride",     "stride_h",   "stride_w", "pad",    "pad_h", "pad_w",    "dilation",
+       "dilation_h", "dilation_w", "groups",   "layout", "dtype", "out_dtype"},
+      "conv2d n=1 c=64 h=56 w=56 k=64 r=3 s=3 stride=1 pad=1 dtype=fp16",
+      build_conv2d,
+      reference_conv2d};
+  return def;
+}
+
+}  // namespace npu::compiler

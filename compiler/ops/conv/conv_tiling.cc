@@ -1,0 +1,168 @@
+// The conv2d tiling cost model (see conv_tiling.h).
+#include "compiler/ops/conv/conv_tiling.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "compiler/ir/ir_builder.h"
+
+namespace npu::compiler {
+
+using ir::ceil_div;
+using ir::round_up;
+
+int64_t ConvShape::out_height() const {
+  int64_t span = height + pad_top + pad_bottom - dilation_h * (filter_h - 1) - 1;
+  return span < 0 ? 0 : span / stride_h + 1;
+}
+
+int64_t ConvShape::out_width() const {
+  int64_t span = width + pad_left + pad_right - dilation_w * (filter_w - 1) - 1;
+  return span < 0 ? 0 : span / stride_w + 1;
+}
+
+int64_t conv_slab_bytes(const ConvShape& s, int64_t rows, int64_t blocks) {
+  return blocks * std::min(s.window_rows(rows), s.height) * s.width * 32;
+}
+
+ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::ChipConfig& chip) {
+  const auto& b = chip.buffers;
+  const config::CubeShape& cube = s.in_bytes == 1 ? chip.cube.int8 : chip.cube.fp16;
+  const int64_t ho = s.out_height(), wo = s.out_width(), c0 = s.c0(), kred = s.reduction();
+  const int64_t c1 = s.channel_blocks(), taps = s.filter_h * s.filter_w;
+  const double cores = static_cast<double>(chip.chip.cores);
+  // Every core streams from L2 at once: its share of the chip's L2 bandwidth; the feature map
+  // is read once, so it also gets only its share of HBM.
+  const double l2_share =
+      std::min(chip.noc.core_port_bytes_per_cycle, chip.l2.bytes_per_cycle / cores);
+  const double hbm_share = chip.hbm.bandwidth_gbps * chip.hbm.efficiency * 1e3 /
+                           static_cast<double>(chip.chip.clock_mhz) / cores;
+  // A GM read of x bytes reaches the path's rate times the measured small-transfer efficiency.
+  const auto gm_read_cycles = [&](const config::DataPath& path, double bytes, double share) {
+    const double eff = std::clamp(chip.mte.gm_efficiency.at(bytes), 1e-3, 1.0);
+    return static_cast<double>(path.latency_cycles) +
+           bytes / std::min(path.bytes_per_cycle * eff, share);
+  };
+  const double load3d_bw = chip.paths.l1_to_l0a.bytes_per_cycle;
+  const double out_bw =
+      via_ub ? chip.paths.l0c_to_ub.bytes_per_cycle : chip.paths.l0c_to_gm.bytes_per_cycle;
+  const double slab_latency = static_cast<double>(chip.paths.gm_to_l1.latency_cycles);
+  // Scalar set-up of one K step (the heavy ops with their packed words, tail selects, syncs
+  // and the loop), from the generated code.
+  const double step_scalar = 110.0 / static_cast<double>(chip.scalar.issue_width);
+
+  ConvTiling best;
+  best.reason = "no tile fits";
+  const int64_t kg16 = round_up(s.group_out_channels, 16);
+  // One candidate: K steps of kt columns; `slab_step` bytes of feature map per step (streamed)
+  // or `slab_tile` bytes per tile (resident).
+  const double weights_l1_bw = chip.paths.l1_to_l0b.bytes_per_cycle;
+  // Bytes of one group's FRACTAL_Z weights (every output channel).
+  const int64_t all_weights = kred * round_up(s.group_out_channels, 16) * s.in_bytes;
+  auto consider = [&](int64_t rows, int64_t images, int64_t nt, int64_t kt, bool streamed,
+                      int64_t blocks, int64_t m_ext, bool weights_in_l1) {
+    const int64_t a_bytes = m_ext * kt * s.in_bytes, w_bytes = kt * nt * s.in_bytes;
+    if (kt > 4095) return;  // mmad k (12 bits)
+    // L1 -> L0B moves a step's weights in one load2d of at most 255 fractals.
+    if (weights_in_l1 && kt / c0 * ceil_div(nt, 16) > 255) return;
+    if (static_cast<uint64_t>(2 * a_bytes) > b.l0a_bytes) return;
+    if (static_cast<uint64_t>(2 * w_bytes) > b.l0b_bytes) return;
+    const double fractals = static_cast<double>(ceil_div(m_ext, static_cast<int64_t>(cube.m0)) *
+                                                ceil_div(nt, static_cast<int64_t>(cube.n0)) *
+                                                ceil_div(kt, static_cast<int64_t>(cube.k0)));
+    const double t_cube = static_cast<double>(chip.cube.startup_cycles) +
+                          fractals * static_cast<double>(cube.cycles_per_fractal);
+    const double t_load3d = static_cast<double>(images * 2) +  // latency per load3d
+                            static_cast<double>(a_bytes) / load3d_bw;
+    const double t_weights = weights_in_l1 ? 0.0
+                                           : gm_read_cycles(chip.paths.gm_to_l0b,
+                                                            static_cast<double>(w_bytes), l2_share);
+    const double t_weights_l1 = weights_in_l1
+                                    ? static_cast<double>(chip.paths.l1_to_l0b.latency_cycles) +
+                                          static_cast<double>(w_bytes) / weights_l1_bw
+                                    : 0.0;
+    const double slab =
+        static_cast<double>(images * conv_slab_bytes(s, rows, streamed ? blocks : c1));
+    const double t_slab_load =
+        gm_read_cycles(chip.paths.gm_to_l1, slab, std::min(l2_share, hbm_share));
+    const double t_slab = streamed ? t_slab_load : 0.0;
+    // The slab and the weights both come in through MTE2.
+    // Each extra image adds a load3d (and a slab load when streamed) to a step.
+    const double scalar = step_scalar + 40.0 * static_cast<double>(images - 1) /
+                                            static_cast<double>(chip.scalar.issue_width);
+    // load3d and L1 -> L0B share MTE1; the slab and GM -> L0B weights share MTE2.
+    const double step = std::max({t_cube, t_load3d + t_weights_l1, t_weights + t_slab, scalar});
+    const double steps = static_cast<double>(streamed ? ceil_div(c1, blocks) : ceil_div(kred, kt));
+    const double exposed = streamed ? slab_latency : t_slab_load;
+    const double per_tile = steps * step + exposed + static_cast<double>(m_ext * nt * 4) / out_bw;
+    const double tiles = static_cast<double>(s.batch / images * s.groups * ceil_div(ho, rows) *
+                                             ceil_div(s.group_out_channels, nt));
+    const double total = std::ceil(tiles / cores) * per_tile +
+                         (weights_in_l1 ? gm_read_cycles(chip.paths.gm_to_l1,
+                                                         static_cast<double>(all_weights), l2_share)
+                                        : 0.0);
+    if (best.estimated_cycles < 0 || total < best.estimated_cycles) {
+      best.rows = rows;
+      best.images = images;
+      best.nt = nt;
+      best.kt = kt;
+      best.streamed = streamed;
+      best.blocks = blocks;
+      best.weights_in_l1 = weights_in_l1;
+      best.estimated_cycles = total;
+    }
+  };
+  for (int64_t rows = 1; rows <= ho; ++rows) {
+    const int64_t m_ext = round_up(rows * wo, 16);
+    if (m_ext > 4080) {  // mmad m (12 bits), in 16-row fractals
+      if (rows == 1)
+        best.reason = "one output row (" + std::to_string(wo) +
+                      " columns) exceeds the 4080 rows of an mmad; output columns are not tiled";
+      break;
+    }
+    if (rows == 1)
+      best.reason = "one output row (" + std::to_string(m_ext) + " img2col rows) by " +
+                    std::to_string(c0) + " columns does not fit l0a (" +
+                    std::to_string(b.l0a_bytes) + " B, double buffered)";
+    const int64_t slab_rows = std::min(s.window_rows(rows), s.height) * s.width;
+    const int64_t resident = conv_slab_bytes(s, rows, c1);
+    const bool streams = static_cast<uint64_t>(2 * conv_slab_bytes(s, rows, 1)) <= b.l1_bytes;
+    if (slab_rows > 65535 || (!streams && static_cast<uint64_t>(resident) > b.l1_bytes)) {
+      if (rows == 1)
+        best.reason =
+            "the L1 slab of one output row (2 x " + std::to_string(conv_slab_bytes(s, 1, 1)) +
+            " B: " + std::to_string(std::min(s.window_rows(1), s.height)) + " input rows x " +
+            std::to_string(s.width) + " x " + std::to_string(c0) +
+            " channels, double buffered) does not fit in l1 (" + std::to_string(b.l1_bytes) + " B)";
+      break;
+    }
+    // Whole-map tiles may fold several images (a divisor of the batch) into M.
+    for (int64_t images = 1; images <= (rows == ho ? s.batch : 1); ++images) {
+      if (s.batch % images != 0) continue;
+      const int64_t m_all = images * m_ext;
+      if (m_all > 4080) break;
+      for (int64_t nt = 16; nt <= std::min<int64_t>(kg16, 256); nt += 16) {
+        if (static_cast<uint64_t>(m_all * nt * 4) > b.l0c_bytes) break;
+        if (via_ub && static_cast<uint64_t>(m_all * nt * s.out_bytes) > b.ub_bytes) break;
+        // Weights once in L1: one group, one block of output channels, room next to the slabs.
+        const bool one_weight_set = s.groups == 1 && nt >= s.group_out_channels &&
+                                    all_weights / 32 <= 65535;  // one burst copy
+        for (bool in_l1 : {false, true}) {
+          if (in_l1 && (!one_weight_set || static_cast<uint64_t>(all_weights) >= b.l1_bytes))
+            continue;
+          const uint64_t l1 = b.l1_bytes - (in_l1 ? static_cast<uint64_t>(all_weights) : 0);
+          for (int64_t blocks = 1; blocks <= c1; ++blocks)
+            if (static_cast<uint64_t>(2 * images * conv_slab_bytes(s, rows, blocks)) <= l1)
+              consider(rows, images, nt, blocks * taps * c0, true, blocks, m_all, in_l1);
+          if (static_cast<uint64_t>(images * resident) <= l1)
+            for (int64_t kt = c0; kt <= round_up(kred, c0); kt *= 2)
+              consider(rows, images, nt, kt, false, c1, m_all, in_l1);
+        }
+      }
+    }
+  }
+  if (best.estimated_cycles >= 0) best.reason.clear();
+  return best;
+}
+
+}  // namespace npu::compiler

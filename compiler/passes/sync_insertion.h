@@ -1,0 +1,44 @@
+// Automatic set_flag / wait_flag insertion from dependence analysis between pipes.
+//
+// For every tile slot the pass finds its home: the innermost body holding all its accesses
+// (a nested loop or if that touches it counts as one access there). A tile has one writer pipe
+// P; each run of writes is followed by a run of reads by other pipes Q. It inserts
+//  * RAW: set_flag P->Q after the last write of the run, wait_flag P->Q before Q's first read;
+//  * WAR tokens: set_flag Q->P after Q's last read of a run, wait_flag Q->P before the next
+//    write run (in the next iteration when the home is a loop: those flags are set once in the
+//    kernel prologue and waited once in the epilogue, so every iteration sees the same state).
+// Requests of one pipe pair in one body and one tile slot whose intervals overlap are merged
+// into one flag (a later set covers earlier writes of its pipe, an earlier wait covers later
+// reads), so there are no redundant syncs; ping and pong flags stay apart, or the next ping
+// load would wait for the pong reads and double buffering would be lost. Each remaining flag gets its own event id of its pipe pair; more
+// flags than `pipes.event_ids` is a compile error. Tiles of an `on aic` / `on aiv` block belong
+// to that core type: their wrap-around tokens are set at the start of the block and waited at
+// its end (the other core type never runs them). Cross-core flags are not inserted here: the
+// op generator places them (see compiler/ops/handoff.h).
+#pragma once
+
+#include <vector>
+
+#include "compiler/ir/kernel_ir.h"
+#include "config/chip_config.h"
+#include "isa/instruction.h"
+
+namespace npu::compiler {
+
+// Does nothing when kernel.syncs_inserted (a .nk file with hand-written syncs).
+void insert_syncs(Kernel& kernel, const config::ChipConfig& chip);
+
+// Every loop and if of `body` gets its own copy (passes that edit in place need unshared
+// bodies).
+void unshare(Body& body);
+
+// The pipe an op runs in and whether operand i is written: from the ISA table.
+isa::Pipe op_pipe(const OpStmt& op);
+// The row of an op's mnemonic (the part before the first '.'); nullptr if unknown.
+const isa::InstructionInfo* op_info(const OpStmt& op);
+// The register fields an op's operands stand for, in order: positional register fields that
+// are not packed parameter words (those are spelled as named fields).
+std::vector<const isa::FieldSpec*> operand_specs(const isa::InstructionInfo& info);
+bool operand_written(const OpStmt& op, size_t index);
+
+}  // namespace npu::compiler
