@@ -48,11 +48,25 @@ TEST(ElementwiseErrorTest, BadSpecsAreReportedByText) {
             "<op>:1:15: error: every shape of 'shapes' needs 2 dimensions (4x3,4)");
   EXPECT_EQ(build_error("concat shapes=4x3 axis=2 dtype=fp16"),
             "<op>:1:24: error: 'axis' = 2 is out of range 0..1");
-  EXPECT_EQ(build_error("transpose shape=4x3x2 perm=1,0,2 dtype=fp16"),
-            "<op>:1:28: error: perm 1,0,2 is not supported: transpose swaps the last two "
-            "dimensions (perm=0,2,1 for this shape)");
-  EXPECT_EQ(build_error("transpose shape=4x3 dtype=int8"),
-            "<op>:1:27: error: unsupported dtype 'int8' (supported: fp16, bf16, fp32, int16)");
+  EXPECT_EQ(build_error("transpose shape=4x3x2 perm=1,0 dtype=fp16"),
+            "<op>:1:28: error: perm 1,0 has 2 dimensions but shape 4x3x2 has 3");
+  EXPECT_EQ(build_error("transpose shape=4x3x2 perm=1,0,0 dtype=fp16"),
+            "<op>:1:28: error: perm 1,0,0 is not a permutation of the 3 dimensions (0..2)");
+  EXPECT_EQ(build_error("transpose shape=4x3x2 perm=1,x,0 dtype=fp16"),
+            "<op>:1:28: error: bad perm '1,x,0' (expected dimension indices like 0,2,3,1)");
+  EXPECT_EQ(build_error("transpose shape=4x3x2 perm=0,1,3 dtype=fp16"),
+            "<op>:1:28: error: perm 0,1,3 is not a permutation of the 3 dimensions (0..2)");
+  EXPECT_EQ(build_error("transpose shape=4x3x2 perm=2,0,1 dtype=int8"),
+            "<op>:1:28: error: perm 2,0,1 moves the last dimension, which needs a 16-bit type or "
+            "fp32 (int8 moves only with permutations that keep the last dimension last)");
+  EXPECT_EQ(build_error("transpose shape=4x3 dtype=int32"),
+            "<op>:1:27: error: perm 1,0 moves the last dimension, which needs a 16-bit type or "
+            "fp32 (int32 moves only with permutations that keep the last dimension last)");
+  EXPECT_EQ(build_error("transpose shape=4x3 dtype=fp64"),
+            "<op>:1:27: error: unsupported dtype 'fp64' (supported: fp16, bf16, fp32, int8, uint8, "
+            "int16, int32)");
+  EXPECT_EQ(build_error("transpose shape=2x3x4x5x6x7x8x9x2 dtype=fp16"),
+            "<op>:1:17: error: 'shape' has 9 dimensions (at most 8)");
   EXPECT_EQ(build_error("cast n=5 dtype=fp16 to=fp32 round=up"),
             "<op>:1:35: error: unsupported round 'up' (supported: rint, floor, ceil, away, zero, "
             "odd)");
