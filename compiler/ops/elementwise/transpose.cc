@@ -101,7 +101,7 @@ Affine plus(Affine a, const Affine& b) {
 }
 
 struct Names {
-  std::string x, y, x_ub, y_ub, sfx;
+  std::string x, y, x_ub, y_ub, z_ub, sfx;
 };
 
 // Copy: rows of the tile GM -> UB (rows padded to 32 B) -> GM.
@@ -127,36 +127,34 @@ Body copy_tile(const Plan& p, const TileGrid& g, int64_t es, const Names& n) {
   return out;
 }
 
-// 16-bit types: 16 x 16 blocks through vtranspose.
+// 16-bit types: 16 x 16 blocks through vtranspose. MTE2 brings the tile's rows in whole (long
+// bursts; rows of cb elements in UB); per 16-column slice one vcopy with a block stride of one
+// UB row gathers the slice into z_ub as 32-byte rows, so that every 16 rows form the contiguous
+// 512-byte block vtranspose reads.
 Body blocks_tile(const Plan& p, const TileGrid& g, const Names& n) {
   const int64_t es = 2, rb = g.tile_rows(), cb = g.tile_cols();
-  const int64_t strips = rb / 16, slices = cb / 16;
+  const int64_t strips = rb / 16, slices = cb / 16, row_blocks = cb * es / 32;
   Body out;
   Affine src = plus(g.batch_offset(p.in_batch), g.row_start(p.in_row));
   src = plus(src, g.col_start(1));
-  const Affine src_bytes = times(src, es);
-  // MTE2: slice k (16 columns) of every row: row r lands at (k*rb + r)*32.
+  Value in_gap = g.on_last_col(row_blocks - ceil_div(g.col_tail() * es, 32), 0);
+  out.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, times(src, es))},
+                   {field("nburst", g.rows_value()), field("burst_bytes", g.cols_value(es)),
+                    field("gm_gap", g.cols_value(-es, p.in_row * es)),
+                    field("local_gap", in_gap)}));
+  // Slice k of row r goes to z_ub at (k*rb + r)*32: 8 rows per repeat.
+  Value repeats = g.on_last_row(ceil_div(g.row_tail(), 8), rb / 8);
   for (int64_t k = 0; k < slices; ++k) {
-    int64_t last_width = std::min<int64_t>(16, g.col_tail() - 16 * k);  // on the last col tile
-    Value width = g.on_last_col(std::max<int64_t>(last_width, 1), 16);
-    Affine a = src_bytes;
-    a.constant += k * 32;
-    Body copy;
-    copy.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub, k * rb * 32), gm(n.x, a)},
-                      {field("nburst", g.rows_value()), field("burst_bytes", scaled(width, es, 0)),
-                       field("gm_gap", scaled(width, -es, p.in_row * es))}));
-    std::optional<Condition> unless_last;  // a slice past the last column tile's width
-    if (last_width < 1) {
-      if (g.col_tiles() == 1) continue;
-      unless_last = g.not_last_col();
-    }
-    add_guarded(out, unless_last, std::move(copy));
+    if (16 * k >= g.col_tail() && g.col_tiles() == 1) continue;  // past the only tile's width
+    out.push_back(op("vcopy." + n.sfx, {tile(n.z_ub, k * rb * 32), tile(n.x_ub, k * 32)},
+                     {field("repeat", repeats), field("src0_blk_stride", row_blocks),
+                      field("src0_rep_stride", 8 * row_blocks)}));
   }
   // V: block (strip s, slice k) -> output block (s, k), strip-major.
   for (int64_t s = 0; s < strips; ++s)
     for (int64_t k = 0; k < slices; ++k)
       out.push_back(op("vtranspose." + n.sfx, {tile(n.y_ub, (s * slices + k) * 512),
-                                               tile(n.x_ub, (k * strips + s) * 512)}, {}));
+                                               tile(n.z_ub, (k * strips + s) * 512)}, {}));
   // MTE3: strip s holds rows 16s.. of X, i.e. a 16-element segment of each of cb rows of Y.
   Affine dst = plus(g.batch_offset(p.out_batch), g.col_start(p.out_row));
   dst = plus(dst, g.row_start(1));
@@ -289,7 +287,7 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
   const int64_t workers = vector_workers(chip);
   int64_t entries = 1;
   for (int64_t b : p.batch) entries *= b;
-  const Names n{gp.src, gp.dst, gp.prefix + "x_ub", gp.prefix + "y_ub",
+  const Names n{gp.src, gp.dst, gp.prefix + "x_ub", gp.prefix + "y_ub", gp.prefix + "z_ub",
                 std::string(isa::name(gp.dtype))};
   auto too_far = [&](int64_t stride) {
     return UserError("permute: a row stride of " + std::to_string(stride) +
@@ -323,15 +321,20 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
   } else if (es == 2) {
     if (std::max(p.in_row, p.out_row) * es > kMaxGmGap)
       throw too_far(std::max(p.in_row, p.out_row));
+    // x_ub and y_ub double buffered, z_ub single: 5 tiles of rb x cb; rb <= 255 repeats of 8.
     cb = std::min<int64_t>(128, round_up(p.C, 16));
-    rb = std::min(kMaxNburst / 16 * 16, round_up(p.R, 16));
-    while (rb > 16 && 2 * 2 * rb * cb * es > ub) rb -= 16;
-    if (2 * 2 * rb * cb * es > ub)
+    rb = std::min<int64_t>(2032, round_up(p.R, 16));
+    while (rb > 16 && 5 * rb * cb * es > ub) rb -= 16;
+    if (5 * rb * cb * es > ub)
       throw UserError("permute: the UB of chip '" + chip.name + "' is too small");
-    for (const char* t : {"x", "y"})
-      code.tiles.push_back({gp.prefix + t + "_ub", isa::Buffer::kUb,
-                            static_cast<uint64_t>(rb * cb * es), true, {}, {}});
+    for (const auto& [name, twice] : {std::pair{n.x_ub, true}, std::pair{n.y_ub, true},
+                                      std::pair{n.z_ub, false}})
+      code.tiles.push_back(
+          {name, isa::Buffer::kUb, static_cast<uint64_t>(rb * cb * es), twice, {}, {}});
     tile_code = [&](const TileGrid& g) { return blocks_tile(p, g, n); };
+    code.body.push_back(
+        op("set_mask_mode", {}, {field("mode", static_cast<int64_t>(isa::MaskMode::kNormal))}));
+    code.body.push_back(op("set_mask", {imm(-1), imm(-1)}, {}));
     code.method = "16 x 16 blocks";
   } else {
     if (std::max(p.in_row, p.out_row) * es > kMaxGmGap)
