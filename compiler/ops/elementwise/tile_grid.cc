@@ -11,6 +11,13 @@ namespace npu::compiler {
 
 using ir::ceil_div;
 
+int64_t balanced_tile_rows(int64_t R, int64_t most, int64_t entries, int64_t workers) {
+  NPU_CHECK(R >= 1 && most >= 1 && entries >= 1 && workers >= 1, "bad tile rows");
+  const int64_t per_worker = ceil_div(R, std::max<int64_t>(1, workers / entries));
+  const int64_t rows = std::min(R, per_worker);
+  return std::min(most, ceil_div(rows, ceil_div(rows, most)));
+}
+
 TileGrid::TileGrid(std::vector<int64_t> batch, int64_t R, int64_t C, int64_t rb, int64_t cb,
                    int64_t workers, std::string prefix)
     : m_batch(std::move(batch)), m_R(R), m_C(C), m_rb(rb), m_cb(cb), m_prefix(std::move(prefix)) {

@@ -19,6 +19,11 @@
 
 namespace npu::compiler {
 
+// Rows per tile for R rows (per batch entry of `entries`) cut into tiles of at most `most` rows:
+// the rows a worker gets split evenly into its tiles, so that the tiles deal out to every worker
+// (8192 rows, 32 workers, at most 25 rows: 24, 11 tiles each, not 25 on 30 workers).
+int64_t balanced_tile_rows(int64_t R, int64_t most, int64_t entries, int64_t workers);
+
 class TileGrid {
  public:
   // `batch`: the batch dimensions (outermost first, may be empty); R x C matrices cut into

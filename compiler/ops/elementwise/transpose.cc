@@ -314,6 +314,7 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
     // The gap between rows is the row stride less the tile's columns (fewer on a ragged tile).
     const int64_t least = ceil_div(p.C, cb) == 1 ? cb : 0;
     if ((std::max(p.in_row, p.out_row) - least) * es > kMaxGmGap) rb = 1;
+    rb = balanced_tile_rows(p.R, rb, entries, workers);
     code.tiles.push_back({n.x_ub, isa::Buffer::kUb,
                           static_cast<uint64_t>(rb * round_up(cb * es, 32)), true, {}, {}});
     tile_code = [&](const TileGrid& g) { return copy_tile(p, g, es, n); };
