@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "compiler/compile.h"
+#include "compiler/ops/elementwise/general_broadcast.h"
+#include "compiler/ops/elementwise/tile_grid.h"
+#include "compiler/ops/elementwise/transpose.h"
 #include "compiler/ops/elementwise/vector_stream.h"
 #include "tests/compiler/compiler_test_util.h"
 
@@ -24,9 +27,12 @@ TEST(ElementwiseErrorTest, BadSpecsAreReportedByText) {
             "<op>:1:12: error: give either 'n' or the shapes 'a' and 'b', not both");
   EXPECT_EQ(build_error("add a=4x3 b=5 dtype=fp16"),
             "<op>:1:13: error: shapes 4x3 and 5 do not broadcast (dimension 1: 3 vs 5)");
-  EXPECT_EQ(build_error("add a=4x3 b=4x1 dtype=fp16"),
-            "<op>:1:13: error: broadcasting 4x1 to 4x3 is not supported: a broadcast operand must "
-            "be a scalar or the output's trailing dimensions (e.g. a=4096x1024 b=1x1024)");
+  EXPECT_EQ(build_error("add a=8x1x5 b=7x4 dtype=fp16"),
+            "<op>:1:15: error: shapes 8x1x5 and 7x4 do not broadcast (dimension 2: 5 vs 4)");
+  EXPECT_EQ(build_error("max a=2x3x4 b=3x3x1 dtype=fp32"),
+            "<op>:1:15: error: shapes 2x3x4 and 3x3x1 do not broadcast (dimension 0: 2 vs 3)");
+  EXPECT_EQ(build_error("add a=1x2x3x4x5x6x7x8x9 b=1 dtype=fp16"),
+            "<op>:1:7: error: 'a' has 9 dimensions (at most 8)");
   EXPECT_EQ(build_error("mul a=4x0 b=1 dtype=fp16"),
             "<op>:1:7: error: dimension 0 of 'a' is out of range 1..4294967296");
   EXPECT_EQ(build_error("sub a=4xy b=1 dtype=fp16"),
@@ -90,6 +96,91 @@ TEST(VectorStreamTest, TilesSpreadOverTheWorkersAndFillTheUb) {
   EXPECT_EQ(vector_workers(chip("ascend910b")), 48);
 }
 
+TEST(GeneralBroadcastTest, ShapesCollapseToRunsOfOnePattern) {
+  // a=8x1x5 b=1x7x5: a has dimensions 0 and 2, b 1 and 2.
+  CollapsedBroadcast c = collapse_broadcast({8, 1, 5}, {1, 7, 5});
+  EXPECT_EQ(c.dims, (std::vector<int64_t>{8, 7, 5}));
+  EXPECT_EQ(c.a_full, (std::vector<bool>{true, false, true}));
+  EXPECT_EQ(c.b_full, (std::vector<bool>{false, true, true}));
+  // 1s drop out; neighbours of one pattern merge: a column of 6 x 5 over 7 x 3.
+  c = collapse_broadcast({6, 1, 5, 1, 1}, {6, 1, 5, 7, 3});
+  EXPECT_EQ(c.dims, (std::vector<int64_t>{30, 21}));
+  EXPECT_EQ(c.a_full, (std::vector<bool>{true, false}));
+  EXPECT_EQ(c.b_full, (std::vector<bool>{true, true}));
+}
+
+TEST(GeneralBroadcastTest, ColumnTilesHoldWholeRowsAndSpreadOverTheWorkers) {
+  BroadcastSpec s;
+  s.kernel_name = "add";
+  s.shape = collapse_broadcast({8192, 1024}, {8192, 1});
+  s.a = {"a", isa::DataType::kF16};
+  s.b = {"b", isa::DataType::kF16};
+  s.output = {"c", isa::DataType::kF16};
+  s.compute = isa::DataType::kF16;
+  s.mnemonic = "vadd";
+  // 256 rows per core of the 910, 25 fit its UB: 11 tiles of 24.
+  EXPECT_EQ(general_broadcast_tiles(s, chip("ascend910")), "tiles of 24 x 1024");
+  // A column operand's row is spread by one repeat per row: at most 255 blocks (4080 fp16).
+  s.shape = collapse_broadcast({2, 100000}, {2, 1});
+  EXPECT_EQ(general_broadcast_tiles(s, chip("ascend910")), "tiles of 1 x 4080");
+}
+
+TEST(PermuteTest, CanonicalFormDropsOnesAndMergesNeighbours) {
+  // NCHW -> NHWC: H and W stay neighbours.
+  CanonicalPermute c = canonical_permute({32, 64, 56, 56}, {0, 2, 3, 1});
+  EXPECT_EQ(c.shape, (std::vector<int64_t>{32, 64, 3136}));
+  EXPECT_EQ(c.perm, (std::vector<int>{0, 2, 1}));
+  c = canonical_permute({1, 5, 1, 7, 3}, {3, 0, 4, 2, 1});
+  EXPECT_EQ(c.shape, (std::vector<int64_t>{5, 21}));
+  EXPECT_EQ(c.perm, (std::vector<int>{1, 0}));
+  c = canonical_permute({4, 5, 6}, {0, 1, 2});
+  EXPECT_EQ(c.shape, (std::vector<int64_t>{120}));
+  EXPECT_EQ(c.perm, (std::vector<int>{0}));
+  EXPECT_EQ(permuted_shape({2, 3, 4}, {2, 0, 1}), (std::vector<int64_t>{4, 2, 3}));
+  EXPECT_EQ(permute_problem({2, 3}, {0, 0}, isa::DataType::kF16),
+            "perm 0,0 is not a permutation of the 2 dimensions (0..1)");
+  EXPECT_EQ(permute_problem({2, 3, 4}, {1, 0, 2}, isa::DataType::kS8), "");
+}
+
+TEST(PermuteTest, CodeForAnotherKernelHasPrefixedTilesAndLoops) {
+  GmPermute p;
+  p.src = "act";
+  p.dst = "act_nhwc";
+  p.shape = {2, 64, 7, 7};
+  p.perm = {0, 2, 3, 1};
+  p.prefix = "cv_";
+  PermuteCode code = build_gm_permute(p, chip("ascend910b"));
+  ASSERT_EQ(code.tiles.size(), 3u);
+  EXPECT_EQ(code.tiles[0].name, "cv_x_ub");
+  EXPECT_EQ(code.method, "16 x 16 blocks, tiles 64x64");
+  ASSERT_FALSE(code.body.empty());
+  EXPECT_EQ(code.body.back().kind, Stmt::Kind::kLoop);
+  EXPECT_EQ(code.body.back().loop->var, "cv_p");
+  EXPECT_TRUE(code.body.back().loop->parallel);
+  p.shape = {2, 3};
+  p.perm = {1, 2};
+  EXPECT_EQ(error_of([&] { build_gm_permute(p, chip("tiny")); }),
+            "error: permute: perm 1,2 is not a permutation of the 2 dimensions (0..1)");
+}
+
+TEST(TileGridTest, PanelsGiveEveryWorkerTilesAndRowsBalance) {
+  EXPECT_EQ(balanced_tile_rows(8192, 25, 1, 32), 24);
+  EXPECT_EQ(balanced_tile_rows(10, 25, 1, 32), 1);
+  EXPECT_EQ(balanced_tile_rows(100, 7, 64, 32), 7);
+  // 1 batch entry, 342 row tiles over 32 workers: 32 panels of 11.
+  TileGrid g({}, 8192, 1024, 24, 1024, 32);
+  EXPECT_EQ(g.row_tiles(), 342);
+  EXPECT_EQ(g.panels(), 32);
+  EXPECT_EQ(g.row_tail(), 8);
+  // Many batch entries: one panel each, whole.
+  TileGrid b({40, 3}, 100, 100, 16, 128, 32);
+  EXPECT_EQ(b.panels(), 120);
+  // One row: the columns split into panels of 3 tiles (the most any worker would get), 34 of them.
+  TileGrid c({}, 1, 100000, 1, 1000, 48);
+  EXPECT_EQ(c.panels(), 34);
+  EXPECT_EQ(c.col_tiles(), 100);
+}
+
 TEST(ElementwiseCompileTest, EveryFormCompilesForEveryChip) {
   for (const char* c : {"tiny", "ascend910", "ascend910b"}) {
     config::ChipConfig cfg = chip(c);
@@ -99,7 +190,11 @@ TEST(ElementwiseCompileTest, EveryFormCompilesForEveryChip) {
           "gelu n=4099 dtype=fp16", "silu shape=3x5 dtype=fp32", "cast n=17 dtype=bf16 to=int32",
           "cast n=1000 dtype=fp16 to=uint8 round=odd", "reshape shape=6 to=2x3 dtype=int8",
           "concat shapes=5x20000,5x3 axis=1 dtype=fp16", "transpose shape=2x3x100x50 dtype=bf16",
-          "transpose shape=64x4099 dtype=fp32"}) {
+          "transpose shape=64x4099 dtype=fp32", "add a=4x3 b=4x1 dtype=fp16",
+          "mul a=4x1 b=1x3 dtype=bf16", "sub a=8x1x5 b=1x7x5 dtype=fp32",
+          "transpose shape=32x64x56x56 perm=0,2,3,1 dtype=fp16",
+          "transpose shape=3x5x7x9x11 perm=4,0,3,1,2 dtype=fp32",
+          "transpose shape=3x5x7 perm=1,0,2 dtype=int8"}) {
       SCOPED_TRACE(std::string(c) + ": " + spec);
       OpKernel op = build_op(parse_op_spec(spec), cfg);
       CompileResult r = compile_kernel(op.kernel, cfg);

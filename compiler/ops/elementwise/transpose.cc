@@ -118,7 +118,7 @@ Body copy_tile(const Plan& p, const TileGrid& g, int64_t es, const Names& n) {
     return std::vector<Field>{
         field("nburst", g.rows_value()), field("burst_bytes", g.cols_value(es)),
         field("gm_gap", one_row ? constant(0) : g.cols_value(-es, row * es)),
-        field("local_gap", gap)};
+        field("local_gap", one_row ? constant(0) : gap)};
   };
   Body out;
   out.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, times(src, es))},
