@@ -11,6 +11,19 @@ Affine var_expr(const std::string& var, int64_t scale) {
   return a;
 }
 
+Affine affine_times(const Affine& a, int64_t factor) {
+  Affine out;
+  out.constant = a.constant * factor;
+  for (const auto& [v, c] : a.terms) out.add(v, c * factor);
+  return out;
+}
+
+Affine affine_plus(Affine a, const Affine& b) {
+  a.constant += b.constant;
+  for (const auto& [v, c] : b.terms) a.add(v, c);
+  return a;
+}
+
 Value tail_select(const std::string& var, int64_t last, int64_t tail, int64_t full) {
   Value out;
   out.value = full;

@@ -18,6 +18,10 @@ inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 // scale * var.
 Affine var_expr(const std::string& var, int64_t scale = 1);
 
+// a * factor (the constant too), and a + b.
+Affine affine_times(const Affine& a, int64_t factor);
+Affine affine_plus(Affine a, const Affine& b);
+
 // `full` on every iteration of `var` except the last one (`var == last`), where it is `tail`.
 Value tail_select(const std::string& var, int64_t last, int64_t tail, int64_t full);
 

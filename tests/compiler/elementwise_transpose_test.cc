@@ -20,12 +20,6 @@ const std::vector<int64_t> kShapes[] = {{1, 1, 1, 1},  {2, 3, 5, 7},   {1, 17, 1
                                         {4, 32, 28, 28}};
 const char* const kChips[] = {"tiny", "ascend910", "ascend910b"};
 
-struct Group {
-  std::string name;
-  std::vector<OpCase> cases;
-};
-void PrintTo(const Group& g, std::ostream* os) { *os << g.name; }
-
 std::string shape_of(const std::vector<int64_t>& four, size_t rank) {
   std::vector<int64_t> d(four.end() - static_cast<std::ptrdiff_t>(std::min<size_t>(rank, 4)),
                          four.end());
@@ -35,18 +29,18 @@ std::string shape_of(const std::vector<int64_t>& four, size_t rank) {
   return out;
 }
 
-std::vector<Group> groups() {
+std::vector<OpCaseGroup> groups() {
   // Moving the last dimension: NCHW -> NHWC, NHWC -> NCHW, reversals, rank 3 and 5 cycles.
   const char* moving[] = {"0,2,3,1", "0,3,1,2", "3,2,1,0", "1,3,0,2", "2,0,1", "1,0", "4,0,3,1,2"};
   // Keeping it: strided copies.
   const char* keeping[] = {"1,0,2,3", "2,0,1,3", "1,0,2", "0"};
-  std::vector<Group> out;
+  std::vector<OpCaseGroup> out;
   auto add = [&](const char* perm, const char* t) {
     const size_t rank = (std::string(perm).size() + 1) / 2;
     std::string name = std::string("perm_") + perm + "_" + t;
     for (char& c : name)
       if (c == ',') c = '_';
-    Group g{name, {}};
+    OpCaseGroup g{name, {}};
     for (size_t i = 0; i < std::size(kShapes); ++i)
       g.cases.push_back({kChips[i % 3], "transpose shape=" + shape_of(kShapes[i], rank) +
                                             " perm=" + perm + " dtype=" + t});
@@ -59,10 +53,19 @@ std::vector<Group> groups() {
   return out;
 }
 
-class TransposeTest : public ::testing::TestWithParam<Group> {};
+class TransposeTest : public ::testing::TestWithParam<OpCaseGroup> {};
 
 TEST_P(TransposeTest, MatchesTheReferenceRaceFree) {
   for (const OpCase& c : GetParam().cases) expect_op_matches_reference(c.chip, c.spec);
+}
+
+// Rank 8, the dimensions interleaved so that nothing merges (many batch dimensions).
+TEST(TransposeTest, RankEightOnEveryChip) {
+  for (const OpCase& c : op_cases_on_every_chip(
+           {"transpose shape=2x3x2x3x2x3x2x3 perm=7,5,3,1,6,4,2,0 dtype=fp16",
+            "transpose shape=2x3x2x3x2x3x2x3 perm=6,4,2,0,1,3,5,7 dtype=int8",
+            "transpose shape=3x2x3x2x3x2x3x2 perm=1,3,5,7,0,2,4,6 dtype=fp32"}))
+    expect_op_matches_reference(c.chip, c.spec);
 }
 
 INSTANTIATE_TEST_SUITE_P(Permutations, TransposeTest, ::testing::ValuesIn(groups()),

@@ -32,6 +32,13 @@ struct OpCase {
 };
 inline void PrintTo(const OpCase& c, std::ostream* os) { *os << c.chip << ": " << c.spec; }
 
+// Cases run in one parameterised test (one process under CTest), named for the test's name.
+struct OpCaseGroup {
+  std::string name;
+  std::vector<OpCase> cases;
+};
+inline void PrintTo(const OpCaseGroup& g, std::ostream* os) { *os << g.name; }
+
 // Every spec on each of the tiny, ascend910 and ascend910b chips.
 inline std::vector<OpCase> op_cases_on_every_chip(const std::vector<std::string>& specs) {
   std::vector<OpCase> out;

@@ -160,12 +160,6 @@ std::pair<int64_t, int64_t> first_lanes(int64_t n) {
   return {bits(n - 64), bits(n)};
 }
 
-Affine plus(Affine a, const Affine& b) {
-  a.constant += b.constant;
-  for (const auto& [v, c] : b.terms) a.add(v, c);
-  return a;
-}
-
 }  // namespace
 
 CollapsedBroadcast collapse_broadcast(const std::vector<int64_t>& a,
@@ -226,11 +220,9 @@ OpKernel build_general_broadcast(const BroadcastSpec& spec, const config::ChipCo
                                                   (P * es(t) - round_up(geo.cols * es(t), 32)) / 32))};
   };
   auto address = [&](const std::vector<int64_t>& batch, int64_t m, int64_t l, isa::DataType t) {
-    Affine a = plus(grid.batch_offset(batch), grid.row_start(m));
-    a = plus(a, grid.col_start(l));
-    Affine out;
-    for (const auto& [v, c] : a.terms) out.add(v, c * es(t));
-    return out;
+    Affine a = affine_plus(grid.batch_offset(batch), grid.row_start(m));
+    a = affine_plus(a, grid.col_start(l));
+    return affine_times(a, es(t));
   };
 
   Body tile_body;

@@ -67,17 +67,8 @@ Affine TileGrid::col_tile() const {
   return a;
 }
 
-namespace {
-Affine scaled(Affine a, int64_t s) {
-  Affine out;
-  out.constant = a.constant * s;
-  for (const auto& [v, c] : a.terms) out.add(v, c * s);
-  return out;
-}
-}  // namespace
-
-Affine TileGrid::row_start(int64_t scale) const { return scaled(row_tile(), m_rb * scale); }
-Affine TileGrid::col_start(int64_t scale) const { return scaled(col_tile(), m_cb * scale); }
+Affine TileGrid::row_start(int64_t scale) const { return ir::affine_times(row_tile(), m_rb * scale); }
+Affine TileGrid::col_start(int64_t scale) const { return ir::affine_times(col_tile(), m_cb * scale); }
 
 Value TileGrid::on_last_row(int64_t last, int64_t full) const {
   if (m_RB == 1) return ir::constant(last);

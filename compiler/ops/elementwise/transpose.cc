@@ -86,20 +86,6 @@ Value scaled(Value v, int64_t s, int64_t add) {
   return v;
 }
 
-// a * s (the constant too).
-Affine times(const Affine& a, int64_t s) {
-  Affine out;
-  out.constant = a.constant * s;
-  for (const auto& [v, c] : a.terms) out.add(v, c * s);
-  return out;
-}
-
-Affine plus(Affine a, const Affine& b) {
-  a.constant += b.constant;
-  for (const auto& [v, c] : b.terms) a.add(v, c);
-  return a;
-}
-
 struct Names {
   std::string x, y, x_ub, y_ub, z_ub, sfx;
 };
@@ -108,10 +94,10 @@ struct Names {
 Body copy_tile(const Plan& p, const TileGrid& g, int64_t es, const Names& n) {
   const int64_t pitch = round_up(g.tile_cols() * es, 32);
   const bool one_row = g.tile_rows() == 1;
-  Affine src = plus(g.batch_offset(p.in_batch), g.row_start(p.in_row));
-  src = plus(src, g.col_start(1));
-  Affine dst = plus(g.batch_offset(p.out_batch), g.row_start(p.out_row));
-  dst = plus(dst, g.col_start(1));
+  Affine src = affine_plus(g.batch_offset(p.in_batch), g.row_start(p.in_row));
+  src = affine_plus(src, g.col_start(1));
+  Affine dst = affine_plus(g.batch_offset(p.out_batch), g.row_start(p.out_row));
+  dst = affine_plus(dst, g.col_start(1));
   // local_gap keeps the UB row pitch when the last column tile is narrower.
   Value gap = g.on_last_col((pitch - round_up(g.col_tail() * es, 32)) / 32, 0);
   auto fields = [&](int64_t row) {
@@ -121,9 +107,9 @@ Body copy_tile(const Plan& p, const TileGrid& g, int64_t es, const Names& n) {
         field("local_gap", one_row ? constant(0) : gap)};
   };
   Body out;
-  out.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, times(src, es))},
+  out.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, affine_times(src, es))},
                    fields(p.in_row)));
-  out.push_back(op("copy_ub_to_gm_pad", {gm(n.y, times(dst, es)), tile(n.x_ub)}, fields(p.out_row)));
+  out.push_back(op("copy_ub_to_gm_pad", {gm(n.y, affine_times(dst, es)), tile(n.x_ub)}, fields(p.out_row)));
   return out;
 }
 
@@ -135,10 +121,10 @@ Body blocks_tile(const Plan& p, const TileGrid& g, const Names& n) {
   const int64_t es = 2, rb = g.tile_rows(), cb = g.tile_cols();
   const int64_t strips = rb / 16, slices = cb / 16, row_blocks = cb * es / 32;
   Body out;
-  Affine src = plus(g.batch_offset(p.in_batch), g.row_start(p.in_row));
-  src = plus(src, g.col_start(1));
+  Affine src = affine_plus(g.batch_offset(p.in_batch), g.row_start(p.in_row));
+  src = affine_plus(src, g.col_start(1));
   Value in_gap = g.on_last_col(row_blocks - ceil_div(g.col_tail() * es, 32), 0);
-  out.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, times(src, es))},
+  out.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, affine_times(src, es))},
                    {field("nburst", g.rows_value()), field("burst_bytes", g.cols_value(es)),
                     field("gm_gap", g.cols_value(-es, p.in_row * es)),
                     field("local_gap", in_gap)}));
@@ -156,9 +142,9 @@ Body blocks_tile(const Plan& p, const TileGrid& g, const Names& n) {
       out.push_back(op("vtranspose." + n.sfx, {tile(n.y_ub, (s * slices + k) * 512),
                                                tile(n.z_ub, (k * strips + s) * 512)}, {}));
   // MTE3: strip s holds rows 16s.. of X, i.e. a 16-element segment of each of cb rows of Y.
-  Affine dst = plus(g.batch_offset(p.out_batch), g.col_start(p.out_row));
-  dst = plus(dst, g.row_start(1));
-  const Affine dst_bytes = times(dst, es);
+  Affine dst = affine_plus(g.batch_offset(p.out_batch), g.col_start(p.out_row));
+  dst = affine_plus(dst, g.row_start(1));
+  const Affine dst_bytes = affine_times(dst, es);
   for (int64_t s = 0; s < strips; ++s) {
     int64_t last_height = std::min<int64_t>(16, g.row_tail() - 16 * s);  // on the last row tile
     if (last_height < 1 && g.row_tiles() == 1) continue;
@@ -181,9 +167,9 @@ Body reductions_tile(const Plan& p, const TileGrid& g, int64_t m, const Names& n
   const int64_t es = 4, lanes = 8, rb = g.tile_rows();
   const int64_t Q = round_up(rb * es, 32);  // output tile pitch
   Body out;
-  Affine src = plus(g.batch_offset(p.in_batch), g.row_start(p.in_row));
-  src = plus(src, g.col_start(1));
-  const Affine src_bytes = times(src, es);
+  Affine src = affine_plus(g.batch_offset(p.in_batch), g.row_start(p.in_row));
+  src = affine_plus(src, g.col_start(1));
+  const Affine src_bytes = affine_times(src, es);
   // local_gap keeps the UB row pitch at m blocks when the last column tile is narrower.
   Value in_gap = g.on_last_col(m - ceil_div(g.col_tail() * es, 32), 0);
   out.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, src_bytes)},
@@ -201,9 +187,9 @@ Body reductions_tile(const Plan& p, const TileGrid& g, int64_t m, const Names& n
                        {field("repeat", repeats), field("src0_blk_stride", m),
                         field("src0_rep_stride", 8 * m), field("dst_rep_stride", 1)}));
   }
-  Affine dst = plus(g.batch_offset(p.out_batch), g.col_start(p.out_row));
-  dst = plus(dst, g.row_start(1));
-  const Affine dst_bytes = times(dst, es);
+  Affine dst = affine_plus(g.batch_offset(p.out_batch), g.col_start(p.out_row));
+  dst = affine_plus(dst, g.row_start(1));
+  const Affine dst_bytes = affine_times(dst, es);
   Value out_gap = g.on_last_row((Q - round_up(g.row_tail() * es, 32)) / 32, 0);
   out.push_back(op("copy_ub_to_gm_pad", {gm(n.y, dst_bytes), tile(n.y_ub)},
                    {field("nburst", g.cols_value()), field("burst_bytes", g.rows_value(es)),
