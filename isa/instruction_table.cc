@@ -626,11 +626,11 @@ std::vector<InstructionInfo> build_rows() {
       // ---- MTE1: L1 -> L0A / L0B / UB / BT. ------------------------------------------------
       {O::kLoad2dL1ToL0a, "load2d_l1_to_l0a", 0x60, F::kX, P::kMte1, move(DP::kL1ToL0a), B(kL1),
        B(kL0a), &kFractalTypes, 1, copy(kL0a, kL1, kLoad2dLayout),
-       "copy 512 B fractals L1 -> L0A, optionally transposing each",
+       "copy 512 B fractals L1 -> L0A, optionally transposed",
        "load2d_l1_to_l0a.f16 x3, x4, x5"},
       {O::kLoad2dL1ToL0b, "load2d_l1_to_l0b", 0x61, F::kX, P::kMte1, move(DP::kL1ToL0b), B(kL1),
        B(kL0b), &kFractalTypes, 1, copy(kL0b, kL1, kLoad2dLayout),
-       "copy 512 B fractals L1 -> L0B, optionally transposing each",
+       "copy 512 B fractals L1 -> L0B, optionally transposed",
        "load2d_l1_to_l0b.f16 x3, x4, x5"},
       {O::kSetFmatrix,
        "set_fmatrix",

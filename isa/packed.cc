@@ -49,12 +49,13 @@ constexpr PackedField kNd2NzFields[] = {
 
 constexpr PackedField kLoad2dFields[] = {
     {"start_index", 0, 16, 0, 65535, 0, false, "512 B", "first source fractal"},
-    {"repeat", 16, 8, 1, 255, 1, false, "fractals", "number of fractals moved"},
+    {"repeat", 16, 8, 1, 255, 1, false, "fractals",
+     "number of fractals moved (8-bit transpose: of 32 x 32 blocks, two fractals each)"},
     {"src_stride", 24, 16, 0, 65535, 1, false, "512 B",
-     "distance between consecutive source fractals"},
+     "distance between consecutive source fractals (8-bit transpose: blocks)"},
     {"dst_gap", 40, 16, 0, 65535, 0, false, "512 B",
      "gap left between consecutive destination fractals"},
-    {"transpose", 56, 1, 0, 1, 0, false, "", "transpose each 16 x 16 fractal"},
+    {"transpose", 56, 1, 0, 1, 0, false, "", "transpose each 16 x 16 fractal (8-bit types: each 32 x 32 block of two)"},
 };
 
 constexpr PackedField kFmatrixFields[] = {

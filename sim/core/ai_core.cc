@@ -736,6 +736,7 @@ void AiCore::run_work(Pipe pipe, const Entry& e, Cycle start) {
       occupancy = t.occupancy;
       latency = t.latency;
       stats[CoreStat::kCubeMacs] += m_work.macs;
+      stats[cube_macs_stat(in.src_dtype)] += m_work.macs;
       break;
     }
     case isa::TimingKind::kMove: {

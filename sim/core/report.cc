@@ -3,11 +3,14 @@
 #include "sim/core/report.h"
 
 #include <algorithm>
+#include <string>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "config/config_hash.h"
+#include "config/derived.h"
 #include "sim/memory/data_paths.h"
 
 namespace npu::sim {
@@ -44,6 +47,33 @@ Totals totals(const RunResult& run) {
   return t;
 }
 
+// The per-type MAC counters and the cube shape (config::CubePeak::dtype) of each.
+constexpr std::pair<CoreStat, const char*> kCubeMacTypes[] = {
+    {CoreStat::kCubeMacsFp16, "fp16"},
+    {CoreStat::kCubeMacsBf16, "bf16"},
+    {CoreStat::kCubeMacsInt8, "int8"}};
+
+// Cycles a cube would need at full rate for the MACs in `stats`: each input type's MACs over
+// that type's peak MACs per cycle (a type whose cube is disabled cannot have run).
+double cube_full_rate_cycles(const config::DerivedValues& d, const CoreStats& stats) {
+  double cycles = 0;
+  for (const auto& [stat, dtype] : kCubeMacTypes) {
+    const double rate = d.peak(dtype).macs_per_cycle_per_core;
+    if (rate > 0) cycles += static_cast<double>(stats[stat]) / rate;
+  }
+  return cycles;
+}
+
+// The input types the cube ran, for the summary ("int8", "fp16 + int8"; "none").
+std::string cube_types_run(const CoreStats& stats) {
+  std::string out;
+  for (const auto& [stat, dtype] : kCubeMacTypes) {
+    if (stats[stat] == 0) continue;
+    out += (out.empty() ? "" : " + ") + std::string(dtype);
+  }
+  return out.empty() ? "none" : out;
+}
+
 Json stalls(const std::array<std::array<uint64_t, static_cast<size_t>(PipeStat::kCount)>,
                              kPipeCount>& pipe,
             const CoreStats& core) {
@@ -74,8 +104,15 @@ Json path_bytes(const CoreStats& stats) {
 
 }  // namespace
 
+double cube_utilization(const config::ChipConfig& config, const RunResult& run) {
+  const config::DerivedValues d = config::derive(config);
+  const double whole = static_cast<double>(d.cube_cores) * static_cast<double>(run.cycles);
+  return whole > 0 ? cube_full_rate_cycles(d, totals(run).core) / whole : 0.0;
+}
+
 std::string report_json(const config::ChipConfig& config, const SimOptions& options,
                         const RunResult& run) {
+  const config::DerivedValues derived = config::derive(config);
   Json r;
   r["schema"] = "npusim-report";
   r["schema_version"] = kReportSchemaVersion;
@@ -113,6 +150,7 @@ std::string report_json(const config::ChipConfig& config, const SimOptions& opti
   for (size_t s = 0; s < kCoreStats.size(); ++s) {
     total[std::string(kCoreStats[s].name)] = t.core.core[s];
   }
+  total["cube_utilization"] = round6(cube_utilization(config, run));
   total["bytes_per_path"] = path_bytes(t.core);
   r["totals"] = total;
 
@@ -158,6 +196,11 @@ std::string report_json(const config::ChipConfig& config, const SimOptions& opti
     j["stalls"] = stalls(c.stats.pipe, c.stats);
     for (size_t s = 0; s < kCoreStats.size(); ++s) {
       j[std::string(kCoreStats[s].name)] = c.stats.core[s];
+    }
+    if (core_has_pipe(c.id.type, Pipe::kM)) {
+      const double cycles = static_cast<double>(run.cycles);
+      j["cube_utilization"] =
+          round6(cycles > 0 ? cube_full_rate_cycles(derived, c.stats) / cycles : 0.0);
     }
     j["bytes_per_path"] = path_bytes(c.stats);
     cores.push_back(j);
@@ -217,6 +260,8 @@ std::string summary_table(const config::ChipConfig& config, const RunResult& run
       "instructions: {} issued, cube MACs {}, vector element ops {}\n",
       t.core[CoreStat::kScalarInstructions], t.core[CoreStat::kCubeMacs],
       t.core[CoreStat::kVectorElementOps]);
+  out += fmt::format("cube utilization: {:.1f}% of the peak of the types run ({})\n",
+                     100.0 * cube_utilization(config, run), cube_types_run(t.core));
   const uint64_t lines = run.memory.l2_hits + run.memory.l2_misses;
   out += fmt::format("memory: L2 {} hits, {} misses ({:.1f}% hit rate); HBM {} B read, {} B written\n",
                      run.memory.l2_hits, run.memory.l2_misses,

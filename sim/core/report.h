@@ -16,7 +16,13 @@ inline constexpr int kReportSchemaVersion = 1;
 std::string report_json(const config::ChipConfig& config, const SimOptions& options,
                         const RunResult& run);
 
-// The terminal summary: totals, per-core pipe utilization, stalls, memory.
+// Cube utilization of the whole chip: for each cube input type, its MACs over that type's peak
+// (config::derive: m0 x k0 x n0 / cycles_per_fractal per core), summed, over cube cores x
+// total cycles. So an int8 matmul is measured against the int8 peak, not the fp16 one, and a
+// kernel mixing types gets each type's share of the cube's time. 0 when no cycles ran.
+double cube_utilization(const config::ChipConfig& config, const RunResult& run);
+
+// The terminal summary: totals, per-core pipe utilization, stalls, cube utilization, memory.
 std::string summary_table(const config::ChipConfig& config, const RunResult& run);
 
 // trace.json: one process per core, one thread per pipe, one slice per instruction.

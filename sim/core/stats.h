@@ -48,6 +48,9 @@ enum class CoreStat : uint8_t {
   kIcacheHits,
   kIcacheMisses,
   kCubeMacs,
+  kCubeMacsFp16,  // kCubeMacs split by the cube input type, for utilization against its peak
+  kCubeMacsBf16,
+  kCubeMacsInt8,  // int8 and uint8 (one cube shape)
   kVectorElementOps,
   kCount
 };
@@ -62,8 +65,24 @@ inline constexpr std::array<StatDecl, static_cast<size_t>(CoreStat::kCount)> kCo
     {"icache_hits", "lines", "instruction-cache line look-ups that hit"},
     {"icache_misses", "lines", "instruction-cache line look-ups that missed"},
     {"cube_macs", "MACs", "multiply-accumulates done by the cube (m x n x k per mmad)"},
+    {"cube_macs_fp16", "MACs", "cube_macs of mmad.f32.f16"},
+    {"cube_macs_bf16", "MACs", "cube_macs of mmad.f32.bf16"},
+    {"cube_macs_int8", "MACs", "cube_macs of mmad.s32.s8 and mmad.s32.u8"},
     {"vector_element_ops", "ops", "active vector elements x repeats"},
 }};
+
+// The per-type MAC counter of an mmad with source type `src` (f16, bf16, s8 or u8).
+inline CoreStat cube_macs_stat(isa::DataType src) {
+  switch (src) {
+    case isa::DataType::kBf16:
+      return CoreStat::kCubeMacsBf16;
+    case isa::DataType::kS8:
+    case isa::DataType::kU8:
+      return CoreStat::kCubeMacsInt8;
+    default:
+      return CoreStat::kCubeMacsFp16;  // the ISA's only other mmad source type
+  }
+}
 
 inline constexpr StatDecl kPathBytesStat = {"bytes", "bytes",
                                             "bytes moved on the data path by this core"};

@@ -1,5 +1,6 @@
 // MTE1's fractal loads: load2d (512-byte fractals L1 -> L0A / L0B with start index, repeat,
-// stride, gap and an optional 16 x 16 transpose) and load3d (img2col from an L1 feature map
+// stride, gap and an optional transpose: of each 16 x 16 fractal for 16-bit types, of each
+// 32 x 32 block of two fractals for 8-bit types) and load3d (img2col from an L1 feature map
 // into L0A, driven by Img2colAddressGen with the fmatrix and padding value set beforehand).
 #include <fmt/format.h>
 
@@ -19,8 +20,12 @@ constexpr uint64_t kFractalBytes = 512;
 
 struct Load2dPlan {
   Buffer dst_buffer = Buffer::kL0a;
-  MteAddressParams gen;  // one "burst" per fractal
+  // One "burst" per fractal; for an 8-bit transpose one per 32 x 32 block (two source
+  // fractals), whose second half lands `half_stride` bytes after its first.
+  MteAddressParams gen;
   bool transpose = false;
+  bool transpose_8bit = false;
+  uint64_t half_stride = 0;
   uint64_t src_first = 0, src_extent = 0, dst_extent = 0;
 };
 
@@ -33,19 +38,25 @@ Load2dPlan plan_load2d(const Context& ctx, const Operands& op, const LocalBuffer
   Load2dPlan p;
   p.dst_buffer = inst.opcode == Opcode::kLoad2dL1ToL0a ? Buffer::kL0a : Buffer::kL0b;
   p.transpose = lp.transpose;
-  if (p.transpose && isa::element_size(inst.dtype) != 2) {
-    fault(fmt::format("params: transpose needs a 16-bit data type, not {}",
+  const uint64_t es = isa::element_size(inst.dtype);
+  if (p.transpose && es != 2 && es != 1) {
+    fault(fmt::format("params: transpose needs a 16-bit or 8-bit data type, not {}",
                       isa::long_name(inst.dtype)));
   }
+  p.transpose_8bit = p.transpose && es == 1;
   p.src_first = op.rs[1] + uint64_t{lp.start_index} * kFractalBytes;
+  // Destination fractals (two per repeat for an 8-bit transpose) are (dst_gap + 1) apart.
+  const uint64_t dst_pitch = (uint64_t{lp.dst_gap} + 1) * kFractalBytes;
+  const uint64_t per_repeat = p.transpose_8bit ? 2 : 1;
   p.gen = {p.src_first,
            op.rs[0],
            lp.repeat,
-           kFractalBytes,
+           per_repeat * kFractalBytes,
            uint64_t{lp.src_stride} * kFractalBytes,
-           (uint64_t{lp.dst_gap} + 1) * kFractalBytes};
+           per_repeat * dst_pitch};
+  p.half_stride = dst_pitch;
   p.src_extent = MteAddressGen::src_extent(p.gen);
-  p.dst_extent = MteAddressGen::dst_extent(p.gen);
+  p.dst_extent = (per_repeat * lp.repeat - 1) * dst_pitch + kFractalBytes;
   check_local(buffers, Buffer::kL1, "src", op.rs[1], 0);
   check_local(buffers, Buffer::kL1, "src", p.src_first, p.src_extent);
   check_local(buffers, p.dst_buffer, "dst", op.rs[0], p.dst_extent);
@@ -115,6 +126,19 @@ Load3dPlan plan_load3d(const Context& ctx, const Operands& op, const PipeState& 
   return p;
 }
 
+// One 32 x 32 block of 8-bit elements (two fractals, 1024 contiguous bytes at src), transposed:
+// element (r, c) goes to (c, r); rows 0..15 of the result to dst0, rows 16..31 to dst1.
+void transpose_block_8bit(uint8_t* dst0, uint8_t* dst1, const uint8_t* src) {
+  uint8_t out[1024];
+  for (int r = 0; r < 32; ++r) {
+    for (int c = 0; c < 32; ++c) {
+      out[c * 32 + r] = src[r * 32 + c];
+    }
+  }
+  std::memcpy(dst0, out, 512);
+  std::memcpy(dst1, out + 512, 512);
+}
+
 // One 16 x 16 fractal of 16-bit elements, transposed.
 void transpose_fractal(uint8_t* dst, const uint8_t* src) {
   uint16_t in[256];
@@ -145,7 +169,7 @@ void describe_load(const Context& ctx, const Operands& op, const PipeState& stat
     return;
   }
   const Load2dPlan p = plan_load2d(ctx, op, buffers);
-  work.bytes = p.gen.nburst * kFractalBytes;
+  work.bytes = p.gen.nburst * p.gen.burst_bytes;
   add_access(work, Buffer::kL1, p.src_first, p.src_extent, false);
   add_access(work, p.dst_buffer, op.rs[0], p.dst_extent, true);
 }
@@ -176,7 +200,9 @@ void execute_load(const Context& ctx, const Operands& op, const PipeState& state
   uint8_t* dst = buffers.bytes(p.dst_buffer).data();
   for (MteAddressGen gen(p.gen); !gen.done();) {
     const MteBurst b = gen.next();
-    if (p.transpose) {
+    if (p.transpose_8bit) {
+      transpose_block_8bit(dst + b.dst, dst + b.dst + p.half_stride, l1 + b.src);
+    } else if (p.transpose) {
       transpose_fractal(dst + b.dst, l1 + b.src);
     } else {
       std::memmove(dst + b.dst, l1 + b.src, b.bytes);

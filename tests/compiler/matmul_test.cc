@@ -60,10 +60,14 @@ std::vector<Case> cases() {
       "dtype=bf16",
       "dtype=bf16 out_dtype=fp32 trans_b=1",
       "dtype=bf16 trans_a=1 bias=1",
-      "dtype=int8 trans_b=1",
       "dtype=int8 trans_b=1 out_dtype=fp16 scale=0.0001",
       "dtype=int8 trans_b=1 bias=1",
-      "dtype=int8 trans_b=1 bias=1 out_dtype=fp16 scale=0.001"};
+      "dtype=int8 trans_b=1 bias=1 out_dtype=fp16 scale=0.001",
+      "dtype=int8 out_dtype=fp16 scale=0.0001",
+      "dtype=int8 bias=1",
+      "dtype=int8 trans_a=1 bias=1 out_dtype=fp16 scale=0.001",
+      "dtype=int8 trans_a=1 trans_b=1 bias=1",
+      "dtype=int8 trans_a=1 trans_b=1 out_dtype=fp16 scale=0.002"};
   std::vector<Case> out;
   for (size_t c = 0; c < combos.size(); ++c) {
     for (size_t i = 0; i < shapes().size(); ++i) {
@@ -73,8 +77,23 @@ std::vector<Case> cases() {
       out.push_back({kChips[chip_index], "matmul " + shapes()[i] + " " + combos[c]});
     }
   }
+  // int8 with every transpose combination (K-major operands go through 32 x 32 transposing
+  // loads) on every shape and every chip.
+  for (const char* trans : {"trans_a=0 trans_b=0", "trans_a=0 trans_b=1", "trans_a=1 trans_b=0",
+                            "trans_a=1 trans_b=1"}) {
+    for (const std::string& shape : shapes())
+      for (const char* c : kChips)
+        out.push_back({c, "matmul " + shape + " dtype=int8 " + trans});
+  }
   // Batches (one B per batch, or broadcast), bias, and split K (auto and forced) on every chip.
   for (const char* c : kChips) {
+    out.push_back({c, "batch_matmul b=2 m=20 n=33 k=70 dtype=int8 trans_a=1"});
+    out.push_back({c,
+                   "batch_matmul b=3 m=17 n=40 k=100 dtype=int8 broadcast_b=1 out_dtype=fp16 "
+                   "scale=0.01"});
+    out.push_back({c, "matmul m=40 n=48 k=1000 dtype=int8 trans_a=1 split_k=2"});
+    // Several cube steps per L1 chunk, with a short last step and chunk.
+    out.push_back({c, "matmul m=70 n=90 k=900 dtype=int8 trans_a=1 tile_k=64 tile_kl=128"});
     out.push_back({c, "batch_matmul b=3 m=33 n=20 k=50 dtype=fp16"});
     out.push_back({c, "batch_matmul b=5 m=1 n=17 k=3 dtype=fp16 broadcast_b=1 trans_a=1"});
     out.push_back({c, "batch_matmul b=2 m=20 n=33 k=70 dtype=int8 trans_b=1"});
@@ -88,6 +107,8 @@ std::vector<Case> cases() {
                    "tile_kl=128"});
   }
   out.push_back({"ascend910b", "matmul m=64 n=64 k=8192 dtype=fp16 out_dtype=fp32"});
+  // A K-major B of 1.2 MB, beyond the 910B's L1.
+  out.push_back({"ascend910b", "matmul m=48 n=600 k=2000 dtype=int8 trans_a=1"});
   return out;
 }
 
@@ -110,6 +131,23 @@ TEST(MatmulOpTest, CostModelSplitsKWhenOutputTilesLeaveCoresIdle) {
   OpKernel half = build("ascend910b", "matmul m=64 n=64 k=65535 dtype=fp16");
   EXPECT_EQ(half.summary.find("K split"), std::string::npos) << half.summary;
   EXPECT_FALSE(half.tensors.back().zero_init);
+}
+
+// K-major int8 operands cost no extra cube or MTE1 work: the transposing loads move the same
+// bytes, so with one tiling no transpose combination is slower than K innermost (within the
+// scalar set-up of a few more load instructions; K-major rows can even make longer GM bursts).
+TEST(MatmulOpTest, Int8KMajorOperandsCostNoExtraTime) {
+  sim::SimOptions options;
+  options.timing_only = true;
+  runtime::Device device = runtime::Device::simulated(chip("ascend910b"), options);
+  auto cycles = [&](const char* trans) {
+    const std::string spec = std::string("matmul m=512 n=512 k=512 dtype=int8 tile_m=128 ") +
+                             "tile_n=128 tile_k=64 tile_kl=256 " + trans;
+    return static_cast<double>(runtime::run_op(device, parse_op_spec(spec), false).run.cycles);
+  };
+  const double k_inner = cycles("trans_b=1");
+  for (const char* trans : {"trans_a=0 trans_b=0", "trans_a=1 trans_b=0", "trans_a=1 trans_b=1"})
+    EXPECT_LE(cycles(trans), 1.02 * k_inner) << trans << " vs " << k_inner;
 }
 
 TEST(MatmulOpTest, LargeMatmulUsesLargeL1Chunks) {
@@ -142,10 +180,11 @@ TEST(MatmulOpTest, ErrorsNameTheProblem) {
       error_of([&] { build_op(parse_op_spec("matmul m=8 n=8 k=8 dtype=fp16 bias=1"), no_bt); }),
       "error: bias=1 needs a bias table on chip 'tiny' (its results leave L0C straight to "
       "GM, so the vector unit cannot add it)");
-  EXPECT_EQ(
-      build_error("tiny", "matmul m=8 n=8 k=8 dtype=int8"),
-      "<op>:1:30: error: dtype=int8 needs trans_a=0 and trans_b=1 (A as m x k, B as n x k): "
-      "load2d transposes only 16-bit fractals, so int8 operands must arrive with K innermost");
+  // A K-major int8 B (trans_b=0) is loaded in 32 x 32 transposed blocks: tile_n of 32.
+  EXPECT_EQ(build_error("tiny", "matmul m=8 n=8 k=64 dtype=int8 tile_n=16"),
+            "error: tiling tile_m=16 tile_n=16 tile_k=32 tile_kl=32 split_k=1 is not valid on chip "
+            "'tiny' (tile_m a multiple of 16, tile_n of 32, tile_k of the cube's k0 = 32, tile_kl "
+            "of tile_k, the buffers must hold them double buffered, split_k at most the K chunks)");
   EXPECT_EQ(build_error("tiny", "matmul m=8 n=8 k=8 dtype=fp16 scale=2"),
             "<op>:1:37: error: 'scale' applies only to dtype=int8 out_dtype=fp16 (dequantisation)");
   EXPECT_EQ(build_error("tiny", "matmul m=8 n=8 k=8 dtype=int8 trans_b=1 out_dtype=fp16 scale=x"),
@@ -157,9 +196,8 @@ TEST(MatmulOpTest, ErrorsNameTheProblem) {
             "(n * 4 % 32 == 0), and no bias on this chip, (atomic accumulation in GM)");
   EXPECT_EQ(build_error("tiny", "matmul m=8 n=8 k=64 dtype=fp16 tile_m=24 tile_k=48"),
             "error: tiling tile_m=24 tile_n=16 tile_k=48 tile_kl=48 split_k=1 is not valid on chip "
-            "'tiny' "
-            "(tiles multiples of 16, tile_k of the cube's k0 = 16, tile_kl of tile_k, the buffers "
-            "must hold them double buffered, split_k at most the K chunks)");
+            "'tiny' (tile_m a multiple of 16, tile_n of 16, tile_k of the cube's k0 = 16, tile_kl "
+            "of tile_k, the buffers must hold them double buffered, split_k at most the K chunks)");
   EXPECT_EQ(build_error("tiny", "batch_matmul m=8 n=8 k=8 dtype=fp16"),
             "<op>:1:36: error: batch_matmul needs key 'b'");
 }

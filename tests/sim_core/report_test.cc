@@ -3,6 +3,7 @@
 // timing-only mode (same cycles, and a warning when control flow used uncomputed data).
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "sim/core/report.h"
@@ -77,6 +78,37 @@ TEST(Report, SchemaFields) {
   EXPECT_TRUE(r["totals"]["stalls"].contains("queue_full"));
   EXPECT_EQ(r["stat_declarations"][0]["name"], "busy_cycles");
   EXPECT_EQ(r["stat_declarations"][0]["unit"], "cycles");
+}
+
+// Cube utilization weighs each input type's MACs by that type's own peak: on tiny one fp16
+// fractal (16 x 16 x 16 = 4096 MACs, one cycle at full rate) and one int8 fractal (16 x 32 x 16
+// = 8192 MACs, also one cycle) are two full-rate cycles, not the three an fp16-only peak makes
+// of 12288 MACs.
+TEST(Report, CubeUtilizationIsAgainstThePeakOfEachTypeRun) {
+  const config::ChipConfig config = chip_config("tiny");
+  const sim::SimOptions options;
+  SimRun sim(config, options);
+  sim.run(kernel("li x3, 0\nli x4, 0\nli x5, 0\n"
+                 "mmad.f32.f16 x3, x4, x5, m=16, k=16, n=16, init=zero\n"
+                 "mmad.s32.s8 x3, x4, x5, m=16, k=32, n=16, init=zero\nend\n"),
+          {}, 1);
+  const sim::RunResult run = sim.result();
+  const nlohmann::json r = nlohmann::json::parse(sim::report_json(config, options, run));
+  EXPECT_EQ(r["totals"]["cube_macs"], 4096 + 8192);
+  EXPECT_EQ(r["totals"]["cube_macs_fp16"], 4096);
+  EXPECT_EQ(r["totals"]["cube_macs_bf16"], 0);
+  EXPECT_EQ(r["totals"]["cube_macs_int8"], 8192);
+  const double cycles = static_cast<double>(run.cycles);
+  EXPECT_DOUBLE_EQ(sim::cube_utilization(config, run), 2.0 / cycles);
+  EXPECT_NE(sim::cube_utilization(config, run), 3.0 / cycles);  // the fp16-only figure
+  EXPECT_NEAR(r["totals"]["cube_utilization"].get<double>(), 2.0 / cycles, 1e-6);
+  EXPECT_NEAR(r["cores"][0]["cube_utilization"].get<double>(), 2.0 / cycles, 1e-6);
+  const std::string summary = sim::summary_table(config, run);
+  EXPECT_NE(summary.find(fmt::format("cube utilization: {:.1f}% of the peak of the types run "
+                                     "(fp16 + int8)\n",
+                                     200.0 / cycles)),
+            std::string::npos)
+      << summary;
 }
 
 TEST(Report, TraceIsChromeTraceEvents) {

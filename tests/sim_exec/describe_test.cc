@@ -77,9 +77,9 @@ TEST_F(DescribeTest, ParameterRanges) {
   EXPECT_EQ(fault_of(nz, {0, 0, isa::pack_fixpipe_params({16, 17, 2, 31}), 0}),
             "params: NZ dst_stride 31 is less than m rounded up to 16 (32), so column blocks "
             "would overlap");
-  EXPECT_EQ(fault_of(inst(Opcode::kLoad2dL1ToL0a, DataType::kS8),
+  EXPECT_EQ(fault_of(inst(Opcode::kLoad2dL1ToL0a, DataType::kF32),
                      {0, 0, isa::pack_load2d_params({0, 1, 1, 0, true})}),
-            "params: transpose needs a 16-bit data type, not int8");
+            "params: transpose needs a 16-bit or 8-bit data type, not fp32");
   EXPECT_EQ(fault_of(inst(Opcode::kCopyGmToL1Nd2nz, DataType::kF16),
                      {0, 0, isa::pack_nd2nz_params({20, 16, 16, 19})}),
             "params: dst_c0_stride 19 is less than rows 20, so column blocks would overlap in L1");

@@ -1,5 +1,5 @@
 // load2d and load3d against plain references: fractal moves with start index, stride, gap and
-// transpose; img2col written from the convolution's definition with stride, dilation and
+// transpose (16 x 16 fractals of 16-bit elements, 32 x 32 blocks of 8-bit ones); img2col written from the convolution's definition with stride, dilation and
 // padding, for 16-bit and 8-bit elements.
 #include "sim/exec/img2col_address_gen.h"
 #include "tests/sim_exec/exec_test_util.h"
@@ -7,22 +7,34 @@
 namespace npu::sim::testing {
 namespace {
 
-class LoadTest : public ExecTest {};
+class LoadTest : public ExecTest {
+ protected:
+  static Buffer destination(Opcode opcode) {
+    return opcode == Opcode::kLoad2dL1ToL0a ? Buffer::kL0a : Buffer::kL0b;
+  }
+  // load2d from L1 512 to L0A / L0B 1024, the destination first filled with 0x11.
+  Work load2d(Opcode opcode, DataType type, const isa::Load2dParams& params) {
+    std::memset(buf(destination(opcode)), 0x11, 65536);
+    return run(inst(opcode, type), {1024, 512, isa::pack_load2d_params(params)});
+  }
+  // The bytes moved and the two operands' intervals of a load2d above with start_index 2.
+  static void expect_work(const Work& w, uint64_t bytes, uint64_t src_bytes, uint64_t dst_bytes) {
+    EXPECT_EQ(w.bytes, bytes);
+    ASSERT_EQ(w.access_count, 2);
+    EXPECT_EQ(w.accesses[0].address, 512u + 2 * 512);
+    EXPECT_EQ(w.accesses[0].bytes, src_bytes);
+    EXPECT_EQ(w.accesses[1].address, 1024u);
+    EXPECT_EQ(w.accesses[1].bytes, dst_bytes);
+  }
+};
 
 TEST_F(LoadTest, Load2dWithStartIndexStrideGapAndTranspose) {
   Random rng(31);
   fill_random(buf(Buffer::kL1), 65536, rng);
   for (bool transpose : {false, true}) {
     for (Opcode opcode : {Opcode::kLoad2dL1ToL0a, Opcode::kLoad2dL1ToL0b}) {
-      const Buffer dst = opcode == Opcode::kLoad2dL1ToL0a ? Buffer::kL0a : Buffer::kL0b;
-      std::memset(buf(dst), 0x11, 65536);
-      const uint64_t params = isa::pack_load2d_params({2, 3, 4, 1, transpose});
-      const Work w = run(inst(opcode, DataType::kBf16), {1024, 512, params});
-      EXPECT_EQ(w.bytes, 3u * 512);
-      ASSERT_EQ(w.access_count, 2);
-      EXPECT_EQ(w.accesses[0].address, 512u + 2 * 512);
-      EXPECT_EQ(w.accesses[0].bytes, 2u * 4 * 512 + 512);
-      EXPECT_EQ(w.accesses[1].bytes, 2u * 2 * 512 + 512);
+      const Work w = load2d(opcode, DataType::kBf16, {2, 3, 4, 1, transpose});
+      expect_work(w, 3u * 512, 2u * 4 * 512 + 512, 2u * 2 * 512 + 512);
       std::vector<uint8_t> expected(65536, 0x11);
       for (uint64_t i = 0; i < 3; ++i) {
         const uint8_t* from = buf(Buffer::kL1) + 512 + (2 + 4 * i) * 512;
@@ -34,8 +46,32 @@ TEST_F(LoadTest, Load2dWithStartIndexStrideGapAndTranspose) {
           }
         }
       }
-      EXPECT_EQ(0, std::memcmp(expected.data(), buf(dst), 65536)) << transpose;
+      EXPECT_EQ(0, std::memcmp(expected.data(), buf(destination(opcode)), 65536)) << transpose;
     }
+  }
+}
+
+// An 8-bit transpose moves 32 x 32 blocks (two source fractals); the 2 * repeat destination
+// fractals sit (1 + dst_gap) fractals apart, like 2 * repeat untransposed ones.
+TEST_F(LoadTest, Load2dTransposes8BitBlocksOfTwoFractals) {
+  Random rng(37);
+  fill_random(buf(Buffer::kL1), 65536, rng);
+  for (Opcode opcode : {Opcode::kLoad2dL1ToL0a, Opcode::kLoad2dL1ToL0b}) {
+    // start 2, 3 blocks, blocks 6 fractals apart, destination fractals 3 apart (dst_gap 2).
+    const Work w = load2d(opcode, DataType::kS8, {2, 3, 6, 2, true});
+    expect_work(w, 3u * 1024, 2u * 6 * 512 + 1024, 5u * 3 * 512 + 512);
+    std::vector<uint8_t> expected(65536, 0x11);
+    for (uint64_t i = 0; i < 3; ++i) {
+      const uint8_t* block = buf(Buffer::kL1) + 512 + (2 + 6 * i) * 512;
+      for (uint64_t r = 0; r < 32; ++r) {
+        for (uint64_t c = 0; c < 32; ++c) {
+          // Row r of the transposed block is column r of the source.
+          const uint64_t fractal = 2 * i + r / 16;
+          expected[1024 + fractal * 3 * 512 + (r % 16) * 32 + c] = block[c * 32 + r];
+        }
+      }
+    }
+    EXPECT_EQ(0, std::memcmp(expected.data(), buf(destination(opcode)), 65536));
   }
 }
 

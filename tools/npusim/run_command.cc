@@ -25,19 +25,6 @@
 #include "tools/npusim/run_outputs.h"
 
 namespace npu::cli {
-namespace {
-
-double cube_utilization(const config::ChipConfig& chip, const sim::RunResult& run) {
-  double macs = 0;
-  for (const auto& c : run.cores) macs += static_cast<double>(c.stats.core[static_cast<size_t>(sim::CoreStat::kCubeMacs)]);
-  const auto& f = chip.cube.fp16;
-  double per_cycle = static_cast<double>(f.m0 * f.n0 * f.k0) / static_cast<double>(f.cycles_per_fractal);
-  double peak = per_cycle * static_cast<double>(chip.chip.cores) * static_cast<double>(run.cycles);
-  return peak > 0 ? macs / peak : 0;
-}
-
-}  // namespace
-
 void add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Compile and run an op or a .nk kernel on a chip");
   static std::string op, kernel_file, chip_file, out_dir;
@@ -99,7 +86,6 @@ void add_run_command(CLI::App& app) {
       run = device.launch(kernel.name, args, static_cast<uint32_t>(chip.chip.cores));
     }
     std::printf("%s", sim::summary_table(chip, run).c_str());
-    std::printf("cube utilization: %.1f%%\n", 100.0 * cube_utilization(chip, run));
     const std::filesystem::path dir = prepare_out_dir(out_dir, "run");
     write_run_reports(dir, chip, options, run);
     std::printf("reports written to %s\n", dir.string().c_str());

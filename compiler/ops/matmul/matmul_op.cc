@@ -3,7 +3,8 @@
 //
 // One `pfor` over work items (batch x output tiles x K parts, all cores). Per item a `for` over
 // L1 K chunks: A and B chunks GM -> L1 with ND -> NZ (double buffered), then Kl / Kt cube steps
-// unrolled inside the chunk, each L1 -> L0A / L0B with load2d (ping-pong slots) and an mmad
+// unrolled inside the chunk, each L1 -> L0A / L0B with load2d (ping-pong slots; a K-major int8
+// operand through the 8-bit transposing load2d, 32 x 32 blocks of two fractals) and an mmad
 // whose init is zero / bias on the item's first step. The tile leaves L0C through the fixpipe:
 // straight to GM where the chip has that path (atomically when K is split over cores), else
 // L0C -> UB -> GM (coupled 910-class cores). Ragged last tiles use select() fields, so one loop
@@ -53,7 +54,9 @@ struct MatmulGen {
   int64_t MT = 0, NT = 0, KL = 0, KT = 0, CPP = 1;
   int64_t mtail = 0, ntail = 0, kltail = 0, ktail = 0;
   int64_t M1f = 0, N1f = 0, K1f = 0, K1t = 0, N1t = 0, K1L = 0;
-  Value mv{}, nv{};
+  // mv / nv: the item's rows / columns; mmad_n: the columns the cube computes (nv, or nv rounded
+  // up to whole 32 x 32 transposed blocks for a K-major int8 B, whose extra columns are zeros).
+  Value mv{}, nv{}, mmad_n{};
   Affine chunk{};  // global K chunk index: sp * CPP + kl
 
   // The bias starts the accumulation from the bias table (else the vector unit adds it in UB).
@@ -72,7 +75,15 @@ struct MatmulGen {
   Body loads_a(int64_t step, int64_t k1) const {
     Body out;
     const std::string ld = "load2d_l1_to_l0a." + suffix(s.in);
-    if (!s.trans_a) {
+    if (s.trans_a && es == 1) {
+      // K-major int8: per K fractal, one transposing load of the tile's 32 x 32 blocks (two L1
+      // fractals each, K1L apart along M); their halves land K1 = k1 fractals apart in ZZ.
+      for (int64_t p = 0; p < k1; ++p)
+        out.push_back(op(ld,
+                         {l0("a_l0", p * 512, step), tile("a_l1", 2 * (step * K1f + p) * 512)},
+                         {field("repeat", M1f / 2), field("src_stride", K1L),
+                          field("dst_gap", k1 - 1), field("transpose", 1)}));
+    } else if (!s.trans_a) {
       for (int64_t i = 0; i < k1; ++i)
         out.push_back(op(ld,
                          {l0("a_l0", i * 512, step), tile("a_l1", (step * K1f + i) * M1f * 512)},
@@ -88,6 +99,15 @@ struct MatmulGen {
   Body loads_b(int64_t step, int64_t k1, int64_t n1) const {
     Body out;
     const std::string ld = "load2d_l1_to_l0b." + suffix(s.in);
+    if (!s.trans_b && es == 1) {
+      // K-major int8: per K fractal, one transposing load of the n1 / 2 32 x 32 blocks (two L1
+      // fractals each, K1L apart along N); their halves are adjacent ZN fractals.
+      for (int64_t p = 0; p < k1; ++p)
+        out.push_back(op(
+            ld, {l0("b_l0", p * n1 * 512, step), tile("b_l1", 2 * (step * K1f + p) * 512)},
+            {field("repeat", n1 / 2), field("src_stride", K1L), field("transpose", 1)}));
+      return out;
+    }
     for (int64_t i = 0; i < k1; ++i) {
       if (!s.trans_b)
         out.push_back(op(ld, {l0("b_l0", i * n1 * 512, step), tile("b_l1", (step * K1f + i) * 512)},
@@ -143,7 +163,7 @@ struct MatmulGen {
                            suffix(s.in == DataType::kS8 ? DataType::kS32 : DataType::kF32) + "." +
                            suffix(s.in);
     auto mmad = [&](Value init) {
-      std::vector<Field> fields = {field("m", mv), field("k", kv), field("n", nv),
+      std::vector<Field> fields = {field("m", mv), field("k", kv), field("n", mmad_n),
                                    field("init", std::move(init))};
       // The bias table holds one tile, allocated at BT offset 0.
       if (bias_table()) fields.push_back(field("bias_addr", 0));
@@ -454,15 +474,6 @@ MatmulSpec parse_matmul_spec(const OpSpec& spec, bool batched) {
     throw UserError(SourceLocation{"<op>", 1, spec.columns.at("scale")},
                     "'scale' applies only to dtype=int8 out_dtype=fp16 (dequantisation)");
   s.scale = spec.get_double("scale", -65504.0, 65504.0, 1.0);
-  if (s.in == DataType::kS8 && (s.trans_a || !s.trans_b)) {
-    const char* key = s.trans_a ? "trans_a" : "trans_b";
-    throw UserError(
-        SourceLocation{"<op>", 1,
-                       spec.columns.count(key) ? spec.columns.at(key)
-                                               : static_cast<uint32_t>(spec.text.size() + 1)},
-        "dtype=int8 needs trans_a=0 and trans_b=1 (A as m x k, B as n x k): load2d "
-        "transposes only 16-bit fractals, so int8 operands must arrive with K innermost");
-  }
   s.split_k = spec.get_int("split_k", 1, 4096, 0);
   s.tile_m = spec.get_int("tile_m", 16, 4096, 0);
   s.tile_n = spec.get_int("tile_n", 16, 4096, 0);
@@ -478,6 +489,10 @@ MatmulProblem matmul_problem(const MatmulSpec& s, const config::ChipConfig& chip
   p.out_bytes = isa::element_size(s.out);
   p.bias = s.bias;
   p.cube = &cube_shape(s.in, chip);
+  // A K-major int8 operand reaches L0 through 32 x 32 transposing loads: its tile dimension
+  // (M of A given k x m, N of B given k x n) comes in whole 32-element blocks.
+  if (s.in == DataType::kS8 && s.trans_a) p.m_align = 32;
+  if (s.in == DataType::kS8 && !s.trans_b) p.n_align = 32;
   if (!p.cube->enabled)
     throw UserError("chip '" + chip.name + "' has no " + std::string(isa::long_name(s.in)) +
                     " cube (cube." + std::string(isa::long_name(s.in)) + ".enabled is false)");
@@ -524,14 +539,16 @@ OpKernel build_matmul_kernel(const OpSpec& spec, const config::ChipConfig& chip,
     if (t.estimated_cycles < 0) {
       const int64_t k0 = static_cast<int64_t>(p.cube->k0);
       int64_t kt = s.tile_k ? s.tile_k : k0, kl = s.tile_kl ? s.tile_kl : kt;
-      t = estimate_matmul_tiling(p, chip, s.tile_m ? s.tile_m : 16, s.tile_n ? s.tile_n : 16, kt,
-                                 kl, s.split_k ? s.split_k : 1);
+      t = estimate_matmul_tiling(p, chip, s.tile_m ? s.tile_m : p.m_align,
+                                 s.tile_n ? s.tile_n : p.n_align, kt, kl,
+                                 s.split_k ? s.split_k : 1);
       if (t.estimated_cycles < 0)
         throw UserError(
             "tiling tile_m=" + std::to_string(t.mt) + " tile_n=" + std::to_string(t.nt) +
             " tile_k=" + std::to_string(t.kt) + " tile_kl=" + std::to_string(t.kl) +
             " split_k=" + std::to_string(t.split_k) + " is not valid on chip '" + chip.name +
-            "' (tiles multiples of 16, tile_k of the cube's k0 = " + std::to_string(k0) +
+            "' (tile_m a multiple of " + std::to_string(p.m_align) + ", tile_n of " +
+            std::to_string(p.n_align) + ", tile_k of the cube's k0 = " + std::to_string(k0) +
             ", tile_kl of tile_k, the buffers must hold them "
             "double buffered, split_k at most the K chunks)");
     }
@@ -548,6 +565,11 @@ OpKernel build_matmul_kernel(const OpSpec& spec, const config::ChipConfig& chip,
   g.K1t = ceil_div(g.ktail, g.k0), g.N1t = ceil_div(g.ntail, 16);
   g.mv = tail_select("tm", g.MT - 1, g.mtail, g.Mt);
   g.nv = tail_select("tn", g.NT - 1, g.ntail, g.Nt);
+  g.mmad_n = g.nv;
+  if (p.n_align == 32) {
+    g.N1t = 2 * ceil_div(g.ntail, 32);
+    g.mmad_n = tail_select("tn", g.NT - 1, g.N1t * 16, g.Nt);
+  }
   g.chunk = var_expr("kl");
   if (g.split > 1) g.chunk.add("sp", g.CPP);
   return g.build();

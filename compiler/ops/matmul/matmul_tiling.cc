@@ -32,7 +32,9 @@ MatmulTiling estimate_matmul_tiling(const MatmulProblem& p, const config::ChipCo
   const auto& buf = chip.buffers;
   const config::CubeShape& cube = *p.cube;
   const int64_t k0 = static_cast<int64_t>(cube.k0);
-  if (mt % 16 || nt % 16 || kt % k0 || kl % kt || mt <= 0 || nt <= 0 || split_k < 1) return t;
+  if (mt % p.m_align || nt % p.n_align || kt % k0 || kl % kt || mt <= 0 || nt <= 0 ||
+      split_k < 1)
+    return t;
   const auto in = p.in_bytes;
   auto fits = [](int64_t bytes, uint64_t cap) { return static_cast<uint64_t>(bytes) <= cap; };
   if (!fits(2 * mt * kt * in, buf.l0a_bytes) || !fits(2 * kt * nt * in, buf.l0b_bytes)) return t;
@@ -102,12 +104,12 @@ std::vector<MatmulTiling> rank_matmul_tilings(const MatmulProblem& p,
                                               const config::ChipConfig& chip) {
   std::vector<MatmulTiling> out;
   const int64_t k0 = static_cast<int64_t>(p.cube->k0);
-  const int64_t mcap = std::min<int64_t>(256, round_up(p.m, 16));
-  const int64_t ncap = std::min<int64_t>(256, round_up(p.n, 16));
+  const int64_t mcap = std::min<int64_t>(256, round_up(p.m, p.m_align));
+  const int64_t ncap = std::min<int64_t>(256, round_up(p.n, p.n_align));
   const int64_t kcap = round_up(p.k, k0);
   const int64_t cores = static_cast<int64_t>(chip.chip.cores);
-  for (int64_t mt = 16; mt <= mcap; mt += 16) {
-    for (int64_t nt = 16; nt <= ncap; nt += 16) {
+  for (int64_t mt = p.m_align; mt <= mcap; mt += p.m_align) {
+    for (int64_t nt = p.n_align; nt <= ncap; nt += p.n_align) {
       const int64_t items = p.batch * ceil_div(p.m, mt) * ceil_div(p.n, nt);
       for (int64_t kt = k0; kt <= std::min<int64_t>(16 * k0, kcap); kt *= 2) {
         for (int64_t steps = 1; steps <= 16; steps *= 2) {

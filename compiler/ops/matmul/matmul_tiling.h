@@ -23,6 +23,9 @@ struct MatmulProblem {
   // unit to an fp32 / int32 copy of the tile before conversion.
   bool bias = false;
   bool split_k_allowed = false;             // the output can be accumulated atomically in GM
+  // Mt / Nt are multiples of these (32 where a K-major int8 operand is loaded in 32 x 32
+  // transposed blocks, else 16).
+  int64_t m_align = 16, n_align = 16;
   const config::CubeShape* cube = nullptr;  // the cube shape of the input type
 };
 
