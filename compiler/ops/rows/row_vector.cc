@@ -29,12 +29,11 @@ Value select_value(const std::optional<Condition>& last, int64_t tail, int64_t f
   return Value{tail, last, full};
 }
 
-void set_mask(Body& out, uint64_t lo) {
+void set_mask(Body& out, uint64_t hi, uint64_t lo) {
   out.push_back(ir::op("set_mask",
-                       {ir::imm(lo == ~0ull ? -1 : 0),
-                        ir::imm(static_cast<int64_t>(lo))},
-                       {}));
+                       {ir::imm(static_cast<int64_t>(hi)), ir::imm(static_cast<int64_t>(lo))}, {}));
 }
+void set_mask(Body& out, uint64_t lo) { set_mask(out, lo == ~0ull ? ~0ull : 0, lo); }
 // Elements [first, first + count) of each fp32 repeat active.
 void set_mask_range(Body& out, int64_t first, int64_t count) {
   uint64_t bits = count >= 64 ? ~0ull : ((1ull << count) - 1);
@@ -98,7 +97,25 @@ void grid(Body& out, const std::string& mnemonic, const std::vector<GridOperand>
   }
 }
 
-GridOperand data_rows(const Region& r, int64_t pitch) { return {r, pitch * 4, kRepeatBytes, 1}; }
+GridOperand data_rows(const Region& r, int64_t pitch, int64_t es = 4) {
+  return {r, pitch * es, kRepeatBytes, 1};
+}
+
+// `mnemonic` over every element of rows of `pitch` elements of `type` (a whole number of
+// 256-byte chunks, or for 16-bit types possibly a last half chunk of 64 elements, which runs
+// under a mask so that it stays inside its row).
+void grid_rows(Body& out, const std::string& mnemonic, const std::vector<GridOperand>& ops,
+               const RowCount& rows, int64_t pitch, isa::DataType type) {
+  const int64_t row_bytes = pitch * static_cast<int64_t>(isa::element_size(type));
+  const int64_t chunks = row_bytes / kRepeatBytes;
+  grid(out, mnemonic, ops, rows, 0, chunks);
+  if (row_bytes % kRepeatBytes == 0) return;
+  NPU_CHECK(row_bytes % kRepeatBytes == kRepeatBytes / 2 && isa::element_size(type) == 2,
+            "rows of 16-bit elements come in 64-element halves");
+  set_mask(out, 0, ~0ull);
+  grid(out, mnemonic, ops, rows, chunks, chunks + 1);
+  reset_mask(out);
+}
 
 }  // namespace
 
@@ -128,8 +145,7 @@ void elementwise(Body& out, const std::string& mnemonic, const Stream& dst,
     std::vector<Operand> operands{
         ir::tile(dst.region.tile, dst.region.offset + first * dst.rep_stride * kBlock)};
     for (const Stream& s : srcs)
-      operands.push_back(
-          ir::tile(s.region.tile, s.region.offset + first * s.rep_stride * kBlock));
+      operands.push_back(ir::tile(s.region.tile, s.region.offset + first * s.rep_stride * kBlock));
     if (scalar) operands.push_back(ir::imm(*scalar));
     std::vector<Field> f{
         ir::field("repeat", select_value(repeats.last, part(repeats.tail), part(repeats.full))),
@@ -205,23 +221,28 @@ void row_reduce(Body& out, Reduce kind, const Region& x, const RowCount& rows, i
   reset_mask(out);
 }
 
-void broadcast_rows(Body& out, const Region& bcast, const Region& values, const RowCount& rows) {
-  out.push_back(ir::op("vbrcb.f32",
+void broadcast_rows(Body& out, const Region& bcast, const Region& values, const RowCount& rows,
+                    isa::DataType type) {
+  out.push_back(ir::op("vbrcb." + std::string(isa::name(type)),
                        {ir::tile(bcast.tile, bcast.offset), ir::tile(values.tile, values.offset)},
                        {ir::field("repeat", rows.div_up(8).value())}));
 }
 
 void row_broadcast_binary(Body& out, const std::string& mnemonic, const Region& dst,
                           const Region& src, const Region& bcast, const RowCount& rows,
-                          int64_t pitch) {
-  grid(out, mnemonic, {data_rows(dst, pitch), data_rows(src, pitch), {bcast, kBlock, 0, 0}}, rows,
-       0, pitch / kF32PerRepeat);
+                          int64_t pitch, isa::DataType type) {
+  const int64_t es = isa::element_size(type);
+  grid_rows(out, mnemonic,
+            {data_rows(dst, pitch, es), data_rows(src, pitch, es), {bcast, kBlock, 0, 0}}, rows,
+            pitch, type);
 }
 
 void column_binary(Body& out, const std::string& mnemonic, const Region& dst, const Region& src,
-                   const Region& vec, const RowCount& rows, int64_t pitch) {
-  grid(out, mnemonic, {data_rows(dst, pitch), data_rows(src, pitch), {vec, 0, kRepeatBytes, 1}},
-       rows, 0, pitch / kF32PerRepeat);
+                   const Region& vec, const RowCount& rows, int64_t pitch, isa::DataType type) {
+  const int64_t es = isa::element_size(type);
+  grid_rows(out, mnemonic,
+            {data_rows(dst, pitch, es), data_rows(src, pitch, es), {vec, 0, kRepeatBytes, 1}}, rows,
+            pitch, type);
 }
 
 void accumulate_rows(Body& out, const std::string& mnemonic, const Region& acc, const Region& x,
