@@ -99,25 +99,33 @@ TEST(RowOpCompileTest, ExtremeShapesCompileOnEveryChip) {
 
 TEST(RowLayoutTest, BlocksFitUbAndSpreadOverTheVectorCores) {
   auto bytes = [](int64_t rows, int64_t pitch) { return rows * pitch * 12; };
-  // 910B: 48 AIVs; 16 rows of 1024 fit (192 KiB / 12 KiB) -> ceil(4096 / (48 * 16)) = 6
-  // rounds of blocks of ceil(4096 / 288) = 15 rows: 274 blocks, a worker gets up to 6 x 15 = 90
-  // rows. 8 rounds of 11 rows (373 blocks) give at most 88 (ideal 85.3): taken.
-  RowLayout b = choose_row_layout("t", 4096, 1024, chip("ascend910b"), bytes);
+  // 910B: 48 AIVs; 16 rows of 1024 fit (192 KiB / 12 KiB), but 32 blocks per worker want
+  // ceil(4096 / (48 * 32)) = 3 rows and 8 KiB of fp16 input 4: blocks of 4 rows, 22 rounds
+  // (1024 blocks; more rounds balance no better: a worker gets at most 88 rows, ideal 85.3).
+  RowLayout b = choose_row_layout("t", 4096, 1024, 2, chip("ascend910b"), bytes);
   EXPECT_EQ(b.workers, 48);
   EXPECT_EQ(b.block_dim, 24u);
-  EXPECT_EQ(b.block_rows, 11);
-  EXPECT_EQ(b.blocks, 373);
-  EXPECT_EQ(b.rounds, 8);
+  EXPECT_EQ(b.block_rows, 4);
+  EXPECT_EQ(b.blocks, 1024);
+  EXPECT_EQ(b.rounds, 22);
   EXPECT_EQ(b.column_tiles, 1);
+  // 910: 32 cores; fp32 rows of 256 (1 KiB): 8 KiB is 8 rows, more than 32 rounds need (4).
+  RowLayout f = choose_row_layout("t", 4096, 256, 4, chip("ascend910"), bytes);
+  EXPECT_EQ(f.block_rows, 8);
+  EXPECT_EQ(f.rounds, 16);
+  // Few rows: every worker gets one block of what there is.
+  RowLayout few = choose_row_layout("t", 64, 1024, 2, chip("ascend910"), bytes);
+  EXPECT_EQ(few.block_rows, 2);
+  EXPECT_EQ(few.rounds, 1);
   // tiny: 32 KiB UB; a row of 20000 columns becomes column tiles.
-  RowLayout t = choose_row_layout("t", 2, 20000, chip("tiny"), bytes);
+  RowLayout t = choose_row_layout("t", 2, 20000, 2, chip("tiny"), bytes);
   EXPECT_EQ(t.workers, 1);
   EXPECT_GT(t.column_tiles, 1);
   EXPECT_EQ(t.tile_cols % 64, 0);
   EXPECT_LE(bytes(t.block_rows, t.pitch), 32 * 1024);
   EXPECT_EQ(
       error_of([&] {
-        choose_row_layout("t", 1, 64, chip("tiny"),
+        choose_row_layout("t", 1, 64, 2, chip("tiny"),
                           [](int64_t, int64_t) { return int64_t{1} << 20; });
       }),
       "error: 't' does not fit the unified buffer of chip 'tiny' (32768 B): one row of 64 columns "

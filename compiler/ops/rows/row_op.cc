@@ -76,10 +76,11 @@ RowLayout choose_row_op_layout(const std::string& op, int64_t rows, int64_t cols
                                isa::DataType type, const config::ChipConfig& chip,
                                RowTiles& tiles) {
   auto bytes = [&](int64_t r, int64_t p) { return row_tiles_bytes(tiles, type, r, p); };
-  RowLayout l = choose_row_layout(op, rows, cols, chip, bytes);
+  const int64_t es = isa::element_size(type);
+  RowLayout l = choose_row_layout(op, rows, cols, es, chip, bytes);
   if (l.column_tiles > 1 && !tiles.second_pass) {
     tiles.second_pass = true;
-    l = choose_row_layout(op, rows, cols, chip, bytes);
+    l = choose_row_layout(op, rows, cols, es, chip, bytes);
   }
   return l;
 }
