@@ -131,8 +131,9 @@ int64_t f32_bits(double value) {
 }
 
 int64_t reduce_scratch_bytes(int64_t rows, int64_t pitch) {
-  // Level-1 block results: pitch / 8 per row; rounded to whole repeats for the last one.
-  return ir::round_up(rows * pitch / 8 * 4, kRepeatBytes);
+  // Level-1 block results: pitch / 8 per row, for rows rounded up to the 8 a last fold repeat
+  // spans; rounded to whole repeats.
+  return ir::round_up(ir::round_up(rows, 8) * pitch / 8 * 4, kRepeatBytes);
 }
 
 void elementwise(Body& out, const std::string& mnemonic, const Stream& dst,
@@ -186,25 +187,28 @@ void row_reduce(Body& out, Reduce kind, const Region& x, const RowCount& rows, i
   const std::string sfx = ".f32";
   const std::string block_op = (kind == Reduce::kSum ? "vcgadd" : "vcgmax") + sfx;
   const std::string fold_op = (kind == Reduce::kSum ? "vadd" : "vmax") + sfx;
-  const std::string whole_op = (kind == Reduce::kSum ? "vcadd" : "vcmax") + sfx;
   // Level 1: every 8 elements to one (contiguous over the block, rows stay apart as
   // pitch / 8 results each).
   elementwise(out, block_op, {scratch, 1}, {{x, 8}}, rows.scaled(pitch / kF32PerRepeat));
-  // Fold each row's n1 = pitch / 8 results into its first 64 (chunk 0).
-  const int64_t n1 = pitch / 8;
-  const int64_t row_step = n1 * 4;
-  GridOperand acc{scratch, row_step, 0, 1};
-  GridOperand chunk{scratch, row_step, kRepeatBytes, 1};
-  const int64_t full_chunks = n1 / kF32PerRepeat, part = n1 % kF32PerRepeat;
-  if (full_chunks > 1) grid(out, fold_op, {acc, acc, chunk}, rows, 1, full_chunks);
-  if (part != 0 && full_chunks >= 1) {
-    set_mask_range(out, 0, part);
-    grid(out, fold_op, {acc, acc, chunk}, rows, full_chunks, full_chunks + 1);
-    reset_mask(out);
+  // Per-block levels over the whole block while a row's results fill whole repeats (groups of 8
+  // never straddle two rows): 8 to 1 each, at a per-block reduction's cost.
+  int64_t n = pitch / 8;  // results per row, contiguous
+  while (n > 8 && n % kF32PerRepeat == 0) {
+    elementwise(out, block_op, {scratch, 1}, {{scratch, 8}}, rows.scaled(n / kF32PerRepeat));
+    n /= 8;
   }
-  if (n1 >= kF32PerRepeat) {
-    // 64 values per row: two per-block reductions (64 -> 8 per row, then 8 -> 1), cheaper
-    // than a whole-repeat one.
+  const int64_t row_step = n * 4;
+  if (n >= kF32PerRepeat) {
+    // Fold each row's n results into its first 64 (chunk 0), then 64 -> 8 per row.
+    GridOperand acc{scratch, row_step, 0, 1};
+    GridOperand chunk{scratch, row_step, kRepeatBytes, 1};
+    const int64_t full_chunks = n / kF32PerRepeat, part = n % kF32PerRepeat;
+    if (full_chunks > 1) grid(out, fold_op, {acc, acc, chunk}, rows, 1, full_chunks);
+    if (part != 0) {
+      set_mask_range(out, 0, part);
+      grid(out, fold_op, {acc, acc, chunk}, rows, full_chunks, full_chunks + 1);
+      reset_mask(out);
+    }
     out.push_back(ir::op(
         block_op, {ir::tile(scratch.tile, scratch.offset), ir::tile(scratch.tile, scratch.offset)},
         {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
@@ -212,13 +216,23 @@ void row_reduce(Body& out, Reduce kind, const Region& x, const RowCount& rows, i
     elementwise(out, block_op, {result, 1}, {{scratch, 8}}, rows.div_up(8));
     return;
   }
-  // Whole-repeat reduction of each row's n1 < 64 values: one result per row.
-  set_mask_range(out, 0, n1);
+  // j = n / 8 < 8 blocks of 8 results per row: fold blocks 1 .. j-1 into block 0 (one repeat
+  // covers block b of 8 rows), then block 0 of 8 rows to 8 results per repeat.
+  const int64_t j = n / 8;
+  const RowCount groups = rows.div_up(8);
+  for (int64_t b = 1; b < j; ++b)
+    out.push_back(
+        ir::op(fold_op,
+               {ir::tile(scratch.tile, scratch.offset), ir::tile(scratch.tile, scratch.offset),
+                ir::tile(scratch.tile, scratch.offset + b * kBlock)},
+               {ir::field("repeat", groups.value()), ir::field("dst_blk_stride", j),
+                ir::field("src0_blk_stride", j), ir::field("src1_blk_stride", j),
+                ir::field("dst_rep_stride", 8 * j), ir::field("src0_rep_stride", 8 * j),
+                ir::field("src1_rep_stride", 8 * j)}));
   out.push_back(ir::op(
-      whole_op, {ir::tile(result.tile, result.offset), ir::tile(scratch.tile, scratch.offset)},
-      {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
-       ir::field("src0_rep_stride", row_step / kBlock)}));
-  reset_mask(out);
+      block_op, {ir::tile(result.tile, result.offset), ir::tile(scratch.tile, scratch.offset)},
+      {ir::field("repeat", groups.value()), ir::field("dst_rep_stride", 1),
+       ir::field("src0_blk_stride", j), ir::field("src0_rep_stride", 8 * j)}));
 }
 
 void broadcast_rows(Body& out, const Region& bcast, const Region& values, const RowCount& rows,
