@@ -5,6 +5,7 @@
 // ascend910b; plus their spec errors by text and the layout choices they make.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,59 @@ TEST(RowOpCompileTest, ExtremeShapesCompileOnEveryChip) {
             << c << ": " << s;
       }
   }
+}
+
+// How many instructions of each mnemonic the kernel body holds (loops counted once).
+void count_ops(const Body& body, std::map<std::string, int>& counts) {
+  for (const Stmt& s : body) {
+    if (s.kind == Stmt::Kind::kOp) ++counts[s.op.mnemonic];
+    if (s.loop) count_ops(s.loop->body, counts);
+    if (s.when) count_ops(s.when->body, counts);
+    if (s.on) count_ops(s.on->body, counts);
+  }
+}
+std::map<std::string, int> ops_of(const std::string& spec) {
+  std::map<std::string, int> counts;
+  count_ops(build_op(parse_op_spec(spec), chip("ascend910")).kernel.body, counts);
+  return counts;
+}
+
+TEST(RowOpKernelTest, Fp16OutputsFinishInFp16) {
+  // 4 rows x 1024 columns per block (4096 x 1024 on 32 cores): 1024 fp16 are 8 repeats, so the
+  // per-row multiply by 1 / sum is 4 row-form vmul.f16 of 8 repeats; no fp32 multiply is left.
+  auto sm = ops_of("softmax rows=4096 cols=1024 dtype=fp16");
+  EXPECT_EQ(sm["vmul.f16"], 4);
+  EXPECT_EQ(sm["vmul.f32"], 0);
+  EXPECT_EQ(sm["vbrcb.f16"], 1);
+  // layernorm: times gamma and plus beta in fp16 (8 chunk columns of 4 rows each), gamma and
+  // beta loaded as fp16 without widening.
+  auto ln = ops_of("layernorm rows=4096 cols=1024 dtype=fp16");
+  EXPECT_EQ(ln["vmul.f16"], 4);
+  EXPECT_EQ(ln["vadd.f16"], 4);
+  EXPECT_EQ(ln["vconv.f32.f16"], 1);  // the rows only
+  // bf16 has no vector arithmetic: the steps stay in fp32 before the narrowing.
+  auto bf = ops_of("softmax rows=4096 cols=1024 dtype=bf16");
+  EXPECT_EQ(bf["vmul.f16"], 0);
+  EXPECT_EQ(bf["vmul.f32"], 4);
+  // A row of an odd number of 64s (cols 77 -> pitch 128 fp16 = one repeat; cols 33 -> a half
+  // repeat) ends in a masked half repeat: the fp16 multiply is framed by two set_masks.
+  auto half = ops_of("rmsnorm rows=300 cols=33 dtype=fp16");
+  EXPECT_EQ(half["vmul.f16"], 1);
+  EXPECT_GE(half["set_mask"], 2);
+}
+
+TEST(RowOpKernelTest, ReductionsFoldByPerBlockLevels) {
+  // softmax rows of 1024 fp32: vcg 8 -> 1 (128 per row), again (16 per row), one vmax of the two
+  // blocks of 8 rows' partials, a last vcg: 3 vcgmax and 1 vmax, no whole-repeat vcmax.
+  auto sm = ops_of("softmax rows=4096 cols=1024 dtype=fp32");
+  EXPECT_EQ(sm["vcgmax.f32"], 3);
+  EXPECT_EQ(sm["vmax.f32"], 1);
+  EXPECT_EQ(sm["vcmax.f32"], 0);
+  // reduce_sum over rows of 200 (pitch 256): 32 partials, 4 blocks: 3 block folds + 2 vcgadd.
+  auto rs = ops_of("reduce_sum shape=4096x200 axis=1 dtype=fp32");
+  EXPECT_EQ(rs["vadd.f32"], 3);
+  EXPECT_EQ(rs["vcgadd.f32"], 2);
+  EXPECT_EQ(rs["vcadd.f32"], 0);
 }
 
 TEST(RowLayoutTest, BlocksFitUbAndSpreadOverTheVectorCores) {
