@@ -1,12 +1,11 @@
-// rmsnorm over the last axis of a rows x cols matrix with a per-column gamma:
-// y = x / sqrt(mean(x^2) + eps) * gamma, computed in fp32 for every dtype (fp16, bf16, fp32).
-// Row blocks over the vector cores (row_tiling.h); gamma is loaded once per core (widened to
-// fp32 unless the output is fp16, whose gamma step runs in fp16 after the narrowing:
-// row_step_type in row_op.h). Per block: load, widen, zero the row padding, squares, row sum ->
-// inverse RMS, multiply (broadcast), multiply by gamma, narrow (fp16: before the gamma step),
-// store. Rows too long for UB go in column tiles: a
-// first pass sums the squares tile by tile, a second reloads each tile (and its gamma) and
-// writes it.
+// rmsnorm over the last axis of a rows x cols matrix with a per-column gamma: y = x /
+// sqrt(mean(x^2) + eps) * gamma, computed in fp32 for every dtype (fp16, bf16, fp32). Row blocks
+// over the vector cores (row_tiling.h); gamma is loaded once per core (widened to fp32 unless
+// the output is fp16, whose gamma step runs in fp16 after the narrowing: row_step_type in
+// row_op.h). Per block: load, widen, zero the row padding, squares, row sum -> inverse RMS,
+// multiply (broadcast), multiply by gamma, narrow (fp16: before the gamma step), store. Rows too
+// long for UB go in column tiles: a first pass sums the squares tile by tile, a second reloads
+// each tile (and its gamma) and writes it.
 #include <cmath>
 
 #include "base/error.h"

@@ -45,8 +45,9 @@ OpKernel build_softmax(const OpSpec& spec, const config::ChipConfig& chip) {
     load_block(stats, "x", type, l, block, rows, "ct", rowvec::kF32MinusInf);
     rowvec::online_softmax_tile(stats, w, x, rows, l.pitch);
     b.push_back(make_loop("ct", l.column_tiles, false, std::move(stats)));
-    rowvec::online_softmax_finish(b, w, rows);
-    broadcast_row_values(b, type, w.bc2, w.s, w.c, rows);
+    rowvec::online_softmax_finish(b, w, rows);  // bc2 = 1 / sum broadcast in fp32
+    if (row_step_type(type) != isa::DataType::kF32)
+      broadcast_row_values(b, type, w.bc2, w.s, w.c, rows);
     Body apply;
     load_second_pass_tile(apply, "x", {}, type, l, block, rows, "cu");
     rowvec::exp_shifted_tile(apply, w, x, rows, l.pitch);
