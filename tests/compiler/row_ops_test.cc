@@ -5,6 +5,7 @@
 // ascend910b; plus their spec errors by text and the layout choices they make.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -97,27 +98,88 @@ TEST(RowOpCompileTest, ExtremeShapesCompileOnEveryChip) {
   }
 }
 
+// How many instructions of each mnemonic the kernel body holds (loops counted once).
+void count_ops(const Body& body, std::map<std::string, int>& counts) {
+  for (const Stmt& s : body) {
+    if (s.kind == Stmt::Kind::kOp) ++counts[s.op.mnemonic];
+    if (s.loop) count_ops(s.loop->body, counts);
+    if (s.when) count_ops(s.when->body, counts);
+    if (s.on) count_ops(s.on->body, counts);
+  }
+}
+std::map<std::string, int> ops_of(const std::string& spec) {
+  std::map<std::string, int> counts;
+  count_ops(build_op(parse_op_spec(spec), chip("ascend910")).kernel.body, counts);
+  return counts;
+}
+
+TEST(RowOpKernelTest, Fp16OutputsFinishInFp16) {
+  // 4 rows x 1024 columns per block (4096 x 1024 on 32 cores): 1024 fp16 are 8 repeats, so the
+  // per-row multiply by 1 / sum is 4 row-form vmul.f16 of 8 repeats; no fp32 multiply is left.
+  auto sm = ops_of("softmax rows=4096 cols=1024 dtype=fp16");
+  EXPECT_EQ(sm["vmul.f16"], 4);
+  EXPECT_EQ(sm["vmul.f32"], 0);
+  EXPECT_EQ(sm["vbrcb.f16"], 1);
+  // layernorm: times gamma and plus beta in fp16 (8 chunk columns of 4 rows each), gamma and
+  // beta loaded as fp16 without widening.
+  auto ln = ops_of("layernorm rows=4096 cols=1024 dtype=fp16");
+  EXPECT_EQ(ln["vmul.f16"], 4);
+  EXPECT_EQ(ln["vadd.f16"], 4);
+  EXPECT_EQ(ln["vconv.f32.f16"], 1);  // the rows only
+  // bf16 has no vector arithmetic: the steps stay in fp32 before the narrowing.
+  auto bf = ops_of("softmax rows=4096 cols=1024 dtype=bf16");
+  EXPECT_EQ(bf["vmul.f16"], 0);
+  EXPECT_EQ(bf["vmul.f32"], 4);
+  // A row of an odd number of 64s (cols 77 -> pitch 128 fp16 = one repeat; cols 33 -> a half
+  // repeat) ends in a masked half repeat: the fp16 multiply is framed by two set_masks.
+  auto half = ops_of("rmsnorm rows=300 cols=33 dtype=fp16");
+  EXPECT_EQ(half["vmul.f16"], 1);
+  EXPECT_GE(half["set_mask"], 2);
+}
+
+TEST(RowOpKernelTest, ReductionsFoldByPerBlockLevels) {
+  // softmax rows of 1024 fp32: vcg 8 -> 1 (128 per row), again (16 per row), one vmax of the two
+  // blocks of 8 rows' partials, a last vcg: 3 vcgmax and 1 vmax, no whole-repeat vcmax.
+  auto sm = ops_of("softmax rows=4096 cols=1024 dtype=fp32");
+  EXPECT_EQ(sm["vcgmax.f32"], 3);
+  EXPECT_EQ(sm["vmax.f32"], 1);
+  EXPECT_EQ(sm["vcmax.f32"], 0);
+  // reduce_sum over rows of 200 (pitch 256): 32 partials, 4 blocks: 3 block folds + 2 vcgadd.
+  auto rs = ops_of("reduce_sum shape=4096x200 axis=1 dtype=fp32");
+  EXPECT_EQ(rs["vadd.f32"], 3);
+  EXPECT_EQ(rs["vcgadd.f32"], 2);
+  EXPECT_EQ(rs["vcadd.f32"], 0);
+}
+
 TEST(RowLayoutTest, BlocksFitUbAndSpreadOverTheVectorCores) {
   auto bytes = [](int64_t rows, int64_t pitch) { return rows * pitch * 12; };
-  // 910B: 48 AIVs; 16 rows of 1024 fit (192 KiB / 12 KiB) -> ceil(4096 / (48 * 16)) = 6
-  // rounds of blocks of ceil(4096 / 288) = 15 rows: 274 blocks, a worker gets up to 6 x 15 = 90
-  // rows. 8 rounds of 11 rows (373 blocks) give at most 88 (ideal 85.3): taken.
-  RowLayout b = choose_row_layout("t", 4096, 1024, chip("ascend910b"), bytes);
+  // 910B: 48 AIVs; 16 rows of 1024 fit (192 KiB / 12 KiB), but 32 blocks per worker want
+  // ceil(4096 / (48 * 32)) = 3 rows and 8 KiB of fp16 input 4: blocks of 4 rows, 22 rounds
+  // (1024 blocks; more rounds balance no better: a worker gets at most 88 rows, ideal 85.3).
+  RowLayout b = choose_row_layout("t", 4096, 1024, 2, chip("ascend910b"), bytes);
   EXPECT_EQ(b.workers, 48);
   EXPECT_EQ(b.block_dim, 24u);
-  EXPECT_EQ(b.block_rows, 11);
-  EXPECT_EQ(b.blocks, 373);
-  EXPECT_EQ(b.rounds, 8);
+  EXPECT_EQ(b.block_rows, 4);
+  EXPECT_EQ(b.blocks, 1024);
+  EXPECT_EQ(b.rounds, 22);
   EXPECT_EQ(b.column_tiles, 1);
+  // 910: 32 cores; fp32 rows of 256 (1 KiB): 8 KiB is 8 rows, more than 32 rounds need (4).
+  RowLayout f = choose_row_layout("t", 4096, 256, 4, chip("ascend910"), bytes);
+  EXPECT_EQ(f.block_rows, 8);
+  EXPECT_EQ(f.rounds, 16);
+  // Few rows: every worker gets one block of what there is.
+  RowLayout few = choose_row_layout("t", 64, 1024, 2, chip("ascend910"), bytes);
+  EXPECT_EQ(few.block_rows, 2);
+  EXPECT_EQ(few.rounds, 1);
   // tiny: 32 KiB UB; a row of 20000 columns becomes column tiles.
-  RowLayout t = choose_row_layout("t", 2, 20000, chip("tiny"), bytes);
+  RowLayout t = choose_row_layout("t", 2, 20000, 2, chip("tiny"), bytes);
   EXPECT_EQ(t.workers, 1);
   EXPECT_GT(t.column_tiles, 1);
   EXPECT_EQ(t.tile_cols % 64, 0);
   EXPECT_LE(bytes(t.block_rows, t.pitch), 32 * 1024);
   EXPECT_EQ(
       error_of([&] {
-        choose_row_layout("t", 1, 64, chip("tiny"),
+        choose_row_layout("t", 1, 64, 2, chip("tiny"),
                           [](int64_t, int64_t) { return int64_t{1} << 20; });
       }),
       "error: 't' does not fit the unified buffer of chip 'tiny' (32768 B): one row of 64 columns "

@@ -1,9 +1,11 @@
 // layernorm over the last axis of a rows x cols matrix with per-column gamma and beta:
 // y = (x - mean) / sqrt(var + eps) * gamma + beta, var the biased variance (mean of squares of
 // x - mean), computed in fp32 for every dtype (fp16, bf16, fp32). Row blocks over the vector
-// cores (row_tiling.h); gamma and beta are widened to fp32 once per core. Per block: load, widen,
-// zero the row padding, row sum -> mean, subtract (broadcast), zero the padding again, squares,
-// row sum -> inverse std, multiply (broadcast), multiply by gamma, add beta, narrow, store.
+// cores (row_tiling.h); gamma and beta are loaded once per core (widened to fp32 unless the
+// output is fp16, whose gamma and beta steps run in fp16 after the narrowing: row_step_type in
+// row_op.h). Per block: load, widen, zero the row padding, row sum -> mean, subtract
+// (broadcast), zero the padding again, squares, row sum -> inverse std, multiply (broadcast),
+// multiply by gamma, add beta, narrow (fp16: before the gamma and beta steps), store.
 // Rows too long for UB go in column tiles: a first pass sums x and x^2 tile by tile (variance
 // E[x^2] - mean^2, which loses accuracy when |mean| >> std), a second reloads each tile with
 // its gamma and beta and writes it.
@@ -30,9 +32,8 @@ OpKernel build_layernorm(const OpSpec& spec, const config::ChipConfig& chip) {
   const RowLayout& l = f.layout;
   const bool tiled = l.column_tiles > 1;
   Body per_worker;
-  if (!tiled) {
-    load_column_vectors(per_worker, {"gamma", "beta"}, type, l);
-  }
+  std::vector<Region> gamma_beta;
+  if (!tiled) gamma_beta = load_column_vectors(per_worker, {"gamma", "beta"}, type, l);
   const Region x{"x", 0}, sq{"t0", 0}, mean{"stat", 0}, rstd{"stat2", 0}, part{"stat3", 0},
       tmp{"stat4", 0}, bc{"bc", 0}, bc2{"bc2", 0}, red{"red", 0};
   const int64_t inv_cols = rowvec::f32_bits(1.0 / static_cast<double>(l.cols));
@@ -79,14 +80,14 @@ OpKernel build_layernorm(const OpSpec& spec, const config::ChipConfig& chip) {
         // in x when not).
         const std::string cu = tiled ? "cu" : "";
         Body apply;
+        std::vector<Region> gb = gamma_beta;
         if (tiled) {
-          load_second_pass_tile(apply, "x", {"gamma", "beta"}, type, l, block, rows, cu);
+          gb = load_second_pass_tile(apply, "x", {"gamma", "beta"}, type, l, block, rows, cu);
           rowvec::row_broadcast_binary(apply, "vsub.f32", x, x, bc, rows, l.pitch);
         }
         rowvec::row_broadcast_binary(apply, "vmul.f32", x, x, bc2, rows, l.pitch);
-        rowvec::column_binary(apply, "vmul.f32", x, x, {"g0", 0}, rows, l.pitch);
-        rowvec::column_binary(apply, "vadd.f32", x, x, {"g1", 0}, rows, l.pitch);
-        store_block(apply, "y", type, l, block, rows, x, cu);
+        store_block(apply, "y", type, l, block, rows, x, cu,
+                    {{"vmul", gb[0], false}, {"vadd", gb[1], false}});
         add_column_pass(b, cu, l.column_tiles, std::move(apply));
         return b;
       });

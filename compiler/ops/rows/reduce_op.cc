@@ -61,9 +61,9 @@ std::string fold_op(Kind k) { return k == Kind::kMax ? "vmax.f32" : "vadd.f32"; 
 void build_last_axis(OpKernel& r, const ReduceShape& s, Kind kind, isa::DataType type,
                      const config::ChipConfig& chip, const std::string& op) {
   const RowTiles tiles{false, 0, 0, false};
-  const RowLayout l = choose_row_layout(op, s.outer, s.reduced, chip, [&](int64_t rows, int64_t p) {
-    return row_tiles_bytes(tiles, type, rows, p);
-  });
+  const RowLayout l = choose_row_layout(
+      op, s.outer, s.reduced, isa::element_size(type), chip,
+      [&](int64_t rows, int64_t p) { return row_tiles_bytes(tiles, type, rows, p); });
   Kernel& k = r.kernel;
   declare_row_tiles(k, tiles, type, l);
   const Region x{"x", 0}, stat{"stat", 0}, part{"stat2", 0}, red{"red", 0};

@@ -1,10 +1,11 @@
-// rmsnorm over the last axis of a rows x cols matrix with a per-column gamma:
-// y = x / sqrt(mean(x^2) + eps) * gamma, computed in fp32 for every dtype (fp16, bf16, fp32).
-// Row blocks over the vector cores (row_tiling.h); gamma is widened to fp32 once per core. Per
-// block: load, widen, zero the row padding, squares, row sum -> inverse RMS, multiply
-// (broadcast), multiply by gamma, narrow, store. Rows too long for UB go in column tiles: a
-// first pass sums the squares tile by tile, a second reloads each tile (and its gamma) and
-// writes it.
+// rmsnorm over the last axis of a rows x cols matrix with a per-column gamma: y = x /
+// sqrt(mean(x^2) + eps) * gamma, computed in fp32 for every dtype (fp16, bf16, fp32). Row blocks
+// over the vector cores (row_tiling.h); gamma is loaded once per core (widened to fp32 unless
+// the output is fp16, whose gamma step runs in fp16 after the narrowing: row_step_type in
+// row_op.h). Per block: load, widen, zero the row padding, squares, row sum -> inverse RMS,
+// multiply (broadcast), multiply by gamma, narrow (fp16: before the gamma step), store. Rows too
+// long for UB go in column tiles: a first pass sums the squares tile by tile, a second reloads
+// each tile (and its gamma) and writes it.
 #include <cmath>
 
 #include "base/error.h"
@@ -28,7 +29,8 @@ OpKernel build_rmsnorm(const OpSpec& spec, const config::ChipConfig& chip) {
   const RowLayout& l = f.layout;
   const bool tiled = l.column_tiles > 1;
   Body per_worker;
-  if (!tiled) load_column_vectors(per_worker, {"gamma"}, type, l);
+  std::vector<Region> gamma;
+  if (!tiled) gamma = load_column_vectors(per_worker, {"gamma"}, type, l);
   const Region x{"x", 0}, sq{"t0", 0}, stat{"stat", 0}, part{"stat2", 0}, bc{"bc", 0},
       red{"red", 0};
   // stat (or part, per column tile) = sum of squares of the rows in x.
@@ -57,12 +59,10 @@ OpKernel build_rmsnorm(const OpSpec& spec, const config::ChipConfig& chip) {
         // y = x * (1 / rms) * gamma, per column tile when tiled.
         const std::string cu = tiled ? "cu" : "";
         Body apply;
-        if (tiled) {
-          load_second_pass_tile(apply, "x", {"gamma"}, type, l, block, rows, cu);
-        }
+        const std::vector<Region> g =
+            tiled ? load_second_pass_tile(apply, "x", {"gamma"}, type, l, block, rows, cu) : gamma;
         rowvec::row_broadcast_binary(apply, "vmul.f32", x, x, bc, rows, l.pitch);
-        rowvec::column_binary(apply, "vmul.f32", x, x, {"g0", 0}, rows, l.pitch);
-        store_block(apply, "y", type, l, block, rows, x, cu);
+        store_block(apply, "y", type, l, block, rows, x, cu, {{"vmul", g[0], false}});
         add_column_pass(b, cu, l.column_tiles, std::move(apply));
         return b;
       });

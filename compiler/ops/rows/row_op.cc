@@ -40,15 +40,27 @@ TileSizes sizes(const RowTiles& t, isa::DataType type, int64_t rows, int64_t pit
   TileSizes s{};
   s.x_in = ub_tile_bytes(rows * pitch * es);
   s.x = ub_tile_bytes(rows * pitch * 4);
-  s.y_out = t.rows_out ? s.x_in : ub_tile_bytes(round_up(rows, 64) * es);
+  // Output steps on 16-bit rows with a half repeat at the end of each row (row_vector.h) span a
+  // whole repeat there: room for the last row's.
+  const int64_t half_repeat = (pitch * es) % 256;
+  s.y_out = t.rows_out ? ub_tile_bytes(rows * pitch * es + half_repeat)
+                       : ub_tile_bytes(round_up(rows, 64) * es);
   s.red = ub_tile_bytes(rowvec::reduce_scratch_bytes(rows, pitch));
   s.stat = ub_tile_bytes(round_up(rows, 64) * 4);
   s.bc = ub_tile_bytes(round_up(rows, 8) * 32);
-  s.g_in = t.column_vectors ? ub_tile_bytes(pitch * es) : 0;
+  // Per-column vectors are kept in the step type (row_step_type); when that is the GM type they
+  // are used where they were loaded (g0, ... or, on the second pass, x_in2), else widened from
+  // a staging copy (g_in, or x_in2).
+  const isa::DataType step_type = row_step_type(type);
+  const bool widen_vectors = step_type != type && t.column_vectors > 0;
+  const int64_t vector_in = ub_tile_bytes(pitch * es);
+  s.g_in = widen_vectors && !t.second_pass ? vector_in : 0;
   // The second pass stages its per-column vectors behind its rows, in the same double tile, so
   // that they share its flags (event ids are few).
-  s.x_in2 = t.second_pass ? s.x_in + t.column_vectors * s.g_in : 0;
-  s.g = ub_tile_bytes(pitch * 4);
+  s.x_in2 = t.second_pass ? s.x_in + t.column_vectors * vector_in : 0;
+  s.g = widen_vectors || !t.second_pass
+            ? ub_tile_bytes(pitch * static_cast<int64_t>(isa::element_size(step_type)))
+            : 0;
   return s;
 }
 
@@ -57,17 +69,18 @@ TileSizes sizes(const RowTiles& t, isa::DataType type, int64_t rows, int64_t pit
 int64_t row_tiles_bytes(const RowTiles& t, isa::DataType type, int64_t rows, int64_t pitch) {
   TileSizes s = sizes(t, type, rows, pitch);
   return 2 * (s.x_in + s.x_in2) + s.x * (1 + t.extra_fp32_rows) + 2 * s.y_out + s.red + 4 * s.stat +
-         2 * s.bc + (t.second_pass ? 0 : s.g_in) + s.g * t.column_vectors;
+         2 * s.bc + s.g_in + s.g * t.column_vectors;
 }
 
 RowLayout choose_row_op_layout(const std::string& op, int64_t rows, int64_t cols,
                                isa::DataType type, const config::ChipConfig& chip,
                                RowTiles& tiles) {
   auto bytes = [&](int64_t r, int64_t p) { return row_tiles_bytes(tiles, type, r, p); };
-  RowLayout l = choose_row_layout(op, rows, cols, chip, bytes);
+  const int64_t es = isa::element_size(type);
+  RowLayout l = choose_row_layout(op, rows, cols, es, chip, bytes);
   if (l.column_tiles > 1 && !tiles.second_pass) {
     tiles.second_pass = true;
-    l = choose_row_layout(op, rows, cols, chip, bytes);
+    l = choose_row_layout(op, rows, cols, es, chip, bytes);
   }
   return l;
 }
@@ -91,8 +104,9 @@ void declare_row_tiles(Kernel& k, const RowTiles& t, isa::DataType type, const R
   add("bc", s.bc, false);
   add("bc2", s.bc, false);
   for (int i = 0; i < t.extra_fp32_rows; ++i) add("t" + std::to_string(i), s.x, false);
-  if (t.column_vectors && !t.second_pass) add("g_in", s.g_in, false);
-  for (int i = 0; i < t.column_vectors; ++i) add("g" + std::to_string(i), s.g, false);
+  if (s.g_in > 0) add("g_in", s.g_in, false);
+  if (s.g > 0)
+    for (int i = 0; i < t.column_vectors; ++i) add("g" + std::to_string(i), s.g, false);
 }
 
 rowvec::SoftmaxScratch row_scratch() {
@@ -134,31 +148,79 @@ void load_block(Body& out, const std::string& gm_arg, isa::DataType type, const 
                           std::move(fill)));
 }
 
+isa::DataType row_step_type(isa::DataType type) {
+  return type == isa::DataType::kF16 ? isa::DataType::kF16 : isa::DataType::kF32;
+}
+
+namespace {
+
+// y = y OP operand for each step, on rows of `type` at `y`.
+void run_output_steps(Body& out, const std::vector<OutputStep>& steps, const Region& y,
+                      isa::DataType type, const RowCount& rows, int64_t pitch) {
+  for (const OutputStep& s : steps) {
+    const std::string mnemonic = s.op + "." + std::string(isa::name(type));
+    if (s.per_row)
+      rowvec::row_broadcast_binary(out, mnemonic, y, y, s.operand, rows, pitch, type);
+    else
+      rowvec::column_binary(out, mnemonic, y, y, s.operand, rows, pitch, type);
+  }
+}
+
+}  // namespace
+
 void store_block(Body& out, const std::string& gm_arg, isa::DataType type, const RowLayout& l,
                  const Affine& block, const RowCount& rows, const Region& src,
-                 const std::string& tile_var) {
-  rowvec::convert_rows(out, {"y_out", 0}, type, src, isa::DataType::kF32, rows, l.pitch);
+                 const std::string& tile_var, const std::vector<OutputStep>& steps) {
+  const isa::DataType step_type = row_step_type(type);
+  const Region y{"y_out", 0};
+  if (step_type == isa::DataType::kF32) run_output_steps(out, steps, src, step_type, rows, l.pitch);
+  rowvec::convert_rows(out, y, type, src, isa::DataType::kF32, rows, l.pitch);
+  if (step_type != isa::DataType::kF32) run_output_steps(out, steps, y, step_type, rows, l.pitch);
   out.push_back(store_rows(gm_arg, "y_out", type, block_origin(l, block, tile_var), rows,
                            tile_columns(l, tile_var), l.cols, l.pitch));
 }
 
-void load_column_vectors(Body& out, const std::vector<std::string>& gm_args, isa::DataType type,
-                         const RowLayout& l) {
-  const RowCount one{1, 1, std::nullopt};
-  for (size_t i = 0; i < gm_args.size(); ++i) {
-    out.push_back(
-        load_rows("g_in", gm_args[i], type, Affine{}, one, ir::constant(l.cols), l.cols, l.pitch));
-    rowvec::convert_rows(out, {"g" + std::to_string(i), 0}, isa::DataType::kF32, {"g_in", 0}, type,
-                         one, l.pitch);
+void broadcast_row_values(Body& out, isa::DataType type, const Region& bcast, const Region& values,
+                          const Region& staging, const RowCount& rows) {
+  const isa::DataType step_type = row_step_type(type);
+  if (step_type == isa::DataType::kF32) {
+    rowvec::broadcast_rows(out, bcast, values, rows);
+    return;
   }
+  // One fp32 repeat (64 values) per repeat, narrowed to 64 contiguous 16-bit values.
+  rowvec::elementwise(out, "vconv." + std::string(isa::name(step_type)) + ".f32", {staging, 4},
+                      {{values, 8}}, rows.div_up(rowvec::kF32PerRepeat));
+  rowvec::broadcast_rows(out, bcast, staging, rows, step_type);
 }
 
-void load_second_pass_tile(Body& out, const std::string& gm_arg,
-                           const std::vector<std::string>& vector_args, isa::DataType type,
-                           const RowLayout& l, const Affine& block, const RowCount& rows,
-                           const std::string& tile_var) {
+std::vector<Region> load_column_vectors(Body& out, const std::vector<std::string>& gm_args,
+                                        isa::DataType type, const RowLayout& l) {
+  const RowCount one{1, 1, std::nullopt};
+  const isa::DataType step_type = row_step_type(type);
+  std::vector<Region> regions;
+  for (size_t i = 0; i < gm_args.size(); ++i) {
+    const std::string g = "g" + std::to_string(i);
+    regions.push_back({g, 0});
+    if (step_type == type) {
+      out.push_back(
+          load_rows(g, gm_args[i], type, Affine{}, one, ir::constant(l.cols), l.cols, l.pitch));
+      continue;
+    }
+    out.push_back(
+        load_rows("g_in", gm_args[i], type, Affine{}, one, ir::constant(l.cols), l.cols, l.pitch));
+    rowvec::convert_rows(out, {g, 0}, step_type, {"g_in", 0}, type, one, l.pitch);
+  }
+  return regions;
+}
+
+std::vector<Region> load_second_pass_tile(Body& out, const std::string& gm_arg,
+                                          const std::vector<std::string>& vector_args,
+                                          isa::DataType type, const RowLayout& l,
+                                          const Affine& block, const RowCount& rows,
+                                          const std::string& tile_var) {
   const RowCount one{1, 1, std::nullopt};
   const int64_t es = isa::element_size(type);
+  const isa::DataType step_type = row_step_type(type);
   const Value cols = tile_columns(l, tile_var);
   auto vector_offset = [&](size_t i) {
     return ub_tile_bytes(l.block_rows * l.pitch * es) +
@@ -170,9 +232,17 @@ void load_second_pass_tile(Body& out, const std::string& gm_arg,
     out.push_back(load_rows("x_in2", vector_args[i], type, ir::var_expr(tile_var, l.tile_cols), one,
                             cols, l.cols, l.pitch, vector_offset(i)));
   rowvec::convert_rows(out, {"x", 0}, isa::DataType::kF32, {"x_in2", 0}, type, rows, l.pitch);
-  for (size_t i = 0; i < vector_args.size(); ++i)
-    rowvec::convert_rows(out, {"g" + std::to_string(i), 0}, isa::DataType::kF32,
-                         {"x_in2", vector_offset(i)}, type, one, l.pitch);
+  std::vector<Region> regions;
+  for (size_t i = 0; i < vector_args.size(); ++i) {
+    if (step_type == type) {
+      regions.push_back({"x_in2", vector_offset(i)});
+      continue;
+    }
+    regions.push_back({"g" + std::to_string(i), 0});
+    rowvec::convert_rows(out, regions.back(), step_type, {"x_in2", vector_offset(i)}, type, one,
+                         l.pitch);
+  }
+  return regions;
 }
 
 void inverse_rms(Body& out, const Region& stat, const RowCount& rows, int64_t cols, double eps) {

@@ -51,23 +51,47 @@ void declare_row_tiles(Kernel& k, const RowTiles& t, isa::DataType type, const R
 void load_block(Body& out, const std::string& gm_arg, isa::DataType type, const RowLayout& l,
                 const Affine& block, const rowvec::RowCount& rows, const std::string& tile_var,
                 std::optional<int64_t> pad_bits);
-// Converts fp32 rows at `src` to y_out and stores them (column tile `tile_var`, or "").
+// The type the last steps of a row op (softmax's 1 / sum, the norms' gamma and beta) run in:
+// fp16 outputs are narrowed first and finished in fp16 (128 elements per vector repeat instead
+// of 64, one fp16 rounding per step: docs/ops.md), every other type in fp32 before narrowing
+// (the vector unit has no bf16 arithmetic).
+isa::DataType row_step_type(isa::DataType type);
+
+// A last step of a row op on its output rows: y = y OP operand (`op` without suffix: "vmul",
+// "vadd"), the operand a per-row value in the broadcast form (broadcast_row_values) or a
+// per-column vector, both in row_step_type.
+struct OutputStep {
+  std::string op;
+  rowvec::Region operand;
+  bool per_row = false;
+};
+
+// Runs `steps` on the fp32 rows at `src`, converts them to y_out and stores them (column tile
+// `tile_var`, or ""): the steps run in fp32 on `src` before the conversion, or in fp16 on y_out
+// after it.
 void store_block(Body& out, const std::string& gm_arg, isa::DataType type, const RowLayout& l,
                  const Affine& block, const rowvec::RowCount& rows, const rowvec::Region& src,
-                 const std::string& tile_var);
+                 const std::string& tile_var, const std::vector<OutputStep>& steps = {});
+// bcast = the per-row fp32 values at `values`, broadcast in row_step_type(type) (fp16 goes
+// through `staging`, one fp16 per row).
+void broadcast_row_values(Body& out, isa::DataType type, const rowvec::Region& bcast,
+                          const rowvec::Region& values, const rowvec::Region& staging,
+                          const rowvec::RowCount& rows);
 // The columns of column tile `tile_var` (select on the last tile), or all columns.
 Value tile_columns(const RowLayout& l, const std::string& tile_var);
 // Per worker, whole rows: loads the per-column vectors (gm args, elements of `type`) into g0,
-// g1, ... as fp32, staging through g_in.
-void load_column_vectors(Body& out, const std::vector<std::string>& gm_args, isa::DataType type,
-                         const RowLayout& l);
+// g1, ... in row_step_type(type) (fp32: widened through g_in); returns their regions.
+std::vector<rowvec::Region> load_column_vectors(Body& out, const std::vector<std::string>& gm_args,
+                                                isa::DataType type, const RowLayout& l);
 // The second pass of a column-tiled op: loads column tile `tile_var` of the block's rows and of
 // the per-column vectors into x_in2 (rows, then the vectors behind them: one write run, so one
-// flag per slot), then widens the rows to x and the vectors to g0, g1, ...
-void load_second_pass_tile(Body& out, const std::string& gm_arg,
-                           const std::vector<std::string>& vector_args, isa::DataType type,
-                           const RowLayout& l, const Affine& block, const rowvec::RowCount& rows,
-                           const std::string& tile_var);
+// flag per slot), then widens the rows to x and the vectors (fp32 steps) to g0, g1, ...;
+// returns the vectors' regions in row_step_type(type) (fp16: where they were loaded).
+std::vector<rowvec::Region> load_second_pass_tile(Body& out, const std::string& gm_arg,
+                                                  const std::vector<std::string>& vector_args,
+                                                  isa::DataType type, const RowLayout& l,
+                                                  const Affine& block, const rowvec::RowCount& rows,
+                                                  const std::string& tile_var);
 
 // stat[r] = 1 / sqrt(stat[r] / cols + eps): a row's sum of squares to its inverse RMS.
 void inverse_rms(Body& out, const rowvec::Region& stat, const rowvec::RowCount& rows, int64_t cols,

@@ -15,6 +15,8 @@ namespace {
 
 constexpr int64_t kMaxPitch = 64 * rowvec::kMaxRepeat;  // one row: <= 255 repeats
 constexpr int64_t kMaxBlockRows = rowvec::kMaxRepeat;   // one repeat per row in column form
+constexpr int64_t kMinRounds = 32;
+constexpr int64_t kMinBlockBytes = 8192;
 
 int64_t workers_per_core(const config::ChipConfig& chip) {
   return chip.split() ? static_cast<int64_t>(chip.chip.aiv_per_core) : 1;
@@ -41,7 +43,8 @@ CoreSelect row_cores(const config::ChipConfig& chip) {
 }
 
 RowLayout choose_row_layout(const std::string& op, int64_t rows, int64_t cols,
-                            const config::ChipConfig& chip, const UbBytes& ub_bytes) {
+                            int64_t element_bytes, const config::ChipConfig& chip,
+                            const UbBytes& ub_bytes) {
   const int64_t ub = static_cast<int64_t>(chip.buffers.ub_bytes);
   const int64_t per_core = workers_per_core(chip);
   const int64_t max_workers = static_cast<int64_t>(chip.chip.cores) * per_core;
@@ -74,6 +77,13 @@ RowLayout choose_row_layout(const std::string& op, int64_t rows, int64_t cols,
   // longer rows go one per block.
   if ((cols - l.tile_cols) * 4 > kMaxGmGap) fit = 1;
   while (fit > 1 && !fits(fit, l.pitch)) --fit;
+  // Pipeline fill and drain: a worker's first block is loaded before any vector work starts
+  // and its last one stored after it all, so blocks are kept small enough for each worker to
+  // walk at least kMinRounds of them, but not under kMinBlockBytes of input, below which one GM
+  // read gets a small share of the path's bandwidth (config mte.gm_efficiency).
+  const int64_t row_bytes = l.tile_cols * element_bytes;
+  fit = std::min(
+      fit, std::max(ceil_div(kMinBlockBytes, row_bytes), ceil_div(rows, max_workers * kMinRounds)));
   // A few more rounds of smaller blocks can balance the workers better (blocks go round-robin,
   // so a worker gets at most ceil(blocks / workers) of them): take one when it cuts the largest
   // share of rows by more than 2%.

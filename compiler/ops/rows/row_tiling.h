@@ -40,10 +40,13 @@ struct RowLayout {
 using UbBytes = std::function<int64_t(int64_t rows, int64_t pitch)>;
 
 // Picks the block size (and column tiles when a row does not fit even alone) for the chip:
-// the largest block that fits UB and leaves every worker at least one block. Throws a UserError
-// naming `op` when not even one row of one 64-column tile fits.
+// the largest block that fits UB, leaves every worker at least one block and, while a block
+// holds more than 8 KiB of input (`element_bytes` per element in GM), at least 32 blocks (a
+// short pipeline fill). Throws a UserError naming `op` when not even one row of one 64-column
+// tile fits.
 RowLayout choose_row_layout(const std::string& op, int64_t rows, int64_t cols,
-                            const config::ChipConfig& chip, const UbBytes& ub_bytes);
+                            int64_t element_bytes, const config::ChipConfig& chip,
+                            const UbBytes& ub_bytes);
 
 // The launch shape of the row scheme: which cores run the body and how many workers exist.
 CoreSelect row_cores(const config::ChipConfig& chip);

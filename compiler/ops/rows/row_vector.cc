@@ -29,12 +29,11 @@ Value select_value(const std::optional<Condition>& last, int64_t tail, int64_t f
   return Value{tail, last, full};
 }
 
-void set_mask(Body& out, uint64_t lo) {
+void set_mask(Body& out, uint64_t hi, uint64_t lo) {
   out.push_back(ir::op("set_mask",
-                       {ir::imm(lo == ~0ull ? -1 : 0),
-                        ir::imm(static_cast<int64_t>(lo))},
-                       {}));
+                       {ir::imm(static_cast<int64_t>(hi)), ir::imm(static_cast<int64_t>(lo))}, {}));
 }
+void set_mask(Body& out, uint64_t lo) { set_mask(out, lo == ~0ull ? ~0ull : 0, lo); }
 // Elements [first, first + count) of each fp32 repeat active.
 void set_mask_range(Body& out, int64_t first, int64_t count) {
   uint64_t bits = count >= 64 ? ~0ull : ((1ull << count) - 1);
@@ -98,7 +97,25 @@ void grid(Body& out, const std::string& mnemonic, const std::vector<GridOperand>
   }
 }
 
-GridOperand data_rows(const Region& r, int64_t pitch) { return {r, pitch * 4, kRepeatBytes, 1}; }
+GridOperand data_rows(const Region& r, int64_t pitch, int64_t es = 4) {
+  return {r, pitch * es, kRepeatBytes, 1};
+}
+
+// `mnemonic` over every element of rows of `pitch` elements of `type` (a whole number of
+// 256-byte chunks, or for 16-bit types possibly a last half chunk of 64 elements, which runs
+// under a mask so that it stays inside its row).
+void grid_rows(Body& out, const std::string& mnemonic, const std::vector<GridOperand>& ops,
+               const RowCount& rows, int64_t pitch, isa::DataType type) {
+  const int64_t row_bytes = pitch * static_cast<int64_t>(isa::element_size(type));
+  const int64_t chunks = row_bytes / kRepeatBytes;
+  grid(out, mnemonic, ops, rows, 0, chunks);
+  if (row_bytes % kRepeatBytes == 0) return;
+  NPU_CHECK(row_bytes % kRepeatBytes == kRepeatBytes / 2 && isa::element_size(type) == 2,
+            "rows of 16-bit elements come in 64-element halves");
+  set_mask(out, 0, ~0ull);
+  grid(out, mnemonic, ops, rows, chunks, chunks + 1);
+  reset_mask(out);
+}
 
 }  // namespace
 
@@ -114,8 +131,9 @@ int64_t f32_bits(double value) {
 }
 
 int64_t reduce_scratch_bytes(int64_t rows, int64_t pitch) {
-  // Level-1 block results: pitch / 8 per row; rounded to whole repeats for the last one.
-  return ir::round_up(rows * pitch / 8 * 4, kRepeatBytes);
+  // Level-1 block results: pitch / 8 per row, for rows rounded up to the 8 a last fold repeat
+  // spans; rounded to whole repeats.
+  return ir::round_up(ir::round_up(rows, 8) * pitch / 8 * 4, kRepeatBytes);
 }
 
 void elementwise(Body& out, const std::string& mnemonic, const Stream& dst,
@@ -128,8 +146,7 @@ void elementwise(Body& out, const std::string& mnemonic, const Stream& dst,
     std::vector<Operand> operands{
         ir::tile(dst.region.tile, dst.region.offset + first * dst.rep_stride * kBlock)};
     for (const Stream& s : srcs)
-      operands.push_back(
-          ir::tile(s.region.tile, s.region.offset + first * s.rep_stride * kBlock));
+      operands.push_back(ir::tile(s.region.tile, s.region.offset + first * s.rep_stride * kBlock));
     if (scalar) operands.push_back(ir::imm(*scalar));
     std::vector<Field> f{
         ir::field("repeat", select_value(repeats.last, part(repeats.tail), part(repeats.full))),
@@ -170,25 +187,28 @@ void row_reduce(Body& out, Reduce kind, const Region& x, const RowCount& rows, i
   const std::string sfx = ".f32";
   const std::string block_op = (kind == Reduce::kSum ? "vcgadd" : "vcgmax") + sfx;
   const std::string fold_op = (kind == Reduce::kSum ? "vadd" : "vmax") + sfx;
-  const std::string whole_op = (kind == Reduce::kSum ? "vcadd" : "vcmax") + sfx;
   // Level 1: every 8 elements to one (contiguous over the block, rows stay apart as
   // pitch / 8 results each).
   elementwise(out, block_op, {scratch, 1}, {{x, 8}}, rows.scaled(pitch / kF32PerRepeat));
-  // Fold each row's n1 = pitch / 8 results into its first 64 (chunk 0).
-  const int64_t n1 = pitch / 8;
-  const int64_t row_step = n1 * 4;
-  GridOperand acc{scratch, row_step, 0, 1};
-  GridOperand chunk{scratch, row_step, kRepeatBytes, 1};
-  const int64_t full_chunks = n1 / kF32PerRepeat, part = n1 % kF32PerRepeat;
-  if (full_chunks > 1) grid(out, fold_op, {acc, acc, chunk}, rows, 1, full_chunks);
-  if (part != 0 && full_chunks >= 1) {
-    set_mask_range(out, 0, part);
-    grid(out, fold_op, {acc, acc, chunk}, rows, full_chunks, full_chunks + 1);
-    reset_mask(out);
+  // Per-block levels over the whole block while a row's results fill whole repeats (groups of 8
+  // never straddle two rows): 8 to 1 each, at a per-block reduction's cost.
+  int64_t n = pitch / 8;  // results per row, contiguous
+  while (n > 8 && n % kF32PerRepeat == 0) {
+    elementwise(out, block_op, {scratch, 1}, {{scratch, 8}}, rows.scaled(n / kF32PerRepeat));
+    n /= 8;
   }
-  if (n1 >= kF32PerRepeat) {
-    // 64 values per row: two per-block reductions (64 -> 8 per row, then 8 -> 1), cheaper
-    // than a whole-repeat one.
+  const int64_t row_step = n * 4;
+  if (n >= kF32PerRepeat) {
+    // Fold each row's n results into its first 64 (chunk 0), then 64 -> 8 per row.
+    GridOperand acc{scratch, row_step, 0, 1};
+    GridOperand chunk{scratch, row_step, kRepeatBytes, 1};
+    const int64_t full_chunks = n / kF32PerRepeat, part = n % kF32PerRepeat;
+    if (full_chunks > 1) grid(out, fold_op, {acc, acc, chunk}, rows, 1, full_chunks);
+    if (part != 0) {
+      set_mask_range(out, 0, part);
+      grid(out, fold_op, {acc, acc, chunk}, rows, full_chunks, full_chunks + 1);
+      reset_mask(out);
+    }
     out.push_back(ir::op(
         block_op, {ir::tile(scratch.tile, scratch.offset), ir::tile(scratch.tile, scratch.offset)},
         {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
@@ -196,32 +216,47 @@ void row_reduce(Body& out, Reduce kind, const Region& x, const RowCount& rows, i
     elementwise(out, block_op, {result, 1}, {{scratch, 8}}, rows.div_up(8));
     return;
   }
-  // Whole-repeat reduction of each row's n1 < 64 values: one result per row.
-  set_mask_range(out, 0, n1);
+  // j = n / 8 < 8 blocks of 8 results per row: fold blocks 1 .. j-1 into block 0 (one repeat
+  // covers block b of 8 rows), then block 0 of 8 rows to 8 results per repeat.
+  const int64_t j = n / 8;
+  const RowCount groups = rows.div_up(8);
+  for (int64_t b = 1; b < j; ++b)
+    out.push_back(
+        ir::op(fold_op,
+               {ir::tile(scratch.tile, scratch.offset), ir::tile(scratch.tile, scratch.offset),
+                ir::tile(scratch.tile, scratch.offset + b * kBlock)},
+               {ir::field("repeat", groups.value()), ir::field("dst_blk_stride", j),
+                ir::field("src0_blk_stride", j), ir::field("src1_blk_stride", j),
+                ir::field("dst_rep_stride", 8 * j), ir::field("src0_rep_stride", 8 * j),
+                ir::field("src1_rep_stride", 8 * j)}));
   out.push_back(ir::op(
-      whole_op, {ir::tile(result.tile, result.offset), ir::tile(scratch.tile, scratch.offset)},
-      {ir::field("repeat", rows.value()), ir::field("dst_rep_stride", 1),
-       ir::field("src0_rep_stride", row_step / kBlock)}));
-  reset_mask(out);
+      block_op, {ir::tile(result.tile, result.offset), ir::tile(scratch.tile, scratch.offset)},
+      {ir::field("repeat", groups.value()), ir::field("dst_rep_stride", 1),
+       ir::field("src0_blk_stride", j), ir::field("src0_rep_stride", 8 * j)}));
 }
 
-void broadcast_rows(Body& out, const Region& bcast, const Region& values, const RowCount& rows) {
-  out.push_back(ir::op("vbrcb.f32",
+void broadcast_rows(Body& out, const Region& bcast, const Region& values, const RowCount& rows,
+                    isa::DataType type) {
+  out.push_back(ir::op("vbrcb." + std::string(isa::name(type)),
                        {ir::tile(bcast.tile, bcast.offset), ir::tile(values.tile, values.offset)},
                        {ir::field("repeat", rows.div_up(8).value())}));
 }
 
 void row_broadcast_binary(Body& out, const std::string& mnemonic, const Region& dst,
                           const Region& src, const Region& bcast, const RowCount& rows,
-                          int64_t pitch) {
-  grid(out, mnemonic, {data_rows(dst, pitch), data_rows(src, pitch), {bcast, kBlock, 0, 0}}, rows,
-       0, pitch / kF32PerRepeat);
+                          int64_t pitch, isa::DataType type) {
+  const int64_t es = isa::element_size(type);
+  grid_rows(out, mnemonic,
+            {data_rows(dst, pitch, es), data_rows(src, pitch, es), {bcast, kBlock, 0, 0}}, rows,
+            pitch, type);
 }
 
 void column_binary(Body& out, const std::string& mnemonic, const Region& dst, const Region& src,
-                   const Region& vec, const RowCount& rows, int64_t pitch) {
-  grid(out, mnemonic, {data_rows(dst, pitch), data_rows(src, pitch), {vec, 0, kRepeatBytes, 1}},
-       rows, 0, pitch / kF32PerRepeat);
+                   const Region& vec, const RowCount& rows, int64_t pitch, isa::DataType type) {
+  const int64_t es = isa::element_size(type);
+  grid_rows(out, mnemonic,
+            {data_rows(dst, pitch, es), data_rows(src, pitch, es), {vec, 0, kRepeatBytes, 1}}, rows,
+            pitch, type);
 }
 
 void accumulate_rows(Body& out, const std::string& mnemonic, const Region& acc, const Region& x,

@@ -80,18 +80,24 @@ void fill_row_tails(Body& out, const Region& x, const RowCount& rows, int64_t co
 void row_reduce(Body& out, Reduce kind, const Region& x, const RowCount& rows, int64_t pitch,
                 const Region& scratch, const Region& result);
 
-// bcast[r] = 8 copies of values[r] (32 B per row), the form the row-broadcast ops read.
-void broadcast_rows(Body& out, const Region& bcast, const Region& values, const RowCount& rows);
+// bcast[r] = copies of values[r] filling 32 B per row (8 fp32, 16 fp16), the form the
+// row-broadcast ops read; `values` are contiguous elements of `type`.
+void broadcast_rows(Body& out, const Region& bcast, const Region& values, const RowCount& rows,
+                    isa::DataType type = isa::DataType::kF32);
 
 // dst[r][c] = src[r][c] OP bcast[r] (vsub / vmul / vadd / vmax ... with a per-row value as
-// broadcast_rows wrote it), over every `pitch` element of each row.
+// broadcast_rows wrote it), over every `pitch` element of each row. `type` is the element type
+// of the rows and of `mnemonic` (fp32 rows as above; fp16 rows are `pitch` * 2 bytes apart and
+// take 128 elements per repeat).
 void row_broadcast_binary(Body& out, const std::string& mnemonic, const Region& dst,
                           const Region& src, const Region& bcast, const RowCount& rows,
-                          int64_t pitch);
+                          int64_t pitch, isa::DataType type = isa::DataType::kF32);
 
-// dst[r][c] = src[r][c] OP vec[c] (a per-column vector of `pitch` fp32, e.g. gamma).
+// dst[r][c] = src[r][c] OP vec[c] (a per-column vector of `pitch` elements of `type`, e.g.
+// gamma).
 void column_binary(Body& out, const std::string& mnemonic, const Region& dst, const Region& src,
-                   const Region& vec, const RowCount& rows, int64_t pitch);
+                   const Region& vec, const RowCount& rows, int64_t pitch,
+                   isa::DataType type = isa::DataType::kF32);
 
 // acc[c] = acc[c] OP x[r][c] for every row r in order (vadd / vmax ...): a column reduction
 // into a vector of `pitch` fp32.

@@ -12,14 +12,18 @@ void exp_rows(Body& out, const Region& x, const RowCount& rows, int64_t pitch) {
 
 }  // namespace
 
-void softmax_rows(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
-                  int64_t pitch) {
+void softmax_exp_sum(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
+                     int64_t pitch) {
   row_reduce(out, Reduce::kMax, x, rows, pitch, w.red, w.t);
   broadcast_rows(out, w.bc, w.t, rows);
-  row_broadcast_binary(out, "vsub.f32", x, x, w.bc, rows, pitch);
-  exp_rows(out, x, rows, pitch);
+  exp_shifted_tile(out, w, x, rows, pitch);
   row_reduce(out, Reduce::kSum, x, rows, pitch, w.red, w.t);
   elementwise(out, "vrec.f32", {w.t}, {{w.t}}, vector_repeats(rows));
+}
+
+void softmax_rows(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
+                  int64_t pitch) {
+  softmax_exp_sum(out, w, x, rows, pitch);
   broadcast_rows(out, w.bc, w.t, rows);
   row_broadcast_binary(out, "vmul.f32", x, x, w.bc, rows, pitch);
 }
@@ -39,8 +43,7 @@ void online_softmax_tile(Body& out, const SoftmaxScratch& w, const Region& x, co
   elementwise(out, "vcopy.f32", {w.m}, {{w.t}}, v);        // m = m'
   elementwise(out, "vmul.f32", {w.s}, {{w.s}, {w.c}}, v);  // s *= c
   broadcast_rows(out, w.bc, w.m, rows);
-  row_broadcast_binary(out, "vsub.f32", x, x, w.bc, rows, pitch);
-  exp_rows(out, x, rows, pitch);
+  exp_shifted_tile(out, w, x, rows, pitch);
   row_reduce(out, Reduce::kSum, x, rows, pitch, w.red, w.t);
   elementwise(out, "vadd.f32", {w.s}, {{w.s}, {w.t}}, v);  // s += rowsum
 }
@@ -51,10 +54,15 @@ void online_softmax_finish(Body& out, const SoftmaxScratch& w, const RowCount& r
   broadcast_rows(out, w.bc2, w.s, rows);
 }
 
-void normalize_tile(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
-                    int64_t pitch) {
+void exp_shifted_tile(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
+                      int64_t pitch) {
   row_broadcast_binary(out, "vsub.f32", x, x, w.bc, rows, pitch);
   exp_rows(out, x, rows, pitch);
+}
+
+void normalize_tile(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
+                    int64_t pitch) {
+  exp_shifted_tile(out, w, x, rows, pitch);
   row_broadcast_binary(out, "vmul.f32", x, x, w.bc2, rows, pitch);
 }
 

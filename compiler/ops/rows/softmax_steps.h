@@ -20,7 +20,11 @@ struct SoftmaxScratch {
   Region bc, bc2;
 };
 
-// x[r][:] = softmax(x[r][:]) in place (max, subtract, exp, sum, reciprocal, multiply).
+// x[r][:] = exp(x[r][:] - max_r) in place and t[r] = 1 / sum of them: a softmax but for the
+// final multiply, which the caller does in the type it chooses (bc holds max broadcast).
+void softmax_exp_sum(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
+                     int64_t pitch);
+// x[r][:] = softmax(x[r][:]) in place (softmax_exp_sum, then the multiply by 1 / sum in fp32).
 void softmax_rows(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
                   int64_t pitch);
 
@@ -36,7 +40,10 @@ void online_softmax_tile(Body& out, const SoftmaxScratch& w, const Region& x, co
 // After the last tile: bc = m broadcast, bc2 = 1 / s broadcast (s is replaced by 1 / s), so
 // that a second pass computes y = exp(x - bc) * bc2 with normalize_tile.
 void online_softmax_finish(Body& out, const SoftmaxScratch& w, const RowCount& rows);
-// x = exp(x - bc) * bc2 (second pass of the column-tiled softmax).
+// x = exp(x - bc), bc a per-row value in broadcast form (the max).
+void exp_shifted_tile(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
+                      int64_t pitch);
+// x = exp(x - bc) * bc2 (second pass of the column-tiled softmax, all in fp32).
 void normalize_tile(Body& out, const SoftmaxScratch& w, const Region& x, const RowCount& rows,
                     int64_t pitch);
 
