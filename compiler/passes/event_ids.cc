@@ -31,7 +31,7 @@ std::optional<EventIdPlan> plan_event_ids(const std::vector<FlagLife>& flags, si
     for (size_t id = 0; id < available && !placed; ++id) {
       if (holder[id]) {
         const FlagLife& before = flags[*holder[id]];
-        if (before.last_wait >= life.first_set) continue;
+        if (before.last_wait >= life.first_set || before.scope != life.scope) continue;
         if (!waited_by_scalar && share_a_loop(before.loops, life.loops)) continue;
         if (!waited_by_scalar) plan.links.emplace_back(*holder[id], f);
       }

@@ -24,6 +24,7 @@ struct FlagLife {
   int first_set = 0;
   int last_wait = 0;
   std::vector<const void*> loops;
+  const void* scope = nullptr;  // flags of different scopes (`on` blocks) never share an id
 };
 
 struct EventIdPlan {

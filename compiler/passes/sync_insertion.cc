@@ -642,7 +642,7 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
       if (flag.dropped) continue;
       std::sort(loops.begin(), loops.end());
       loops.erase(std::unique(loops.begin(), loops.end()), loops.end());
-      lives.push_back({first->order, last->order, loops});
+      lives.push_back({first->order, last->order, loops, merged[flag.members[0]].scope});
       ends.emplace_back(*first, *last);
       kept.push_back(f);
     }
@@ -668,7 +668,7 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
   for (size_t l = 0; l < links.size(); ++l) links_by_pipe[links[l].pipe].push_back(l);
   for (auto& [pipe, list] : links_by_pipe) {
     std::vector<FlagLife> lives;
-    for (size_t l : list) lives.push_back({links[l].set.order, links[l].wait.order, {}});
+    for (size_t l : list) lives.push_back({links[l].set.order, links[l].wait.order, {}, nullptr});
     std::optional<EventIdPlan> plan = plan_event_ids(lives, chip.pipes.event_ids, true);
     if (!plan) throw too_many(pipe, isa::Pipe::kS, " at once");
     for (size_t i = 0; i < list.size(); ++i) {

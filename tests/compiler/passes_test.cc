@@ -1,5 +1,8 @@
 // Each pass alone on small kernels, asserted by the printed IR or exact values; op-spec errors.
 #include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -8,6 +11,7 @@
 #include "compiler/passes/codegen.h"
 #include "compiler/compile.h"
 #include "compiler/passes/double_buffering.h"
+#include "compiler/passes/event_ids.h"
 #include "compiler/ir/nk_parser.h"
 #include "compiler/ir/nk_printer.h"
 #include "compiler/ops/op_spec.h"
@@ -221,6 +225,27 @@ TEST(CodegenTest, OnBlocksBranchOnTheCoreTypeAndImmediatesLoadRegisters) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("    vmuls.f32 x3, x4, x5, x6\nL0:\n"), std::string::npos) << text;
+}
+
+TEST(EventIdsTest, ReusesIdsOfFlagsDoneBeforeAndLinksEachReuse) {
+  int loop = 0;
+  std::vector<FlagLife> flags = {{0, 10, {}, nullptr}, {12, 20, {}, nullptr}, {5, 15, {}, nullptr}};
+  std::optional<EventIdPlan> plan = plan_event_ids(flags, 2, false);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->ids, (std::vector<int>{0, 0, 1}));
+  EXPECT_EQ(plan->links, (std::vector<std::pair<size_t, size_t>>{{0, 1}}));
+  // Waited by the scalar unit: reuse needs no link.
+  EXPECT_TRUE(plan_event_ids(flags, 2, true)->links.empty());
+  // One id is too few: flags 0 and 2 are pending at once.
+  EXPECT_FALSE(plan_event_ids(flags, 1, false));
+  // In one loop two flags would alternate; in different scopes they never share.
+  flags[0].loops = flags[1].loops = {&loop};
+  EXPECT_FALSE(plan_event_ids(flags, 2, false));
+  EXPECT_EQ(plan_event_ids(flags, 2, true)->ids, (std::vector<int>{0, 0, 1}));
+  flags[0].loops = flags[1].loops = {};
+  flags[1].scope = &loop;
+  EXPECT_FALSE(plan_event_ids(flags, 2, false));
+  EXPECT_EQ(plan_event_ids(flags, 3, false)->ids, (std::vector<int>{0, 2, 1}));
 }
 
 TEST(SyncInsertionTest, TooManyEventIdsAtOnceIsAnError) {
