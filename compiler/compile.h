@@ -1,5 +1,5 @@
 // The compiler driver: runs the passes in order on a kernel (double buffering, buffer
-// allocation, sync insertion, code generation) and assembles the result.
+// allocation, sync insertion, code generation, peephole clean-up) and assembles the result.
 #pragma once
 
 #include <string>

@@ -90,9 +90,15 @@ Stmt make_loop(std::string var, int64_t count, bool parallel, Body body) {
 }
 
 Stmt make_let(std::string name, std::string var, bool remainder, int64_t divisor) {
+  Affine of;
+  of.add(var, 1);
+  return make_let(std::move(name), std::move(of), remainder, divisor);
+}
+
+Stmt make_let(std::string name, Affine of, bool remainder, int64_t divisor) {
   Stmt s;
   s.kind = Stmt::Kind::kLet;
-  s.let = LetStmt{std::move(name), std::move(var), remainder, divisor};
+  s.let = LetStmt{std::move(name), std::move(of), remainder, divisor};
   return s;
 }
 
@@ -158,8 +164,7 @@ void substitute_var(Body& body, const std::string& var, const std::string& new_v
         substitute_var(s.when->body, var, new_var, scale, offset);
         break;
       case Stmt::Kind::kLet:
-        // A let of var / d with var := 2 v + c is not affine: unrolling never substitutes a
-        // variable a let reads (double buffering unrolls only `for` loops, lets read `pfor`).
+        s.let.of = s.let.of.substituted(var, new_var, scale, offset);
         break;
       case Stmt::Kind::kOn:
         s.on = std::make_shared<OnStmt>(*s.on);

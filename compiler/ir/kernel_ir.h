@@ -104,10 +104,12 @@ struct LoopStmt {
   bool operator==(const LoopStmt&) const;
 };
 
-// `let name = var / divisor` or `let name = var % divisor`.
+// `let name = of / divisor` or `let name = of % divisor`, `of` affine in the loop variables
+// (usually one variable; `(2*p + 1) / 4` after unrolling a loop over p, or when a generator
+// walks its items in pairs). `of` must not be negative.
 struct LetStmt {
   std::string name;
-  std::string var;
+  Affine of;
   bool remainder = false;
   int64_t divisor = 1;
   bool operator==(const LetStmt&) const = default;
@@ -200,6 +202,7 @@ struct Kernel {
 Stmt make_op(OpStmt op, SourceLocation loc = {});
 Stmt make_loop(std::string var, int64_t count, bool parallel, Body body);
 Stmt make_let(std::string name, std::string var, bool remainder, int64_t divisor);
+Stmt make_let(std::string name, Affine of, bool remainder, int64_t divisor);
 Stmt make_if(Condition cond, Body body);
 Stmt make_sync(bool wait, isa::Pipe src, isa::Pipe dst, int event);
 Stmt make_sync(const SyncStmt& sync);

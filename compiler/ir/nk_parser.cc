@@ -366,9 +366,17 @@ class Parser {
       std::string name = p.ident("a name");
       if (m_vars.count(name)) throw LineError{n.col, "'" + name + "' is already defined"};
       p.expect("=");
-      Token v = p.peek();
-      std::string var = p.ident("a loop variable");
-      if (!m_vars.count(var)) throw LineError{v.col, "unknown loop variable '" + var + "'"};
+      // `var` or `(affine)`.
+      Affine of;
+      if (p.accept("(")) {
+        of = p.affine();
+        p.expect(")");
+      } else {
+        Token v = p.peek();
+        std::string var = p.ident("a loop variable");
+        if (!m_vars.count(var)) throw LineError{v.col, "unknown loop variable '" + var + "'"};
+        of.add(var, 1);
+      }
       bool rem = false;
       if (p.accept("%")) rem = true;
       else p.expect("/");
@@ -376,7 +384,7 @@ class Parser {
       int64_t div = p.integer("a divisor");
       if (div < 1) throw LineError{d.col, "divisor must be at least 1"};
       p.end_of_line();
-      body.push_back(make_let(name, var, rem, div));
+      body.push_back(make_let(name, of, rem, div));
       body.back().loc = here(head.col);
       m_vars.insert(name);
       if (!m_let_stack.empty()) m_let_stack.back().push_back(name);

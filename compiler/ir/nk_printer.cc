@@ -89,7 +89,11 @@ void print_body(std::ostringstream& os, const Body& body, int depth) {
         os << pad << "}\n";
         break;
       case Stmt::Kind::kLet:
-        os << pad << "let " << s.let.name << " = " << s.let.var
+        os << pad << "let " << s.let.name << " = "
+           << (s.let.of.constant == 0 && s.let.of.terms.size() == 1 &&
+                       s.let.of.terms[0].second == 1
+                   ? s.let.of.terms[0].first
+                   : "(" + print_affine(s.let.of) + ")")
            << (s.let.remainder ? " % " : " / ") << s.let.divisor << "\n";
         break;
       case Stmt::Kind::kIf:

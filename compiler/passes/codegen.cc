@@ -153,8 +153,14 @@ class Generator {
           int r = alloc();
           int d = alloc();
           load_const(d, s.let.divisor);
-          emit(std::string(s.let.remainder ? "rem " : "div ") + reg(r) + ", " + reg(var(s.let.var)) +
-               ", " + reg(d));
+          const Affine& of = s.let.of;
+          int from = r;
+          if (of.constant == 0 && of.terms.size() == 1 && of.terms[0].second == 1)
+            from = var(of.terms[0].first);
+          else
+            eval(of, r);
+          emit(std::string(s.let.remainder ? "rem " : "div ") + reg(r) + ", " + reg(from) + ", " +
+               reg(d));
           release(d);
           m_vars[s.let.name] = r;
           lets.push_back(r);

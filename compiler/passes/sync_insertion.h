@@ -10,11 +10,21 @@
 // Requests of one pipe pair in one body and one tile slot whose intervals overlap are merged
 // into one flag (a later set covers earlier writes of its pipe, an earlier wait covers later
 // reads), so there are no redundant syncs; ping and pong flags stay apart, or the next ping
-// load would wait for the pong reads and double buffering would be lost. Each remaining flag gets its own event id of its pipe pair; more
-// flags than `pipes.event_ids` is a compile error. Tiles of an `on aic` / `on aiv` block belong
-// to that core type: their wrap-around tokens are set at the start of the block and waited at
-// its end (the other core type never runs them). Cross-core flags are not inserted here: the
-// op generator places them (see compiler/ops/handoff.h).
+// load would wait for the pong reads and double buffering would be lost. Also:
+//  * tiles that buffer allocation placed on common bytes (disjoint live ranges) are ordered:
+//    the earlier tile's last access by each pipe before the later tile's first write by another;
+//  * nested loops that write and read one tile slot (sibling loops, e.g. the two unrolled copies
+//    of a double-buffered K loop inside an outer loop) are ordered one by one, and the slot's
+//    RAW flags and WAR tokens per pipe pair share one event id across them;
+//  * event ids: a pipe pair with no more flags than `pipes.event_ids` gives each its own id;
+//    otherwise ids are reused by flags not pending at once (event_ids.h), tokens set before and
+//    waited after their outermost loop, each reuse linked through the scalar unit (`set_flag P,
+//    s` after the last wait, `wait_flag P, s` before the next set); more flags pending at once
+//    than ids is a compile error.
+// Tiles of an `on aic` / `on aiv` block belong to that core type: their wrap-around tokens are
+// set at the start of the block and waited at its end (the other core type never runs them).
+// Cross-core flags are not inserted here: the op generator places them (see
+// compiler/ops/handoff.h).
 #pragma once
 
 #include <vector>

@@ -1,5 +1,8 @@
 // Each pass alone on small kernels, asserted by the printed IR or exact values; op-spec errors.
 #include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -8,6 +11,7 @@
 #include "compiler/passes/codegen.h"
 #include "compiler/compile.h"
 #include "compiler/passes/double_buffering.h"
+#include "compiler/passes/event_ids.h"
 #include "compiler/ir/nk_parser.h"
 #include "compiler/ir/nk_printer.h"
 #include "compiler/ops/op_spec.h"
@@ -47,6 +51,59 @@ TEST(DoubleBufferingTest, UnrollsByTwoWithAGuardedOddCopy) {
             "    copy_ub_to_gm y[2048*i + 1024], buf.1, burst_len=32\n"
             "  }\n"
             "}\n");
+}
+
+TEST(DoubleBufferingTest, UnrollByTwoInPairsWithEarlyLoadsAndRenamedLets) {
+  Kernel k = parse_kernel(
+      "kernel k\narg x gm\ntile s ub 512 double\ntile a ub 256\n"
+      "pfor t in 3 {\n"
+      "  let q = t / 2\n"
+      "  copy_gm_to_ub s, x[512*q], burst_len=16\n"
+      "  for i in 2 {\n    vadds.f16 a, s, 15360, repeat=1\n  }\n"
+      "}\n",
+      "k.nk");
+  unroll_by_two(*k.body[0].loop, {"s"}, true);
+  EXPECT_EQ(print_kernel(k).substr(print_kernel(k).find("pfor")),
+            "pfor t in 2 {\n"
+            "  let q = (2*t) / 2\n"
+            "  copy_gm_to_ub s.0, x[512*q], burst_len=16\n"
+            "  let q_odd = (2*t + 1) / 2\n"
+            "  if 2*t + 1 < 3 {\n"
+            "    copy_gm_to_ub s.1, x[512*q_odd], burst_len=16\n"
+            "  }\n"
+            "  for i in 2 {\n    vadds.f16 a, s.0, 15360, repeat=1\n  }\n"
+            "  if 2*t + 1 < 3 {\n"
+            "    for i in 2 {\n      vadds.f16 a, s.1, 15360, repeat=1\n    }\n"
+            "  }\n"
+            "}\n");
+  // The printed form parses back (lets of an affine value).
+  EXPECT_EQ(parse_kernel(print_kernel(k), "printed.nk"), k);
+}
+
+TEST(SyncInsertionTest, SiblingLoopsShareOneFlagPerTileSlotAndPipePair) {
+  // Two unrolled copies of a double-buffered loop in one body: a.0 and a.1 are written (V) and
+  // read (MTE3) in both; each slot's RAW flags and WAR tokens keep one id across the two loops.
+  Kernel k = parse_kernel(
+      "kernel k\narg x gm\ntile a ub 256 double\n"
+      "for t in 2 {\n"
+      "  for i in 2 {\n    vadds.f16 a, a, 15360, repeat=1\n    copy_ub_to_gm x, a, burst_len=8\n  }\n"
+      "  for i in 2 {\n    vadds.f16 a, a, 15360, repeat=1\n    copy_ub_to_gm x, a, burst_len=8\n  }\n"
+      "}\n",
+      "k.nk");
+  double_buffer(k);
+  allocate_buffers(k, chip("tiny"));
+  insert_syncs(k, chip("tiny"));
+  const std::string loop =
+      "    wait_flag mte3, v, 0\n    vadds.f16 a.0, a.0, 15360, repeat=1\n"
+      "    set_flag v, mte3, 0\n    wait_flag v, mte3, 0\n    copy_ub_to_gm x, a.0, burst_len=8\n"
+      "    set_flag mte3, v, 0\n"
+      "    wait_flag mte3, v, 1\n    vadds.f16 a.1, a.1, 15360, repeat=1\n"
+      "    set_flag v, mte3, 1\n    wait_flag v, mte3, 1\n    copy_ub_to_gm x, a.1, burst_len=8\n"
+      "    set_flag mte3, v, 1\n";
+  EXPECT_EQ(print_kernel(k).substr(print_kernel(k).find("prologue")),
+            "prologue set_flag mte3, v, 0\nprologue set_flag mte3, v, 1\n"
+            "for t in 2 {\n  for i in 1 {\n" + loop + "  }\n  for i in 1 {\n" + loop +
+                "  }\n}\nepilogue wait_flag mte3, v, 0\nepilogue wait_flag mte3, v, 1\n");
 }
 
 TEST(BufferAllocationTest, TilesWithDisjointLifetimesShareBytes) {
@@ -170,17 +227,101 @@ TEST(CodegenTest, OnBlocksBranchOnTheCoreTypeAndImmediatesLoadRegisters) {
   EXPECT_NE(text.find("    vmuls.f32 x3, x4, x5, x6\nL0:\n"), std::string::npos) << text;
 }
 
-TEST(SyncInsertionTest, TooManyEventIdsIsAnError) {
+TEST(EventIdsTest, ReusesIdsOfFlagsDoneBeforeAndLinksEachReuse) {
+  int loop = 0;
+  std::vector<FlagLife> flags = {{0, 10, {}, nullptr}, {12, 20, {}, nullptr}, {5, 15, {}, nullptr}};
+  std::optional<EventIdPlan> plan = plan_event_ids(flags, 2, false);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->ids, (std::vector<int>{0, 0, 1}));
+  EXPECT_EQ(plan->links, (std::vector<std::pair<size_t, size_t>>{{0, 1}}));
+  // Waited by the scalar unit: reuse needs no link.
+  EXPECT_TRUE(plan_event_ids(flags, 2, true)->links.empty());
+  // One id is too few: flags 0 and 2 are pending at once.
+  EXPECT_FALSE(plan_event_ids(flags, 1, false));
+  // In one loop two flags would alternate; in different scopes they never share.
+  flags[0].loops = flags[1].loops = {&loop};
+  EXPECT_FALSE(plan_event_ids(flags, 2, false));
+  EXPECT_EQ(plan_event_ids(flags, 2, true)->ids, (std::vector<int>{0, 0, 1}));
+  flags[0].loops = flags[1].loops = {};
+  flags[1].scope = &loop;
+  EXPECT_FALSE(plan_event_ids(flags, 2, false));
+  EXPECT_EQ(plan_event_ids(flags, 3, false)->ids, (std::vector<int>{0, 2, 1}));
+}
+
+TEST(SyncInsertionTest, TooManyEventIdsAtOnceIsAnError) {
+  // Five nested loops, each loading its tile before the inner loop and storing it after: five
+  // mte2 -> mte3 flags are pending at once, more than the 910's 4 ids.
   std::string src = "kernel k\narg x gm\n";
   for (int i = 0; i < 5; ++i) src += "tile t" + std::to_string(i) + " ub 32\n";
   for (int i = 0; i < 5; ++i)
-    src += "copy_gm_to_ub t" + std::to_string(i) + ", x, burst_len=1\ncopy_ub_to_gm x, t" +
-           std::to_string(i) + ", burst_len=1\n";
+    src += "for l" + std::to_string(i) + " in 2 {\ncopy_gm_to_ub t" + std::to_string(i) +
+           ", x, burst_len=1\n";
+  for (int i = 4; i >= 0; --i) src += "copy_ub_to_gm x, t" + std::to_string(i) + ", burst_len=1\n}\n";
   Kernel k = parse_kernel(src, "k.nk");
   allocate_buffers(k, chip("ascend910"));
   EXPECT_EQ(error_of([&] { insert_syncs(k, chip("ascend910")); }),
-            "error: kernel 'k' needs more than 4 event ids for mte2 -> mte3 (pipes.event_ids of "
-            "chip 'ascend910')");
+            "error: kernel 'k' needs more than 4 event ids for mte2 -> mte3 at once "
+            "(pipes.event_ids of chip 'ascend910')");
+}
+
+// Two loops one after the other, each with its own UB tile (MTE2 -> MTE3).
+const char* kTwoPhases =
+    "kernel k\narg x gm\narg y gm\ntile a ub 256\ntile b ub 256\n"
+    "for i in 2 {\n  copy_gm_to_ub a, x[256*i], burst_len=8\n"
+    "  copy_ub_to_gm y[256*i], a, burst_len=8\n}\n"
+    "for i in 2 {\n  copy_gm_to_ub b, x[256*i + 512], burst_len=8\n"
+    "  copy_ub_to_gm y[256*i + 512], b, burst_len=8\n}\n";
+
+TEST(SyncInsertionTest, TilesSharingBytesAreOrderedAcrossTheirLoops) {
+  Kernel k = parse_kernel(kTwoPhases, "k.nk");
+  allocate_buffers(k, chip("tiny"));
+  ASSERT_EQ(k.find_tile("b")->offset, k.find_tile("a")->offset);
+  insert_syncs(k, chip("tiny"));
+  std::string text = print_kernel(k);
+  // The first load of b (MTE2) waits for the last store of a (MTE3), between the loops.
+  EXPECT_NE(text.find("  set_flag mte3, mte2, 1\n}\nset_flag mte3, mte2, 0\n"
+                      "wait_flag mte3, mte2, 0\nfor i in 2 {\n  wait_flag mte3, mte2, 2\n"
+                      "  copy_gm_to_ub b, "),
+            std::string::npos)
+      << text;
+}
+
+TEST(SyncInsertionTest, EventIdsAreReusedByFlagsThatAreNotPendingAtOnce) {
+  // Two ids per pipe pair for three mte3 -> mte2 flags: the tokens of the two loops go around
+  // their loop (not the prologue / epilogue) and take turns on id 0; id 1 orders a's last store
+  // before b's first load. Before the second loop sets id 0 the scalar unit waits (through flag
+  // mte2 -> s) for MTE2's last wait on it.
+  config::ChipConfig one_id = chip("tiny");
+  one_id.pipes.event_ids = 2;
+  Kernel k = parse_kernel(kTwoPhases, "k.nk");
+  allocate_buffers(k, one_id);
+  insert_syncs(k, one_id);
+  EXPECT_EQ(print_kernel(k).substr(print_kernel(k).find("syncs inserted")),
+            "syncs inserted\n"
+            "set_flag mte3, mte2, 0\n"
+            "for i in 2 {\n"
+            "  wait_flag mte3, mte2, 0\n"
+            "  copy_gm_to_ub a, x[256*i], burst_len=8\n"
+            "  set_flag mte2, mte3, 0\n"
+            "  wait_flag mte2, mte3, 0\n"
+            "  copy_ub_to_gm y[256*i], a, burst_len=8\n"
+            "  set_flag mte3, mte2, 0\n"
+            "}\n"
+            "set_flag mte3, mte2, 1\n"
+            "wait_flag mte3, mte2, 0\n"
+            "set_flag mte2, s, 0\n"
+            "wait_flag mte2, s, 0\n"
+            "set_flag mte3, mte2, 0\n"
+            "wait_flag mte3, mte2, 1\n"
+            "for i in 2 {\n"
+            "  wait_flag mte3, mte2, 0\n"
+            "  copy_gm_to_ub b, x[256*i + 512], burst_len=8\n"
+            "  set_flag mte2, mte3, 1\n"
+            "  wait_flag mte2, mte3, 1\n"
+            "  copy_ub_to_gm y[256*i + 512], b, burst_len=8\n"
+            "  set_flag mte3, mte2, 0\n"
+            "}\n"
+            "wait_flag mte3, mte2, 0\n");
 }
 
 TEST(CodegenTest, LoopsAddressesAndPackedWords) {

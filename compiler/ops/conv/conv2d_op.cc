@@ -24,6 +24,7 @@
 #include "compiler/ops/conv/conv_tiling.h"
 #include "compiler/ir/ir_builder.h"
 #include "compiler/ops/ops.h"
+#include "compiler/passes/double_buffering.h"
 
 namespace npu::compiler {
 namespace {
@@ -201,7 +202,8 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   k.args = {{"x", isa::ArgKind::kGmPointer, u64(p.n * p.h * p.w * p.c * es)},
             {"wgt", isa::ArgKind::kGmPointer, u64(weight_elems * es)},
             {"y", isa::ArgKind::kGmPointer, u64(p.n * ho * wo * p.k * eo)}};
-  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(IB * slab_img), t.streamed, {}, {}},
+  const bool slab_slots = t.streamed || t.slab_double;
+  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(IB * slab_img), slab_slots, {}, {}},
              {"a_l0", isa::Buffer::kL0a, u64(m_ext * kt * es), true, {}, {}},
              {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
              {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}};
@@ -338,13 +340,16 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   }
   const int64_t tiles = p.n / IB * p.groups * TH * TN;
   k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
+  // A double resident slab alternates over each core's tiles: tiles go in pairs.
+  if (t.slab_double) unroll_by_two(*k.body.back().loop, {"fmap_l1"}, true);
+  const int64_t items = t.slab_double ? ceil_div(tiles, 2) : tiles;
 
   const double in_low = p.int8 ? -128 : -1, in_high = p.int8 ? 127 : 1;
   r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, in_low, in_high},
                {"wgt", p.in_type, u64(weight_elems), false, in_low, in_high},
                {"y", p.out_type, u64(p.n * ho * wo * p.k), true}};
   r.block_dim =
-      static_cast<uint32_t>(std::min<int64_t>(tiles, static_cast<int64_t>(chip.chip.cores)));
+      static_cast<uint32_t>(std::min<int64_t>(items, static_cast<int64_t>(chip.chip.cores)));
   r.flops = 2.0 * static_cast<double>(p.n * ho * wo) * static_cast<double>(p.k) *
             static_cast<double>(cg * p.r * p.s);
   r.summary =
@@ -354,8 +359,9 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
       " -> " + std::to_string(ho) + "x" + std::to_string(wo) + ", tiles " +
       (IB > 1 ? std::to_string(IB) + " images x " : "") + std::to_string(rows) + " rows x " +
       std::to_string(nt) + " channels, K step " + std::to_string(kt) +
-      (t.streamed ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
-                  : " (resident slab)") +
+      (t.streamed      ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
+       : t.slab_double ? " (resident slab, double buffered over tile pairs)"
+                       : " (resident slab)") +
       (t.weights_in_l1 ? ", weights in L1" : "") + ", " + std::to_string(tiles) + " output tiles";
   // fp32 (or exact int32) accumulation; fp16 output adds one rounding (as matmul).
   const double depth = static_cast<double>(cg * p.r * p.s);

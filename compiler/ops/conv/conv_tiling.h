@@ -7,12 +7,17 @@
 //    step's slab of the band's input rows for those channels goes GM -> L1 double buffered, so
 //    feature-map loads overlap the cube like the weights do;
 //  * resident: the band's slab of all channels of the group is loaded once per tile, and K
-//    steps of `kt` columns (any multiple of C0, so a large r x s fits small L0A) walk it.
+//    steps of `kt` columns (any multiple of C0, so a large r x s fits small L0A) walk it;
+//    when two slabs fit L1 next to the weights (which must be in L1, or their GM -> L0B loads
+//    would queue behind the slab's on MTE2) the slab is double buffered over pairs of tiles:
+//    both slabs load first, so the second tile's loads under the first one's K steps.
 // For every candidate that fits the buffers (L0A / L0B double buffered, L0C, UB on coupled
 // chips, L1) the model estimates
 //   per K step: max(cube fractals, load3d bytes over L1 -> L0A, weight bytes over GM -> L0B,
 //               streamed slab bytes over GM -> L1, scalar set-up),
-//   per tile:   K steps + the exposed slab load (resident) + fixpipe write-out,
+//   per tile:   K steps + the exposed slab load (resident; with a double slab half of one,
+//               plus what the second load of a pair takes beyond the first tile's K steps)
+//               + fixpipe write-out,
 // where GM reads get the core's share of L2 and, for the feature map (read once from HBM),
 // of HBM bandwidth; times the rounds of tiles over the cores; it keeps the cheapest. When every
 // tile uses the same weights (one group, one block of output channels) and they fit L1 next to
@@ -55,6 +60,7 @@ struct ConvTiling {
   int64_t images = 1;            // images per tile (> 1 only when rows is the whole output)
   int64_t nt = 16;               // output channels per tile (multiple of 16)
   bool streamed = false;         // K steps of whole channel blocks, slab per step (else resident)
+  bool slab_double = false;      // resident: the slab alternates between two L1 slots per tile
   int64_t blocks = 1;            // streamed: channel blocks per K step
   int64_t kt = 16;               // img2col columns per K step (multiple of C0)
   bool weights_in_l1 = false;    // all tiles use the same weights: load them into L1 once
