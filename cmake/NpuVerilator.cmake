@@ -87,11 +87,15 @@ function(npu_verilate target)
 
   # Verilator's code (generated and runtime) compiles without the project's warnings. Its FST
   # writer (gtkwave's fstapi.c, inside verilated_fst_c.cpp) stores words at unaligned
-  # addresses, which the Sanitize build's UBSan would stop at: that check is off for
-  # Verilator's runtime (the flag is a no-op in builds without UBSan).
+  # addresses, and its trace buffer (verilated_trace.h, inlined into the generated *__Trace*
+  # files) reads 64-bit signals from 32-bit slots, which the Sanitize build's UBSan would stop
+  # at: that check is off for Verilator's runtime and the generated trace code (the flag is a
+  # no-op in builds without UBSan). The generated model itself keeps every check.
   get_target_property(target_sources ${target} SOURCES)
   foreach(src ${target_sources})
-    if(src MATCHES "^${CMAKE_CURRENT_BINARY_DIR}/verilated/")
+    if(src MATCHES "^${CMAKE_CURRENT_BINARY_DIR}/verilated/.*__Trace__")
+      set_property(SOURCE ${src} APPEND PROPERTY COMPILE_OPTIONS -w -fno-sanitize=alignment)
+    elseif(src MATCHES "^${CMAKE_CURRENT_BINARY_DIR}/verilated/")
       set_property(SOURCE ${src} APPEND PROPERTY COMPILE_OPTIONS -w)
     elseif(src MATCHES "^${VERILATOR_ROOT}/")
       set_property(SOURCE ${src} APPEND PROPERTY COMPILE_OPTIONS -w -fno-sanitize=alignment)

@@ -1,8 +1,6 @@
 // The RTL cube in the loop (rtl_cube_backend.h).
 #include "sim/cosim/rtl_cube_backend.h"
 
-#include <fmt/format.h>
-
 #include <cstring>
 #include <string>
 #include <vector>
@@ -11,13 +9,10 @@
 
 #include "Vcube_sc.h"
 #include "base/error.h"
+#include "sim/cosim/rtl_cube_config.h"
 
 namespace npu::sim {
 namespace {
-
-constexpr uint64_t kRowsPerCycle = NPU_RTL_CUBE_ROWS_PER_CYCLE;
-constexpr uint64_t kCyclesPerFractal = (16 / kRowsPerCycle) * 16;
-constexpr uint64_t kStartupCycles = NPU_RTL_CUBE_STARTUP_CYCLES;
 
 // Encodings of npu_cube_pkg::cube_init_e.
 constexpr uint32_t kInitZero = 0;
@@ -40,9 +35,14 @@ sc_dt::sc_bv<kBits> to_bv(const uint8_t* bytes) {
 
 class RtlCube final : public sc_core::sc_module, public CubeBackend {
  public:
-  explicit RtlCube(const sc_core::sc_module_name& name) : sc_core::sc_module(name), m_rtl("rtl") {
+  RtlCube(const sc_core::sc_module_name& name, const RtlCubeTiming& timing)
+      : sc_core::sc_module(name), m_rtl("rtl"), m_timing(timing) {
     m_rtl.clk_i(m_clk);
     m_rtl.rst_ni(m_rst_n);
+    m_rtl.cfg_cpf_f16_i(m_cfg_cpf_f16);
+    m_rtl.cfg_cpf_bf16_i(m_cfg_cpf_bf16);
+    m_rtl.cfg_cpf_int8_i(m_cfg_cpf_int8);
+    m_rtl.cfg_startup_i(m_cfg_startup);
     m_rtl.in_valid_i(m_in_valid);
     m_rtl.in_ready_o(m_in_ready);
     m_rtl.in_dtype_i(m_in_dtype);
@@ -72,9 +72,11 @@ class RtlCube final : public sc_core::sc_module, public CubeBackend {
     uint64_t ready_again = 0;
     uint64_t last_result = 0;
     std::vector<uint8_t> c0(kCFractalBytes);
+    const uint64_t limit =
+        16 + (fractals + 1) * (kRtlCubeMaxCyclesPerFractal + m_timing.startup_cycles + 4);
     // Output fractals in the C++ cube's order: j outer, i inner; each its k fractals in order.
     while (received < outputs) {
-      NPU_CHECK(edge < 16 + (fractals + 1) * (kCyclesPerFractal + kStartupCycles + 4),
+      NPU_CHECK(edge < limit,
                 "the RTL cube hangs: no result after " + std::to_string(edge) + " cycles");
       const bool present = presented < fractals;
       if (present && driven != presented) {
@@ -126,7 +128,12 @@ class RtlCube final : public sc_core::sc_module, public CubeBackend {
     wait(sc_core::SC_ZERO_TIME);
   }
 
+  // Resets the block with the chip's cube timing on its configuration inputs.
   void reset() {
+    m_cfg_cpf_f16.write(m_timing.cycles_per_fractal_fp16);
+    m_cfg_cpf_bf16.write(m_timing.cycles_per_fractal_bf16);
+    m_cfg_cpf_int8.write(m_timing.cycles_per_fractal_int8);
+    m_cfg_startup.write(m_timing.startup_cycles);
     m_rst_n.write(false);
     for (int i = 0; i < 2; ++i) {
       m_clk.write(true);
@@ -174,8 +181,13 @@ class RtlCube final : public sc_core::sc_module, public CubeBackend {
   }
 
   Vcube_sc m_rtl;
+  RtlCubeTiming m_timing;
   sc_core::sc_signal<bool> m_clk{"clk"};
   sc_core::sc_signal<bool> m_rst_n{"rst_n"};
+  sc_core::sc_signal<uint32_t> m_cfg_cpf_f16{"cfg_cpf_f16"};
+  sc_core::sc_signal<uint32_t> m_cfg_cpf_bf16{"cfg_cpf_bf16"};
+  sc_core::sc_signal<uint32_t> m_cfg_cpf_int8{"cfg_cpf_int8"};
+  sc_core::sc_signal<uint32_t> m_cfg_startup{"cfg_startup"};
   sc_core::sc_signal<bool> m_in_valid{"in_valid"};
   sc_core::sc_signal<bool> m_in_ready{"in_ready"};
   sc_core::sc_signal<uint32_t> m_in_dtype{"in_dtype"};
@@ -193,41 +205,9 @@ class RtlCube final : public sc_core::sc_module, public CubeBackend {
 
 }  // namespace
 
-uint64_t rtl_cube_cycles_per_fractal() { return kCyclesPerFractal; }
-uint64_t rtl_cube_startup_cycles() { return kStartupCycles; }
-
-void check_rtl_cube_config(const config::ChipConfig& config) {
-  std::vector<std::string> problems;
-  auto need = [&](const std::string& key, uint64_t have, uint64_t want) {
-    if (have != want) problems.push_back(fmt::format("{} = {} (needs {})", key, have, want));
-  };
-  need("cube.startup_cycles", config.cube.startup_cycles, kStartupCycles);
-  const std::pair<const char*, const config::CubeShape*> shapes[] = {
-      {"fp16", &config.cube.fp16}, {"bf16", &config.cube.bf16}, {"int8", &config.cube.int8}};
-  for (const auto& [name, shape] : shapes) {
-    if (!shape->enabled) continue;
-    const std::string p = std::string("cube.") + name;
-    need(p + ".m0", shape->m0, 16);
-    need(p + ".n0", shape->n0, 16);
-    need(p + ".k0", shape->k0, std::string(name) == "int8" ? 32 : 16);
-    need(p + ".cycles_per_fractal", shape->cycles_per_fractal, kCyclesPerFractal);
-  }
-  if (config.cube.fp32.enabled) problems.push_back("cube.fp32.enabled = true (needs false)");
-  if (problems.empty()) return;
-  std::string text = fmt::format(
-      "--rtl-cube: this chip's cube is not the one the RTL implements (a {}-cycle fractal, "
-      "{} startup cycles, no fp32 mode):",
-      kCyclesPerFractal, kStartupCycles);
-  for (const std::string& p : problems) text += "\n  " + p;
-  text += fmt::format("\nchange them with --set, e.g. --set cube.fp16.cycles_per_fractal={}",
-                      kCyclesPerFractal);
-  throw UserError(text);
-}
-
 std::function<std::unique_ptr<CubeBackend>(const config::ChipConfig&)> rtl_cube_backend() {
   return [](const config::ChipConfig& config) -> std::unique_ptr<CubeBackend> {
-    check_rtl_cube_config(config);
-    return std::make_unique<RtlCube>("rtl_cube");
+    return std::make_unique<RtlCube>("rtl_cube", rtl_cube_timing(config));
   };
 }
 

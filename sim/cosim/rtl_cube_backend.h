@@ -19,16 +19,8 @@
 
 namespace npu::sim {
 
-// Throws UserError unless the chip's cube is the one the RTL implements: 16 x 16 fractals with
-// k0 16 (fp16, bf16) and 32 (int8), the RTL's cycles per fractal and startup cycles, no fp32
-// mode. The message names each key to change and the value it needs.
-void check_rtl_cube_config(const config::ChipConfig& config);
-
-// For SimOptions::cube_backend: makes one RTL cube per core with a cube (checks the config).
+// For SimOptions::cube_backend: makes one RTL cube per core with a cube, configured with the
+// chip's cube timing (rtl_cube_timing(): throws UserError for a cube the RTL cannot be).
 std::function<std::unique_ptr<CubeBackend>(const config::ChipConfig&)> rtl_cube_backend();
-
-// The structure the RTL was built with (rtl/cube/cube_params.cmake).
-uint64_t rtl_cube_cycles_per_fractal();
-uint64_t rtl_cube_startup_cycles();
 
 }  // namespace npu::sim

@@ -1,7 +1,8 @@
 // The cube fractal MAC array (rtl/cube/npu_cube_fractal.sv) against the C++ cube and its timing
 // model (cube_harness.h): directed corner cases of docs/numerics.md section 9, hand-checked
-// cycle counts, 10,000 seeded random transactions, and two deliberately mis-modelled variants
-// (rounding by truncation, one cycle of extra latency) that the harness must catch.
+// cycle counts, every shipped chip's cube timing, 10,000 seeded random transactions under random
+// cube timings, and two deliberately mis-modelled variants (rounding by truncation, one cycle of
+// extra latency) that the harness must catch.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -12,14 +13,17 @@
 #include "Vcube.h"
 #include "Vcube_slow.h"
 #include "Vcube_truncating.h"
+#include "config/loader.h"
 #include "tests/rtl/cube_harness.h"
 #include "tests/rtl/cube_harness_impl.h"
+#include "tests/support/run_command.h"
 
 namespace npu::rtl_test {
 namespace {
 
-constexpr uint64_t kCpf = kCubeCyclesPerFractal;
-constexpr uint64_t kStartup = kCubeStartupCycles;
+config::ChipConfig shipped_chip(const std::string& name) {
+  return config::load_chip_config(test::source_path("configs/chips/" + name + ".yaml")).config;
+}
 
 uint32_t c_word(const std::array<uint8_t, 1024>& c, size_t m, size_t n) {
   uint32_t v;
@@ -52,9 +56,11 @@ std::string wave(const std::string& name) {
   return (std::filesystem::current_path() / (name + ".fst")).string();
 }
 
-// Runs the RTL on `stream`, asserts it agrees with the C++ cube, and returns the C++ results.
+// Runs the RTL on `stream` with the tiny chip's cube timing, asserts it agrees with the C++
+// cube, and returns the C++ results.
 std::vector<std::array<uint8_t, 1024>> run_agreeing(const std::vector<CubeTransaction>& stream) {
-  const CubeRunResult r = run_cube_harness<Vcube>(stream, wave("rtl_cube_directed_mismatch"));
+  const CubeRunResult r = run_cube_harness<Vcube>(shipped_chip("tiny"), stream,
+                                                  wave("rtl_cube_directed_mismatch"));
   EXPECT_TRUE(r.ok) << r.report;
   std::vector<std::array<uint8_t, 1024>> out;
   for (const CubeTransaction& t : stream) out.push_back(cpp_cube_result(t));
@@ -104,7 +110,7 @@ TEST(RtlCube, SequentialAccumulationCornerCases) {
   // K = 0 from a NaN C0 with a payload: the result is the canonical NaN.
   s.push_back(one_fractal(isa::DataType::kF16, 0));
   set_c0(s.back(), 0, 0, 0xFFC12345);
-  space_requests(s, 2 * (kCpf + kStartup));
+  space_requests(s, 2);
 
   const auto c = run_agreeing(s);
   EXPECT_EQ(c_word(c[0], 0, 0), 0x4B800000u);
@@ -118,40 +124,82 @@ TEST(RtlCube, SequentialAccumulationCornerCases) {
 }
 
 TEST(RtlCube, HandCheckedCycles) {
-  // One fractal alone: result after cycles_per_fractal + startup edges.
-  CubeRunResult r = run_cube_harness<Vcube>({one_fractal(isa::DataType::kF16, 16)},
+  // One fractal alone, accepted at edge 1: its result after cycles_per_fractal + startup more
+  // edges. The shipped chips' cube (1 cycle per fractal, startup 3), and a slow one.
+  const config::ChipConfig tiny = shipped_chip("tiny");
+  ASSERT_EQ(tiny.cube.fp16.cycles_per_fractal, 1u);
+  ASSERT_EQ(tiny.cube.startup_cycles, 3u);
+  CubeRunResult r = run_cube_harness<Vcube>(tiny, {one_fractal(isa::DataType::kF16, 16)},
                                             wave("rtl_cube_cycles_mismatch"));
   ASSERT_TRUE(r.ok) << r.report;
-  EXPECT_EQ(r.cycles, 1 + kCpf + kStartup);  // accepted at edge 1
-  // Two instructions back to back, of 3 and 1 k fractals: the second starts 3 fractals later,
-  // its result comes startup cycles after its only fractal.
-  std::vector<CubeTransaction> s = random_cube_transactions(7, 2);
+  EXPECT_EQ(r.cycles, 1u + 1 + 3);
+  r = run_cube_harness<Vcube>(cube_config(16, 16, 16, 3), {one_fractal(isa::DataType::kF16, 16)},
+                              wave("rtl_cube_cycles_mismatch"));
+  ASSERT_TRUE(r.ok) << r.report;
+  EXPECT_EQ(r.cycles, 1u + 16 + 3);
+  // No startup at all: the result right after the fractal's one cycle.
+  r = run_cube_harness<Vcube>(cube_config(1, 1, 1, 0), {one_fractal(isa::DataType::kBf16, 16)},
+                              wave("rtl_cube_cycles_mismatch"));
+  ASSERT_TRUE(r.ok) << r.report;
+  EXPECT_EQ(r.cycles, 1u + 1);
+  // Two instructions back to back, fp16 of 3 k fractals (2 cycles each) then int8 of 1 (5
+  // cycles), startup 4: the int8 one starts at edge 1 + 3 x 2 and its result comes 5 + 4 later.
+  std::vector<CubeTransaction> s = random_cube_transactions(7, 2, tiny);
+  s[0].src = isa::DataType::kF16;
+  s[0].last_k = 16;
   s[0].a.resize(3);
   s[0].b.resize(3);
+  s[1].src = isa::DataType::kS8;
+  s[1].last_k = 32;
   s[1].a.resize(1);
   s[1].b.resize(1);
   s[0].request = 1;
   s[1].request = 1;
-  r = run_cube_harness<Vcube>(s, wave("rtl_cube_cycles_mismatch"));
+  r = run_cube_harness<Vcube>(cube_config(2, 7, 5, 4), s, wave("rtl_cube_cycles_mismatch"));
   ASSERT_TRUE(r.ok) << r.report;
-  EXPECT_EQ(r.cycles, 1 + 3 * kCpf + kCpf + kStartup);
+  EXPECT_EQ(r.cycles, 1u + 3 * 2 + 5 + 4);
   EXPECT_EQ(r.fractals, 4u);
 }
 
-TEST(RtlCube, TenThousandRandomTransactions) {
-  const std::vector<CubeTransaction> stream = random_cube_transactions(20261127, 10000);
-  const CubeRunResult r = run_cube_harness<Vcube>(stream, wave("rtl_cube_random_mismatch"));
-  ASSERT_TRUE(r.ok) << r.report;
-  EXPECT_EQ(r.transactions, 10000u);
-  RecordProperty("fractals", std::to_string(r.fractals));
-  RecordProperty("cycles", std::to_string(r.cycles));
+TEST(RtlCube, ShippedChipsCubeTimings) {
+  for (const char* name : {"tiny", "ascend910", "ascend910b", "ascend310"}) {
+    SCOPED_TRACE(name);
+    const config::ChipConfig chip = shipped_chip(name);
+    const CubeRunResult r =
+        run_cube_harness<Vcube>(chip, random_cube_transactions(11, 200, chip),
+                                wave(std::string("rtl_cube_") + name + "_mismatch"));
+    ASSERT_TRUE(r.ok) << r.report;
+    EXPECT_EQ(r.transactions, 200u);
+  }
+}
+
+TEST(RtlCube, TenThousandRandomTransactionsUnderRandomTimings) {
+  // 50 random cube timings, 200 random transactions each (the block is reset with each timing).
+  uint64_t transactions = 0;
+  uint64_t fractals = 0;
+  uint64_t slow = 0;  // timings with a type of more than 20 cycles per fractal
+  for (uint64_t i = 0; i < 50; ++i) {
+    const config::ChipConfig timing = random_cube_config(20261127 + i);
+    slow += std::max({timing.cube.fp16.cycles_per_fractal, timing.cube.bf16.cycles_per_fractal,
+                      timing.cube.int8.cycles_per_fractal}) > 20;
+    const CubeRunResult r =
+        run_cube_harness<Vcube>(timing, random_cube_transactions(20261127 + i, 200, timing),
+                                wave("rtl_cube_random_mismatch"));
+    ASSERT_TRUE(r.ok) << r.report;
+    transactions += r.transactions;
+    fractals += r.fractals;
+  }
+  EXPECT_EQ(transactions, 10000u);
+  EXPECT_GT(slow, 0u) << "some timings have slow types";
+  RecordProperty("fractals", std::to_string(fractals));
 }
 
 TEST(RtlCube, HarnessCatchesTruncationInsteadOfRounding) {
   const std::string path = wave("rtl_cube_truncating_mismatch");
   std::filesystem::remove(path);
-  const CubeRunResult r =
-      run_cube_harness<Vcube_truncating>(random_cube_transactions(1, 200), path);
+  const config::ChipConfig tiny = shipped_chip("tiny");
+  const CubeRunResult r = run_cube_harness<Vcube_truncating>(
+      tiny, random_cube_transactions(1, 200, tiny), path);
   ASSERT_FALSE(r.ok);
   std::printf("the harness reports, as it should:\n%s\n", r.report.c_str());
   EXPECT_NE(r.report.find(": RTL "), std::string::npos) << r.report;
@@ -160,13 +208,20 @@ TEST(RtlCube, HarnessCatchesTruncationInsteadOfRounding) {
 }
 
 TEST(RtlCube, HarnessCatchesOneCycleOfExtraLatency) {
-  const std::string path = wave("rtl_cube_slow_mismatch");
-  std::filesystem::remove(path);
-  const CubeRunResult r = run_cube_harness<Vcube_slow>(random_cube_transactions(1, 200), path);
-  ASSERT_FALSE(r.ok);
-  std::printf("the harness reports, as it should:\n%s\n", r.report.c_str());
-  EXPECT_NE(r.report.find("the timing model completes it"), std::string::npos) << r.report;
-  EXPECT_GT(std::filesystem::file_size(path), 0u);
+  // Under the shipped timing and under random ones.
+  for (uint64_t seed : {0, 1, 2}) {
+    const config::ChipConfig timing = seed == 0 ? shipped_chip("tiny") : random_cube_config(seed);
+    SCOPED_TRACE(describe_cube_timing(timing));
+    const std::string path = wave("rtl_cube_slow_mismatch");
+    std::filesystem::remove(path);
+    const CubeRunResult r =
+        run_cube_harness<Vcube_slow>(timing, random_cube_transactions(1, 200, timing), path);
+    ASSERT_FALSE(r.ok);
+    if (seed == 0) std::printf("the harness reports, as it should:\n%s\n", r.report.c_str());
+    EXPECT_NE(r.report.find("the timing model completes it"), std::string::npos) << r.report;
+    EXPECT_NE(r.report.find(describe_cube_timing(timing)), std::string::npos) << r.report;
+    EXPECT_GT(std::filesystem::file_size(path), 0u);
+  }
 }
 
 }  // namespace

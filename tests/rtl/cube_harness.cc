@@ -1,9 +1,13 @@
 // Stimuli and the C++ side of the cube harness (cube_harness.h).
 #include "tests/rtl/cube_harness.h"
 
+#include <fmt/format.h>
+
 #include <random>
 
+#include "sim/cosim/rtl_cube_config.h"
 #include "sim/exec/cube_backend.h"
+#include "sim/exec/cube_timing.h"
 
 namespace npu::rtl_test {
 namespace {
@@ -54,17 +58,37 @@ void put16(uint8_t* p, uint16_t v) {
 
 }  // namespace
 
-config::ChipConfig rtl_cube_config() {
+config::ChipConfig cube_config(uint64_t cpf_fp16, uint64_t cpf_bf16, uint64_t cpf_int8,
+                               uint64_t startup) {
   config::ChipConfig c;
-  c.cube.startup_cycles = kCubeStartupCycles;
-  for (config::CubeShape* shape : {&c.cube.fp16, &c.cube.bf16, &c.cube.int8}) {
-    shape->cycles_per_fractal = kCubeCyclesPerFractal;
-  }
+  c.cube.startup_cycles = startup;
+  c.cube.fp16.cycles_per_fractal = cpf_fp16;
+  c.cube.bf16.cycles_per_fractal = cpf_bf16;
+  c.cube.int8.cycles_per_fractal = cpf_int8;
   c.cube.int8.k0 = 32;
+  c.cube.fp32.enabled = false;
   return c;
 }
 
-std::vector<CubeTransaction> random_cube_transactions(uint64_t seed, size_t count) {
+config::ChipConfig random_cube_config(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto cpf = [&rng]() -> uint64_t {
+    return rng() % 16 == 0 ? 1 + rng() % sim::kRtlCubeMaxCyclesPerFractal : 1 + rng() % 20;
+  };
+  const uint64_t fp16 = cpf();
+  const uint64_t bf16 = cpf();
+  const uint64_t int8 = cpf();
+  return cube_config(fp16, bf16, int8, rng() % (sim::kRtlCubeMaxStartupCycles + 1));
+}
+
+std::string describe_cube_timing(const config::ChipConfig& config) {
+  return fmt::format("cycles per fractal fp16 {}, bf16 {}, int8 {}, startup {}",
+                     config.cube.fp16.cycles_per_fractal, config.cube.bf16.cycles_per_fractal,
+                     config.cube.int8.cycles_per_fractal, config.cube.startup_cycles);
+}
+
+std::vector<CubeTransaction> random_cube_transactions(uint64_t seed, size_t count,
+                                                      const config::ChipConfig& config) {
   std::mt19937_64 rng(seed);
   std::vector<CubeTransaction> stream(count);
   uint64_t request = 1;
@@ -99,8 +123,8 @@ std::vector<CubeTransaction> random_cube_transactions(uint64_t seed, size_t coun
       for (int i = 0; i < 4; ++i) t.c0[e * 4 + i] = static_cast<uint8_t>(v >> (8 * i));
     }
     // Back to back (the request long passed), or after an idle stretch.
-    const uint64_t occupancy = k1 * kCubeCyclesPerFractal;
-    request += rng() % 3 == 0 ? rng() % (2 * occupancy + kCubeStartupCycles + 2) : 0;
+    const uint64_t occupancy = sim::cube_timing(config, t.src, k1).occupancy;
+    request += rng() % 3 == 0 ? rng() % (2 * occupancy + config.cube.startup_cycles + 2) : 0;
     t.request = request;
   }
   return stream;

@@ -4,6 +4,9 @@
 // output bit and every cycle: when each instruction starts (throughput: the previous one's
 // occupancy) and when its result appears (latency).
 //
+// The cube's timing (cycles per fractal of each type, startup cycles) is a chip config's, given
+// to the block on its configuration inputs at reset (sim/cosim/rtl_cube_config.h).
+//
 // A transaction is one output fractal of an mmad: 1..k1 k fractals chained in the array
 // (CUBE_INIT_KEEP), starting from zero or a loaded C0, the last fractal with a partial K. Each
 // is issued at a request cycle; the model says it starts at max(request, previous start +
@@ -22,12 +25,6 @@
 #include "isa/types.h"
 
 namespace npu::rtl_test {
-
-// Structural parameters of the Verilated cube (rtl/cube/cube_params.cmake passes the same
-// values to Verilator and to the compiler).
-inline constexpr uint64_t kCubeRowsPerCycle = NPU_RTL_CUBE_ROWS_PER_CYCLE;
-inline constexpr uint64_t kCubeStartupCycles = NPU_RTL_CUBE_STARTUP_CYCLES;
-inline constexpr uint64_t kCubeCyclesPerFractal = (16 / kCubeRowsPerCycle) * 16;
 
 struct CubeTransaction {
   isa::DataType src = isa::DataType::kF16;  // kF16, kBf16, kS8, kU8
@@ -48,12 +45,21 @@ struct CubeRunResult {
   uint64_t cycles = 0;
 };
 
-// The chip config whose cube timing the RTL implements (cycles per fractal, startup).
-config::ChipConfig rtl_cube_config();
+// A chip config with this cube timing (the RTL's structure otherwise).
+config::ChipConfig cube_config(uint64_t cpf_fp16, uint64_t cpf_bf16, uint64_t cpf_int8,
+                               uint64_t startup);
+
+// A seeded random cube timing: cycles per fractal mostly 1..20, sometimes up to 1024, each type
+// its own; startup 0..kRtlCubeMaxStartupCycles.
+config::ChipConfig random_cube_config(uint64_t seed);
+
+// "cycles per fractal fp16 1, bf16 1, int8 1, startup 3" for reports.
+std::string describe_cube_timing(const config::ChipConfig& config);
 
 // `count` seeded random transactions, a mix of dtypes, inits, chain lengths, partial K, special
-// values, back-to-back and spaced requests.
-std::vector<CubeTransaction> random_cube_transactions(uint64_t seed, size_t count);
+// values, back-to-back and spaced requests (spacing relative to `config`'s cube timing).
+std::vector<CubeTransaction> random_cube_transactions(uint64_t seed, size_t count,
+                                                      const config::ChipConfig& config);
 
 // Request cycles one after another, each `gap` edges after the previous request.
 void space_requests(std::vector<CubeTransaction>& stream, uint64_t gap);
@@ -61,9 +67,11 @@ void space_requests(std::vector<CubeTransaction>& stream, uint64_t gap);
 // The C++ cube's result for one transaction (L0C layout).
 std::array<uint8_t, 1024> cpp_cube_result(const CubeTransaction& t);
 
-// Runs the stream through the RTL variant `Model` and compares (cube_harness_impl.h).
+// Resets the RTL variant `Model` with `config`'s cube timing, runs the stream through it and
+// compares with the C++ cube and cube_timing() for `config` (cube_harness_impl.h).
 template <typename Model>
-CubeRunResult run_cube_harness(const std::vector<CubeTransaction>& stream,
+CubeRunResult run_cube_harness(const config::ChipConfig& config,
+                               const std::vector<CubeTransaction>& stream,
                                const std::string& wave_path);
 
 }  // namespace npu::rtl_test

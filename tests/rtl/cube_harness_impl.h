@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "isa/types.h"
+#include "sim/cosim/rtl_cube_config.h"
 #include "sim/exec/cube_timing.h"
 #include "tests/rtl/cube_harness.h"
 #include "tests/rtl/mismatch_report.h"
@@ -46,13 +47,18 @@ inline uint32_t word(const uint8_t* bytes, size_t e) {
 }
 
 template <typename Model>
-std::optional<StreamMismatch> drive(const std::vector<CubeTransaction>& stream,
+std::optional<StreamMismatch> drive(const config::ChipConfig& config,
+                                    const std::vector<CubeTransaction>& stream,
                                     CubeRunResult& result, const WaveWindow& wave) {
   VerilatedBench<Model> bench;
   WaveRecorder recorder(wave);
   Model& top = bench.top();
+  const sim::RtlCubeTiming cfg = sim::rtl_cube_timing(config);
+  top.cfg_cpf_f16_i = static_cast<uint16_t>(cfg.cycles_per_fractal_fp16);
+  top.cfg_cpf_bf16_i = static_cast<uint16_t>(cfg.cycles_per_fractal_bf16);
+  top.cfg_cpf_int8_i = static_cast<uint16_t>(cfg.cycles_per_fractal_int8);
+  top.cfg_startup_i = static_cast<uint8_t>(cfg.startup_cycles);
   bench.reset();
-  const config::ChipConfig config = rtl_cube_config();
 
   size_t issue = 0;    // transaction whose fractals are being presented
   size_t fractal = 0;  // next fractal of it
@@ -60,7 +66,8 @@ std::optional<StreamMismatch> drive(const std::vector<CubeTransaction>& stream,
   std::vector<uint64_t> expected_start(stream.size());
   std::vector<uint64_t> actual_start(stream.size());
   uint64_t model_free = 0;  // the model's earliest start of the next transaction
-  const uint64_t limit = 1000 + stream.size() * 8 * (kCubeCyclesPerFractal + 64);
+  const uint64_t limit =
+      1000 + stream.size() * 8 * (sim::kRtlCubeMaxCyclesPerFractal + cfg.startup_cycles + 64);
   while (done < stream.size()) {
     if (bench.cycle() > limit) {
       return StreamMismatch{bench.cycle(),
@@ -96,7 +103,8 @@ std::optional<StreamMismatch> drive(const std::vector<CubeTransaction>& stream,
         model_free = expected_start[issue] + timing.occupancy;
         actual_start[issue] = edge;
       }
-      const uint64_t expected = expected_start[issue] + fractal * kCubeCyclesPerFractal;
+      const uint64_t expected =
+          expected_start[issue] + fractal * sim::cube_shape(config, t.src).cycles_per_fractal;
       if (edge != expected) {
         return StreamMismatch{edge,
                               fmt::format("{}: k fractal {} accepted at edge {}, the timing model "
@@ -149,20 +157,24 @@ std::optional<StreamMismatch> drive(const std::vector<CubeTransaction>& stream,
 }  // namespace cube_detail
 
 template <typename Model>
-CubeRunResult run_cube_harness(const std::vector<CubeTransaction>& stream,
+CubeRunResult run_cube_harness(const config::ChipConfig& config,
+                               const std::vector<CubeTransaction>& stream,
                                const std::string& wave_path) {
   CubeRunResult result;
   bool replay = false;
+  const uint64_t slowest = std::max({config.cube.fp16.cycles_per_fractal,
+                                     config.cube.bf16.cycles_per_fractal,
+                                     config.cube.int8.cycles_per_fractal});
   result.report = report_first_mismatch(
-      "cube",
+      "cube (" + describe_cube_timing(config) + ")",
       [&](const WaveWindow& window) {
         CubeRunResult scratch;
         const std::optional<StreamMismatch> m =
-            cube_detail::drive<Model>(stream, replay ? scratch : result, window);
+            cube_detail::drive<Model>(config, stream, replay ? scratch : result, window);
         replay = true;
         return m;
       },
-      wave_path, 4 * (kCubeCyclesPerFractal + kCubeStartupCycles));
+      wave_path, 4 * (slowest + config.cube.startup_cycles));
   result.ok = result.report.empty();
   if (!result.ok) result.wave_path = wave_path;
   return result;

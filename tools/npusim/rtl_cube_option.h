@@ -7,6 +7,7 @@
 #include "sim/core/sim_options.h"
 #ifdef NPUSIM_HAVE_RTL_COSIM
 #include "sim/cosim/rtl_cube_backend.h"
+#include "sim/cosim/rtl_cube_config.h"
 #endif
 
 namespace npu::cli {
@@ -17,7 +18,7 @@ inline decltype(sim::SimOptions::cube_backend) rtl_cube_backend(
     throw UserError("--rtl-cube: the RTL cube computes data, which --timing-only skips");
   }
 #ifdef NPUSIM_HAVE_RTL_COSIM
-  sim::check_rtl_cube_config(chip);
+  sim::rtl_cube_timing(chip);  // the config errors before the run starts
   return sim::rtl_cube_backend();
 #else
   throw UserError(
