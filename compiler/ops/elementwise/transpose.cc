@@ -101,15 +101,16 @@ Body copy_tile(const Plan& p, const TileGrid& g, int64_t es, const Names& n) {
   // local_gap keeps the UB row pitch when the last column tile is narrower.
   Value gap = g.on_last_col((pitch - round_up(g.col_tail() * es, 32)) / 32, 0);
   auto fields = [&](int64_t row) {
-    return std::vector<Field>{
-        field("nburst", g.rows_value()), field("burst_bytes", g.cols_value(es)),
-        field("gm_gap", one_row ? constant(0) : g.cols_value(-es, row * es)),
-        field("local_gap", one_row ? constant(0) : gap)};
+    return std::vector<Field>{field("nburst", g.rows_value()),
+                              field("burst_bytes", g.cols_value(es)),
+                              field("gm_gap", one_row ? constant(0) : g.cols_value(-es, row * es)),
+                              field("local_gap", one_row ? constant(0) : gap)};
   };
   Body out;
   out.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, affine_times(src, es))},
                    fields(p.in_row)));
-  out.push_back(op("copy_ub_to_gm_pad", {gm(n.y, affine_times(dst, es)), tile(n.x_ub)}, fields(p.out_row)));
+  out.push_back(
+      op("copy_ub_to_gm_pad", {gm(n.y, affine_times(dst, es)), tile(n.x_ub)}, fields(p.out_row)));
   return out;
 }
 
@@ -124,10 +125,10 @@ Body blocks_tile(const Plan& p, const TileGrid& g, const Names& n) {
   Affine src = affine_plus(g.batch_offset(p.in_batch), g.row_start(p.in_row));
   src = affine_plus(src, g.col_start(1));
   Value in_gap = g.on_last_col(row_blocks - ceil_div(g.col_tail() * es, 32), 0);
-  out.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, affine_times(src, es))},
-                   {field("nburst", g.rows_value()), field("burst_bytes", g.cols_value(es)),
-                    field("gm_gap", g.cols_value(-es, p.in_row * es)),
-                    field("local_gap", in_gap)}));
+  out.push_back(
+      op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, affine_times(src, es))},
+         {field("nburst", g.rows_value()), field("burst_bytes", g.cols_value(es)),
+          field("gm_gap", g.cols_value(-es, p.in_row * es)), field("local_gap", in_gap)}));
   // Slice k of row r goes to z_ub at (k*rb + r)*32: 8 rows per repeat.
   Value repeats = g.on_last_row(ceil_div(g.row_tail(), 8), rb / 8);
   for (int64_t k = 0; k < slices; ++k) {
@@ -139,8 +140,9 @@ Body blocks_tile(const Plan& p, const TileGrid& g, const Names& n) {
   // V: block (strip s, slice k) -> output block (s, k), strip-major.
   for (int64_t s = 0; s < strips; ++s)
     for (int64_t k = 0; k < slices; ++k)
-      out.push_back(op("vtranspose." + n.sfx, {tile(n.y_ub, (s * slices + k) * 512),
-                                               tile(n.z_ub, (k * strips + s) * 512)}, {}));
+      out.push_back(op("vtranspose." + n.sfx,
+                       {tile(n.y_ub, (s * slices + k) * 512), tile(n.z_ub, (k * strips + s) * 512)},
+                       {}));
   // MTE3: strip s holds rows 16s.. of X, i.e. a 16-element segment of each of cb rows of Y.
   Affine dst = affine_plus(g.batch_offset(p.out_batch), g.col_start(p.out_row));
   dst = affine_plus(dst, g.row_start(1));
@@ -172,10 +174,10 @@ Body reductions_tile(const Plan& p, const TileGrid& g, int64_t m, const Names& n
   const Affine src_bytes = affine_times(src, es);
   // local_gap keeps the UB row pitch at m blocks when the last column tile is narrower.
   Value in_gap = g.on_last_col(m - ceil_div(g.col_tail() * es, 32), 0);
-  out.push_back(op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, src_bytes)},
-                   {field("nburst", g.rows_value()), field("burst_bytes", g.cols_value(es)),
-                    field("gm_gap", g.cols_value(-es, p.in_row * es)),
-                    field("local_gap", in_gap)}));
+  out.push_back(
+      op("copy_gm_to_ub_pad." + n.sfx, {tile(n.x_ub), gm(n.x, src_bytes)},
+         {field("nburst", g.rows_value()), field("burst_bytes", g.cols_value(es)),
+          field("gm_gap", g.cols_value(-es, p.in_row * es)), field("local_gap", in_gap)}));
   Value repeats = g.on_last_row(ceil_div(g.row_tail(), 8), rb / 8);
   for (int64_t lane = 0; lane < lanes; ++lane) {
     int64_t lo = 0;
@@ -191,10 +193,10 @@ Body reductions_tile(const Plan& p, const TileGrid& g, int64_t m, const Names& n
   dst = affine_plus(dst, g.row_start(1));
   const Affine dst_bytes = affine_times(dst, es);
   Value out_gap = g.on_last_row((Q - round_up(g.row_tail() * es, 32)) / 32, 0);
-  out.push_back(op("copy_ub_to_gm_pad", {gm(n.y, dst_bytes), tile(n.y_ub)},
-                   {field("nburst", g.cols_value()), field("burst_bytes", g.rows_value(es)),
-                    field("gm_gap", g.rows_value(-es, p.out_row * es)),
-                    field("local_gap", out_gap)}));
+  out.push_back(
+      op("copy_ub_to_gm_pad", {gm(n.y, dst_bytes), tile(n.y_ub)},
+         {field("nburst", g.cols_value()), field("burst_bytes", g.rows_value(es)),
+          field("gm_gap", g.rows_value(-es, p.out_row * es)), field("local_gap", out_gap)}));
   return out;
 }
 
@@ -254,10 +256,11 @@ std::string permute_problem(const std::vector<int64_t>& shape, const std::vector
     return "perm " + perm_text(perm) + " is not a permutation of the " +
            std::to_string(shape.size()) + " dimensions (0.." + std::to_string(shape.size() - 1) +
            ")";
-  if (plan(shape, perm).transpose && isa::element_size(dtype) != 2 &&
-      dtype != isa::DataType::kF32)
-    return "perm " + perm_text(perm) + " moves the last dimension, which needs a 16-bit type "
-           "or fp32 (" + std::string(isa::long_name(dtype)) +
+  if (plan(shape, perm).transpose && isa::element_size(dtype) != 2 && dtype != isa::DataType::kF32)
+    return "perm " + perm_text(perm) +
+           " moves the last dimension, which needs a 16-bit type "
+           "or fp32 (" +
+           std::string(isa::long_name(dtype)) +
            " moves only with permutations that keep the last dimension last)";
   return "";
 }
@@ -273,7 +276,11 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
   const int64_t workers = vector_workers(chip);
   int64_t entries = 1;
   for (int64_t b : p.batch) entries *= b;
-  const Names n{gp.src, gp.dst, gp.prefix + "x_ub", gp.prefix + "y_ub", gp.prefix + "z_ub",
+  const Names n{gp.src,
+                gp.dst,
+                gp.prefix + "x_ub",
+                gp.prefix + "y_ub",
+                gp.prefix + "z_ub",
                 std::string(isa::name(gp.dtype))};
   auto too_far = [&](int64_t stride) {
     return UserError("permute: a row stride of " + std::to_string(stride) +
@@ -291,8 +298,7 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
       const int64_t pitch = round_up(cb * es, 32);
       // Several tiles per worker when the tensor allows (overlap), none under 4 KiB.
       const int64_t share = ceil_div(p.R, 2 * ceil_div(workers, entries));
-      rb = std::min({p.R, kMaxNburst, budget / pitch,
-                     std::max(share, ceil_div(4096, pitch))});
+      rb = std::min({p.R, kMaxNburst, budget / pitch, std::max(share, ceil_div(4096, pitch))});
     } else {
       rb = 1;
       cb = budget / 32 * 32 / es;
@@ -301,8 +307,12 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
     const int64_t least = ceil_div(p.C, cb) == 1 ? cb : 0;
     if ((std::max(p.in_row, p.out_row) - least) * es > kMaxGmGap) rb = 1;
     rb = balanced_tile_rows(p.R, rb, entries, workers);
-    code.tiles.push_back({n.x_ub, isa::Buffer::kUb,
-                          static_cast<uint64_t>(rb * round_up(cb * es, 32)), true, {}, {}});
+    code.tiles.push_back({n.x_ub,
+                          isa::Buffer::kUb,
+                          static_cast<uint64_t>(rb * round_up(cb * es, 32)),
+                          true,
+                          {},
+                          {}});
     tile_code = [&](const TileGrid& g) { return copy_tile(p, g, es, n); };
     code.method = "strided copies";
   } else if (es == 2) {
@@ -314,8 +324,8 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
     while (rb > 16 && 5 * rb * cb * es > ub) rb -= 16;
     if (5 * rb * cb * es > ub)
       throw UserError("permute: the UB of chip '" + chip.name + "' is too small");
-    for (const auto& [name, twice] : {std::pair{n.x_ub, true}, std::pair{n.y_ub, true},
-                                      std::pair{n.z_ub, false}})
+    for (const auto& [name, twice] :
+         {std::pair{n.x_ub, true}, std::pair{n.y_ub, true}, std::pair{n.z_ub, false}})
       code.tiles.push_back(
           {name, isa::Buffer::kUb, static_cast<uint64_t>(rb * cb * es), twice, {}, {}});
     tile_code = [&](const TileGrid& g) { return blocks_tile(p, g, n); };
@@ -335,10 +345,10 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
     while (rb > 8 && bytes_for(rb) > ub) rb -= 8;
     if (bytes_for(rb) > ub)
       throw UserError("permute: the UB of chip '" + chip.name + "' is too small");
-    code.tiles.push_back({n.x_ub, isa::Buffer::kUb, static_cast<uint64_t>(rb * m * 32), true,
-                          {}, {}});
-    code.tiles.push_back({n.y_ub, isa::Buffer::kUb,
-                          static_cast<uint64_t>(cb * round_up(rb * 4, 32)), true, {}, {}});
+    code.tiles.push_back(
+        {n.x_ub, isa::Buffer::kUb, static_cast<uint64_t>(rb * m * 32), true, {}, {}});
+    code.tiles.push_back(
+        {n.y_ub, isa::Buffer::kUb, static_cast<uint64_t>(cb * round_up(rb * 4, 32)), true, {}, {}});
     tile_code = [&, m](const TileGrid& g) { return reductions_tile(p, g, m, n); };
     code.method = "per-column reductions";
     code.body.push_back(
