@@ -9,7 +9,7 @@
 //  * resident: the band's slab of all channels of the group is loaded once per tile, and K
 //    steps of `kt` columns (any multiple of C0, so a large r x s fits small L0A) walk it.
 // For every candidate that fits the buffers (L0A / L0B double buffered, L0C, UB on coupled
-// chips, L1) the model estimates
+// chips, L1; plus a bias row's room in L1 and the bias table, or in UB) the model estimates
 //   per K step: max(cube fractals, load3d bytes over L1 -> L0A, weight bytes over GM -> L0B,
 //               streamed slab bytes over GM -> L1, scalar set-up),
 //   per tile:   K steps + the exposed slab load (resident) + fixpipe write-out,
@@ -38,6 +38,7 @@ struct ConvShape {
   int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
   int64_t in_bytes = 2;   // bytes of an input element (2: fp16, 1: int8)
   int64_t out_bytes = 2;  // bytes of an output element
+  bool bias = false;      // a bias row per tile (cube_bias.h: bias table, or UB on via-UB chips)
 
   int64_t c0() const { return 32 / in_bytes; }  // channels per 32-byte row
   int64_t channel_blocks() const { return (group_channels + c0() - 1) / c0(); }  // C1 of a group
