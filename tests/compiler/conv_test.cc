@@ -42,7 +42,8 @@ std::vector<OpCase> cases() {
 INSTANTIATE_TEST_SUITE_P(Shapes, Conv2dTest, ::testing::ValuesIn(cases()));
 
 // layout=nchw: 1-sized dims, primes, stride 2, dilation 2, pad 0, groups, depthwise, fp32 out
-// (the fp32 transpose), several column tiles in either transpose, maps beyond tiny's L1.
+// (the fp32 transpose), int8 (int8 and int32 transposes), several column tiles in either
+// transpose, maps beyond tiny's L1.
 std::vector<OpCase> nchw_cases() {
   return op_cases_on_every_chip({
       "conv2d n=1 c=16 h=8 w=8 k=16 r=3 s=3 pad=1 layout=nchw dtype=fp16",
@@ -60,6 +61,11 @@ std::vector<OpCase> nchw_cases() {
       "conv2d n=40 c=16 h=5 w=5 k=16 r=3 s=3 pad=1 layout=nchw dtype=fp16",
       // 200 KB of input: more than tiny's L1.
       "conv2d n=1 c=64 h=40 w=40 k=32 r=3 s=3 pad=1 layout=nchw dtype=fp16",
+      // int8 in (fp16 copies through vtranspose), int32 out (two exact fp32 halves).
+      "conv2d n=2 c=24 h=7 w=6 k=20 r=3 s=3 groups=2 layout=nchw dtype=int8",
+      "conv2d n=1 c=40 h=9 w=10 k=300 r=3 s=3 pad=1 layout=nchw dtype=int8",
+      "conv2d n=1 c=33 h=35 w=3 k=8 r=3 s=1 stride=2 dilation=2 pad_h=2 layout=nchw dtype=int8",
+      "conv2d n=1 c=48 h=6 w=5 k=48 r=3 s=3 pad=1 groups=48 layout=nchw dtype=int8",
   });
 }
 
@@ -82,6 +88,7 @@ std::vector<OpCase> bias_cases() {
       "conv2d n=32 c=64 h=3 w=3 k=64 r=3 s=3 pad=1 bias=1 dtype=fp16",
       "conv2d n=1 c=64 h=40 w=40 k=32 r=3 s=3 pad=1 bias=1 dtype=fp16",
       "conv2d n=2 c=5 h=9 w=7 k=24 r=3 s=3 stride=2 pad=1 layout=nchw bias=1 dtype=fp16",
+      "conv2d n=3 c=64 h=7 w=7 k=17 r=1 s=1 stride=2 layout=nchw bias=1 dtype=int8",
   });
 }
 
@@ -101,6 +108,10 @@ TEST(Conv2dErrorTest, ReportsBadSpecsAndTilesThatCannotFit) {
             "<op>:1:42: error: unsupported dtype 'bf16' (supported: fp16, int8)");
   EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 layout=nhcw dtype=fp16"),
             "<op>:1:43: error: unsupported layout 'nhcw' (supported: nhwc, nchw)");
+  EXPECT_EQ(op_build_error("tiny",
+                           "conv2d n=1 c=16 h=1024 w=1024 k=16 r=1 s=1 layout=nchw dtype=fp16"),
+            "<op>:1:51: error: layout=nchw: h * w = 1048576 and c must be at most 524287 (the "
+            "layout transpose's copies)");
   EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 bias=2 dtype=fp16"),
             "<op>:1:41: error: 'bias' = 2 is out of range 0..1");
   // One output row of tiny's L0A: 16 KiB, double buffered, holds 256 img2col rows.

@@ -115,14 +115,19 @@ ConvSpec parse_conv(const OpSpec& spec) {
                             ") must be smaller than the dilated filter (" +
                             std::to_string((p.r - 1) * p.dilation_h + 1) + " x " +
                             std::to_string((p.s - 1) * p.dilation_w + 1) + ")");
-  if (p.nchw && p.int8)
-    spec.fail_at("layout", "layout=nchw needs dtype=fp16: its layout phases transpose 16- and "
-                           "32-bit floats on the vector unit, not int8 inputs or int32 outputs");
   if (p.nchw) {
-    const int64_t most = transpose_max_extent(p.out_type);  // the narrower bound of the two
-    if (std::max({p.c, p.h * p.w, sh.out_height() * sh.out_width(), p.k}) > most)
-      spec.fail_at("layout", "layout=nchw transposes c x h*w and h_out*w_out x k matrices; "
-                             "each side must be at most " + std::to_string(most));
+    // The layout phases transpose c x h*w input and h_out*w_out x k output matrices.
+    const int64_t in_most = transpose_max_extent(p.in_type);
+    const int64_t out_most = transpose_max_extent(p.out_type);
+    if (std::max(p.c, p.h * p.w) > in_most)
+      spec.fail_at("layout", "layout=nchw: h * w = " + std::to_string(p.h * p.w) +
+                                 " and c must be at most " + std::to_string(in_most) +
+                                 " (the layout transpose's copies)");
+    if (std::max(sh.out_height() * sh.out_width(), p.k) > out_most)
+      spec.fail_at("layout", "layout=nchw: the output's h * w = " +
+                                 std::to_string(sh.out_height() * sh.out_width()) +
+                                 " and k must be at most " + std::to_string(out_most) +
+                                 " (the layout transpose's copies)");
   }
   if (sh.reduction() > 65535 - sh.c0())
     spec.fail_at("c", "the img2col matrix has " + std::to_string(sh.reduction()) +

@@ -73,7 +73,8 @@ OpKernel build_transpose(const OpSpec& spec, const config::ChipConfig& chip) {
   r.block_dim = vector_block_dim(chip, std::min(vector_workers(chip), plan.panels()));
   r.summary = "transpose " + spec.values.at("shape") + " " + std::string(isa::long_name(dt)) +
               ", tiles " + std::to_string(plan.rb) + "x" + std::to_string(plan.cb) +
-              (plan.blocks ? " (16 x 16 blocks)" : " (per-column reductions)");
+              (plan.kind == TransposePlan::Kind::kBlocks ? " (16 x 16 blocks)"
+                                                         : " (per-column reductions)");
   return r;
 }
 
