@@ -57,6 +57,9 @@ std::vector<OpCase> nchw_cases() {
       "dtype=fp16 out_dtype=fp32",
       "conv2d n=5 c=7 h=3 w=3 k=130 r=1 s=1 layout=nchw dtype=fp16",
       "conv2d n=1 c=200 h=20 w=21 k=16 r=1 s=1 layout=nchw dtype=fp16",
+      // Fewer row panels than workers: column tiles in groups (on the 910 a ragged last one).
+      "conv2d n=10 c=8 h=24 w=25 k=16 r=3 s=3 pad=1 layout=nchw dtype=fp16",
+      "conv2d n=10 c=8 h=24 w=25 k=16 r=3 s=3 pad=1 layout=nchw dtype=int8",
       // More row panels than AI cores: the AIVs of a split core take turns.
       "conv2d n=40 c=16 h=5 w=5 k=16 r=3 s=3 pad=1 layout=nchw dtype=fp16",
       // 200 KB of input: more than tiny's L1.

@@ -184,14 +184,17 @@ void add_nchw_phases(const ConvSpec& p, const config::ChipConfig& chip, OpKernel
   const ConvShape& sh = p.shape;
   const int64_t ub = static_cast<int64_t>(chip.buffers.ub_bytes);
   const std::string what = "conv2d layout=nchw";
-  const TransposePlan in = plan_transpose(p.n, p.c, p.h * p.w, p.in_type, ub, what, chip.name);
-  const TransposePlan out = plan_transpose(p.n, sh.out_height() * sh.out_width(), p.k, p.out_type,
-                                           ub, what, chip.name);
+  TransposePlan in = plan_transpose(p.n, p.c, p.h * p.w, p.in_type, ub, what, chip.name);
+  TransposePlan out = plan_transpose(p.n, sh.out_height() * sh.out_width(), p.k, p.out_type, ub,
+                                     what, chip.name);
+  // Every vector worker of the chip gets a share of each transpose.
   const int64_t aivs = layout_workers_per_core(chip);
+  const int64_t cores = static_cast<int64_t>(chip.chip.cores);
+  spread_transpose(in, cores * aivs);
+  spread_transpose(out, cores * aivs);
   const int64_t block_dim =
-      std::min(static_cast<int64_t>(chip.chip.cores),
-               std::max({static_cast<int64_t>(r.block_dim), ceil_div(in.panels(), aivs),
-                         ceil_div(out.panels(), aivs)}));
+      std::min(cores, std::max({static_cast<int64_t>(r.block_dim), ceil_div(in.units(), aivs),
+                                ceil_div(out.units(), aivs)}));
   r.block_dim = static_cast<uint32_t>(block_dim);
   Kernel& k = r.kernel;
   k.cores = CoreSelect::kAll;

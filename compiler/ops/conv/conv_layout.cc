@@ -14,10 +14,10 @@ int64_t layout_workers_per_core(const config::ChipConfig& chip) {
 Stmt layout_phase(const TransposePlan& plan, const TransposeNames& names, int64_t block_dim,
                   const config::ChipConfig& chip) {
   const int64_t aivs = layout_workers_per_core(chip);
-  Body panel = transpose_panel(plan, "lp", names);
+  Body panel = transpose_unit(plan, "lp", names);
   Body body = transpose_setup(plan);
-  if (aivs > 1 && plan.panels() > block_dim) {
-    // This AIV's panels: (p / block_dim) mod aivs == sub.
+  if (aivs > 1 && plan.units() > block_dim) {
+    // This AIV's units: (p / block_dim) mod aivs == sub.
     Body mine;
     mine.push_back(make_let("lr", "lp", false, block_dim));
     mine.push_back(make_let("la", "lr", true, aivs));
@@ -25,12 +25,12 @@ Stmt layout_phase(const TransposePlan& plan, const TransposeNames& names, int64_
                 std::move(panel));
     panel = std::move(mine);
   } else if (aivs > 1) {
-    // One panel per AI core at most: its first AIV takes it.
+    // One unit per AI core at most: its first AIV takes it.
     Body mine;
     add_guarded(mine, Condition{var_expr("sub"), Condition::Op::kEq, 0}, std::move(panel));
     panel = std::move(mine);
   }
-  body.push_back(make_loop("lp", plan.panels(), true, std::move(panel)));
+  body.push_back(make_loop("lp", plan.units(), true, std::move(panel)));
   return make_on(CoreSelect::kAiv, "sub", std::move(body));
 }
 

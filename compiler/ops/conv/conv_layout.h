@@ -20,8 +20,8 @@ namespace npu::compiler {
 int64_t layout_workers_per_core(const config::ChipConfig& chip);
 
 // The statement of one layout phase: `on aiv` (coupled cores run it too), a `pfor` over the
-// plan's row panels, GM `names.src` -> `names.dst`. Panel p goes to AI core p mod block_dim
-// (the launch's block_dim, which the `pfor` steps by) and, on a split chip, to its AIV
+// plan's units, GM `names.src` -> `names.dst`. Unit p goes to AI core p mod block_dim (the
+// launch's block_dim, which the `pfor` steps by) and, on a split chip, to its AIV
 // (p / block_dim) mod aiv_per_core, so every AIV takes its share.
 Stmt layout_phase(const TransposePlan& plan, const TransposeNames& names, int64_t block_dim,
                   const config::ChipConfig& chip);

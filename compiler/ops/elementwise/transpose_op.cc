@@ -65,12 +65,12 @@ OpKernel build_transpose(const OpSpec& spec, const config::ChipConfig& chip) {
   const TransposeNames names;
   add_transpose_tiles(k, plan, names);
   k.body = transpose_setup(plan);
-  k.body.push_back(make_loop("p", plan.panels(), true, transpose_panel(plan, "p", names)));
+  k.body.push_back(make_loop("p", plan.units(), true, transpose_unit(plan, "p", names)));
 
   double low = isa::is_float(dt) ? -1.0 : -1000.0, high = -low;
   r.tensors = {{.name = "x", .dtype = dt, .elements = total, .low = low, .high = high},
                {.name = "y", .dtype = dt, .elements = total, .output = true}};
-  r.block_dim = vector_block_dim(chip, std::min(vector_workers(chip), plan.panels()));
+  r.block_dim = vector_block_dim(chip, std::min(vector_workers(chip), plan.units()));
   r.summary = "transpose " + spec.values.at("shape") + " " + std::string(isa::long_name(dt)) +
               ", tiles " + std::to_string(plan.rb) + "x" + std::to_string(plan.cb) +
               (plan.kind == TransposePlan::Kind::kBlocks ? " (16 x 16 blocks)"

@@ -19,15 +19,23 @@ constexpr int64_t kMaxNburst = 4095;    // pad word nburst
 // A tile of rb x cb; RB x CB tiles per matrix; the ragged last ones hold rtail / ctail.
 struct Tiling {
   int64_t rb = 0, cb = 0, RB = 0, CB = 0, rtail = 0, ctail = 0, cols_total = 0;
-  Tiling(int64_t R, int64_t C, int64_t rb_, int64_t cb_) : rb(rb_), cb(cb_), cols_total(C) {
+  Affine q;  // the column tile: a loop variable, or group * per_group + step
+  Tiling(int64_t R, int64_t C, int64_t rb_, int64_t cb_, Affine q_)
+      : rb(rb_), cb(cb_), cols_total(C), q(std::move(q_)) {
     RB = ceil_div(R, rb);
     CB = ceil_div(C, cb);
     rtail = R - (RB - 1) * rb;
     ctail = C - (CB - 1) * cb;
   }
-  // The loop variables of the panel: rbi (row tile), q (column tile).
+  // The variables of the tile: b (matrix), rbi (row tile), and q.
   Condition last_rows() const { return {var_expr("rbi"), Condition::Op::kEq, RB - 1}; }
-  Condition last_cols() const { return {var_expr("q"), Condition::Op::kEq, CB - 1}; }
+  Condition last_cols() const { return {q, Condition::Op::kEq, CB - 1}; }
+  // scale * q added to a.
+  Affine plus_col(Affine a, int64_t scale) const {
+    for (const auto& [var, coef] : q.terms) a.add(var, coef * scale);
+    a.constant += q.constant * scale;
+    return a;
+  }
   Value rows() const { return pick(last_rows(), rtail, rb, RB); }
   Value cols() const { return pick(last_cols(), ctail, cb, CB); }
   // `last` on the last tile, `full` on the others.
@@ -50,7 +58,7 @@ Body load_slices(const Tiling& t, int64_t R, int64_t C, int64_t es, const std::s
                  const TransposeNames& nm, const std::string& in) {
   const int64_t w = 32 / es, slices = t.cb / w;
   Body out;
-  Affine src = var_expr("b", R * C * es).add("rbi", t.rb * C * es).add("q", t.cb * es);
+  Affine src = t.plus_col(var_expr("b", R * C * es).add("rbi", t.rb * C * es), t.cb * es);
   for (int64_t k = 0; k < slices; ++k) {
     int64_t last_width = std::min<int64_t>(w, t.ctail - w * k);  // on the last column tile
     Value width = Tiling::pick(t.last_cols(), std::max<int64_t>(last_width, 1), w, t.CB);
@@ -63,7 +71,7 @@ Body load_slices(const Tiling& t, int64_t R, int64_t C, int64_t es, const std::s
     std::optional<Condition> unless_last;  // a slice past the last column tile's width
     if (last_width < 1) {
       if (t.CB == 1) continue;
-      unless_last = Condition{var_expr("q"), Condition::Op::kNe, t.CB - 1};
+      unless_last = Condition{t.q, Condition::Op::kNe, t.CB - 1};
     }
     add_guarded(out, unless_last, std::move(copy));
   }
@@ -89,7 +97,8 @@ Body store_strips(const Tiling& t, int64_t R, int64_t es, const TransposeNames& 
                   const std::string& out_tile) {
   const int64_t h = 32 / es, strips = t.rb / h;
   Body out;
-  Affine dst = var_expr("b", R * t.cols_total * es).add("q", t.cb * R * es).add("rbi", t.rb * es);
+  Affine dst =
+      t.plus_col(var_expr("b", R * t.cols_total * es).add("rbi", t.rb * es), t.cb * R * es);
   for (int64_t s = 0; s < strips; ++s) {
     int64_t last_height = std::min<int64_t>(h, t.rtail - h * s);  // on the last row tile
     if (last_height < 1 && t.RB == 1) continue;
@@ -173,7 +182,7 @@ Body int8_tile(const Tiling& t, int64_t R, int64_t C, const TransposeNames& nm) 
 Body load_rows(const Tiling& t, int64_t R, int64_t C, int64_t m, const std::string& sfx,
                const TransposeNames& nm) {
   const int64_t es = 4;
-  Affine src = var_expr("b", R * C * es).add("rbi", t.rb * C * es).add("q", t.cb * es);
+  Affine src = t.plus_col(var_expr("b", R * C * es).add("rbi", t.rb * C * es), t.cb * es);
   // local_gap keeps the UB row pitch at m blocks when the last column tile is narrower.
   Value in_gap = Tiling::pick(t.last_cols(), m - ceil_div(t.ctail * es, 32), 0, t.CB);
   Body out;
@@ -208,7 +217,8 @@ Body gather_columns(const Tiling& t, int64_t m, int64_t Q, const std::vector<std
 // 32-bit: MTE3 writes the output tile's cb rows of Q bytes.
 Body store_rows(const Tiling& t, int64_t R, int64_t Q, const TransposeNames& nm) {
   const int64_t es = 4;
-  Affine dst = var_expr("b", R * t.cols_total * es).add("q", t.cb * R * es).add("rbi", t.rb * es);
+  Affine dst =
+      t.plus_col(var_expr("b", R * t.cols_total * es).add("rbi", t.rb * es), t.cb * R * es);
   Value out_gap = Tiling::pick(t.last_rows(), (Q - round_up(t.rtail * es, 32)) / 32, 0, t.RB);
   Body out;
   out.push_back(op("copy_ub_to_gm_pad", {gm(nm.dst, dst), tile(nm.out_tile)},
@@ -265,6 +275,7 @@ Body int32_tile(const Tiling& t, int64_t R, int64_t C, int64_t m, const Transpos
 }  // namespace
 
 int64_t TransposePlan::row_tiles() const { return ceil_div(rows, rb); }
+int64_t TransposePlan::col_tiles() const { return ceil_div(cols, cb); }
 
 int64_t transpose_max_extent(isa::DataType dt) { return kMaxGmGap / isa::element_size(dt); }
 
@@ -364,9 +375,24 @@ Body transpose_setup(const TransposePlan& p) {
   return out;
 }
 
-Body transpose_panel(const TransposePlan& p, const std::string& panel,
-                     const TransposeNames& names) {
-  const Tiling t(p.rows, p.cols, p.rb, p.cb);
+void spread_transpose(TransposePlan& p, int64_t workers) {
+  p.col_groups = std::clamp<int64_t>(ceil_div(workers, p.panels()), 1, p.col_tiles());
+}
+
+Body transpose_unit(const TransposePlan& p, const std::string& unit,
+                    const TransposeNames& names) {
+  const int64_t RB = p.row_tiles(), CB = p.col_tiles(), G = p.col_groups;
+  const int64_t per = ceil_div(CB, G);  // column tiles per group
+  Body out;
+  std::string panel = unit;
+  Affine q = var_expr("q");
+  if (G > 1) {
+    out.push_back(make_let("qg", unit, true, G));
+    out.push_back(make_let("qp", unit, false, G));
+    panel = "qp";
+    q = var_expr("qg", per).add("qs", 1);
+  }
+  const Tiling t(p.rows, p.cols, p.rb, p.cb, q);
   Body tile_body;
   switch (p.kind) {
     case TransposePlan::Kind::kBlocks:
@@ -382,10 +408,19 @@ Body transpose_panel(const TransposePlan& p, const std::string& panel,
       tile_body = int32_tile(t, p.rows, p.cols, p.m, names);
       break;
   }
-  Body out;
-  out.push_back(make_let("b", panel, false, t.RB));
-  out.push_back(make_let("rbi", panel, true, t.RB));
-  out.push_back(make_loop("q", t.CB, false, std::move(tile_body)));
+  out.push_back(make_let("b", panel, false, RB));
+  out.push_back(make_let("rbi", panel, true, RB));
+  if (G == 1) {
+    out.push_back(make_loop("q", CB, false, std::move(tile_body)));
+  } else {
+    // The last group may hold fewer column tiles.
+    Body guarded;
+    add_guarded(guarded,
+                per * G == CB ? std::nullopt
+                              : std::optional<Condition>(Condition{q, Condition::Op::kLt, CB}),
+                std::move(tile_body));
+    out.push_back(make_loop("qs", per, false, std::move(guarded)));
+  }
   return out;
 }
 

@@ -1,7 +1,8 @@
 // Batched matrix transposes through UB: Y[b][c][r] = X[b][r][c], the generator pieces of the
 // `transpose` op, shared with the ops that change a tensor's layout on the way in or out (the
-// NCHW phases of conv2d). Row panels (one row tile of one matrix) are the unit of work; a panel
-// walks its column tiles, double buffered. By type:
+// NCHW phases of conv2d). A unit of work is a row panel (one row tile of one matrix), or a
+// group of a panel's column tiles when there are fewer panels than workers; it walks its column
+// tiles, double buffered. By type:
 //
 // 16-bit types (fp16, bf16, int16): 16 x 16 blocks. MTE2 copies each 16-column slice of the
 // tile's rows into UB (rows of 32 B, so every 16 rows form one contiguous block), `vtranspose`
@@ -41,8 +42,11 @@ struct TransposePlan {
   uint64_t in_bytes = 0, out_bytes = 0;   // the UB tiles, each double buffered
   // int8 / int32: two single-buffered temporaries of each size (fp16 copies, fp32 halves).
   uint64_t in_temp_bytes = 0, out_temp_bytes = 0;
+  int64_t col_groups = 1;                 // units per panel (spread_transpose)
   int64_t row_tiles() const;
+  int64_t col_tiles() const;
   int64_t panels() const { return batch * row_tiles(); }
+  int64_t units() const { return panels() * col_groups; }
 };
 
 // The names a transpose reads and writes: GM arguments and its two UB tiles.
@@ -71,8 +75,11 @@ void add_transpose_tiles(Kernel& k, const TransposePlan& p, const TransposeNames
 // What must run once before the first panel (mask mode and mask, for the kinds that use them).
 Body transpose_setup(const TransposePlan& p);
 
-// Panel `panel` (a variable, 0 .. panels() - 1): lets `b` (matrix) and `rbi` (row tile), and a
-// `for q` over the column tiles.
-Body transpose_panel(const TransposePlan& p, const std::string& panel, const TransposeNames& names);
+// Splits each panel's column tiles into groups so that `workers` have about one unit each.
+void spread_transpose(TransposePlan& p, int64_t workers);
+
+// Unit `unit` (a variable, 0 .. units() - 1): lets `b` (matrix), `rbi` (row tile) and, with
+// column groups, `qg` / `qp`, and a `for` over the unit's column tiles.
+Body transpose_unit(const TransposePlan& p, const std::string& unit, const TransposeNames& names);
 
 }  // namespace npu::compiler
