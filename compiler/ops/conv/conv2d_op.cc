@@ -287,11 +287,14 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   tbody.push_back(make_let("tb", "ta", false, TH));
   tbody.push_back(make_let("tg", "tb", true, p.groups));
   tbody.push_back(make_let("tnb", "tb", false, p.groups));
-  if (p.bias)
-    for (Stmt& st : load_cube_bias(bias_table, cube_bias_type(p.in_type),
-                                   var_expr("tg", kg * 4).add("tn", nt * 4),
-                                   tail_select("tn", TN - 1, n_tail * 4, nt * 4), nt))
-      tbody.push_back(std::move(st));
+  // The tile's bias row (its channels of its group).
+  const auto load_bias = [&] {
+    return load_cube_bias(bias_table, cube_bias_type(p.in_type),
+                          var_expr("tg", kg * 4).add("tn", nt * 4),
+                          tail_select("tn", TN - 1, n_tail * 4, nt * 4), nt);
+  };
+  if (bias_table)
+    for (Stmt& st : load_bias()) tbody.push_back(std::move(st));
   Body kbody;
 
   // The slab load (per tile when resident, per K step when streamed) and set_fmatrix (per
@@ -408,6 +411,10 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
              {field("n", nv), field("m", mv), field("src_stride", m_ext / 16),
               field("dst_stride", nt), field("layout", 1)}));
   }
+  // Via UB the row is loaded just before its use: earlier, its WAR against the previous tile's
+  // vector add would hold MTE2, and with it this tile's slab loads, until that tile ended.
+  if (via_ub && p.bias)
+    for (Stmt& st : load_bias()) tbody.push_back(std::move(st));
   if (via_ub && p.bias)
     for (Stmt& st : add_cube_bias_in_ub(cube_bias_type(p.in_type), p.out_type,
                                         round_up(IB * rows * wo, 8), nt, 0))
