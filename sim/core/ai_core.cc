@@ -198,7 +198,10 @@ void AiCore::scalar_thread() {
   }
   m_scalar_done = true;
   m_scalar_waiting = {};
+  park();
 }
+
+void AiCore::park() { wait(*m_ctx.parked); }
 
 void AiCore::fetch(uint64_t pc) {
   const uint64_t address = m_ctx.program.code_base + pc;
@@ -621,6 +624,7 @@ void AiCore::pipe_thread(Pipe pipe) {
   } catch (const ProgramError& e) {
     m_ctx.fail(e.what());
   }
+  park();
 }
 
 void AiCore::run_pipe(Pipe pipe) {

@@ -97,6 +97,11 @@ class AiCore : public sc_core::sc_module {
   };
   void scalar_thread();
   void pipe_thread(isa::Pipe pipe);
+  // A thread whose work is done waits here until ChipModel::end_threads releases it, instead of
+  // returning while others still run: libsystemc switches away from a returning thread without
+  // its AddressSanitizer fiber hooks, so the next thread would run (and throw) with the dead
+  // thread's stack bounds, and ASan reports false stack errors. No effect on timing.
+  void park();
   void run_scalar();
   void run_pipe(isa::Pipe pipe);
 

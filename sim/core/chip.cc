@@ -237,6 +237,7 @@ RunResult Chip::launch(const isa::Binary& binary, std::string_view kernel_name,
       context.cross.raised.push_back(std::make_unique<sc_core::sc_event>());
     }
     context.cross.barrier_release = std::make_unique<sc_core::sc_event>();
+    context.parked = std::make_unique<sc_core::sc_event>();
     ChipModel model("chip", context, ids, buffer_list, m_options.trace ? &result.trace : nullptr);
     const uint64_t cycle = sc_core::sc_time(1, sc_core::SC_NS).value();
     sc_core::sc_start(sc_core::sc_time::from_value(m_options.cycle_limit * cycle),
@@ -258,6 +259,7 @@ RunResult Chip::launch(const isa::Binary& binary, std::string_view kernel_name,
     model.end_threads();
     context.cross.raised.clear();
     context.cross.barrier_release.reset();
+    context.parked.reset();
   }
   m_clock += result.cycles;
   if (context.error) throw ProgramError(*context.error);

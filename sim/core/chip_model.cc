@@ -8,7 +8,7 @@ namespace npu::sim {
 ChipModel::ChipModel(sc_core::sc_module_name name, LaunchContext& context,
                      const std::vector<CoreId>& cores, const std::vector<LocalBuffers*>& buffers,
                      TraceBuffer* trace)
-    : sc_core::sc_module(name) {
+    : sc_core::sc_module(name), m_context(context) {
   m_cores.reserve(cores.size());
   for (size_t i = 0; i < cores.size(); ++i) {
     const std::string core_name = fmt::format("core{}", cores[i].index);
@@ -18,6 +18,10 @@ ChipModel::ChipModel(sc_core::sc_module_name name, LaunchContext& context,
 }
 
 void ChipModel::end_threads() {
+  // An immediate notification from a process makes the parked threads run (and return) in the
+  // same delta cycle.
+  sc_core::sc_spawn([event = m_context.parked.get()] { event->notify(); }, "release");
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
   std::vector<sc_core::sc_process_handle> threads;
   for (const auto& core : m_cores) {
     for (sc_core::sc_object* child : core->get_child_objects()) {

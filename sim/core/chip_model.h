@@ -23,12 +23,14 @@ class ChipModel : public sc_core::sc_module {
   std::vector<std::unique_ptr<AiCore>>& cores() { return m_cores; }
   // One line per blocked unit of every unfinished core.
   std::vector<std::string> blocked() const;
-  // Ends every thread still blocked or runnable (after a program error, a deadlock or the
-  // cycle limit), so the simulation context can be destroyed with no live coroutine. Runs one
-  // more delta cycle; call after sc_start returned.
+  // Ends every thread: releases the parked ones (AiCore::park) so they return, then kills those
+  // still blocked or runnable (after a program error, a deadlock or the cycle limit), so the
+  // simulation context can be destroyed with no live coroutine. Runs two more delta cycles;
+  // call after sc_start returned.
   void end_threads();
 
  private:
+  LaunchContext& m_context;
   std::vector<std::unique_ptr<AiCore>> m_cores;
 };
 

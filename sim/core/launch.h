@@ -87,6 +87,9 @@ struct LaunchContext {
   std::optional<std::string> error;  // the first program error; stops the simulation
   bool data_dependent_control = false;  // timing-only: a branch read a value not computed
   std::unique_ptr<RaceChecker> race;     // --racecheck in functional mode
+  // Threads that finished their work wait on this until the launch ends (AiCore::park). Made
+  // and destroyed inside the launch's simulation context, like the cross-core events.
+  std::unique_ptr<sc_core::sc_event> parked;
 
   // Records the first error and stops the simulation.
   void fail(std::string message);
