@@ -34,7 +34,9 @@ bool cube_bias_uses_table(const config::ChipConfig& chip, bool via_ub) {
   return true;
 }
 
-DataType cube_bias_type(DataType in) { return in == DataType::kS8 ? DataType::kS32 : DataType::kF32; }
+DataType cube_bias_type(DataType in) {
+  return in == DataType::kS8 ? DataType::kS32 : DataType::kF32;
+}
 
 TensorDesc cube_bias_tensor(DataType in, int64_t n) {
   TensorDesc bias{"bias", cube_bias_type(in), static_cast<uint64_t>(n), false};
@@ -82,12 +84,12 @@ Body add_cube_bias_in_ub(DataType acc, DataType out, int64_t rows, int64_t cols,
   const std::string sum = eo == 4 ? "c_ub" : "c_sum";
   // One vadd per 8 rows: its blocks walk the rows, its repeats the 8-column groups.
   for (int64_t g = 0; g < rows / 8; ++g)
-    body.push_back(op(
-        "vadd." + suffix(acc),
-        {tile(sum, g * 8 * cols * 4), tile("c_acc", g * 8 * cols * 4), tile("bias_ub")},
-        {field("repeat", cols / 8), field("dst_blk_stride", cols / 8),
-         field("src0_blk_stride", cols / 8), field("src1_blk_stride", 0),
-         field("dst_rep_stride", 1), field("src0_rep_stride", 1), field("src1_rep_stride", 1)}));
+    body.push_back(
+        op("vadd." + suffix(acc),
+           {tile(sum, g * 8 * cols * 4), tile("c_acc", g * 8 * cols * 4), tile("bias_ub")},
+           {field("repeat", cols / 8), field("dst_blk_stride", cols / 8),
+            field("src0_blk_stride", cols / 8), field("src1_blk_stride", 0),
+            field("dst_rep_stride", 1), field("src0_rep_stride", 1), field("src1_rep_stride", 1)}));
   if (eo == 4) return body;
   if (acc == DataType::kS32) {
     over_tile(body, rows, cols, [&](int64_t e, int64_t n) {

@@ -111,10 +111,10 @@ TEST(Conv2dErrorTest, ReportsBadSpecsAndTilesThatCannotFit) {
             "<op>:1:42: error: unsupported dtype 'bf16' (supported: fp16, int8)");
   EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 layout=nhcw dtype=fp16"),
             "<op>:1:43: error: unsupported layout 'nhcw' (supported: nhwc, nchw)");
-  EXPECT_EQ(op_build_error("tiny",
-                           "conv2d n=1 c=16 h=1024 w=1024 k=16 r=1 s=1 layout=nchw dtype=fp16"),
-            "<op>:1:51: error: layout=nchw: h * w = 1048576 and c must be at most 524287 (the "
-            "layout transpose's copies)");
+  EXPECT_EQ(
+      op_build_error("tiny", "conv2d n=1 c=16 h=1024 w=1024 k=16 r=1 s=1 layout=nchw dtype=fp16"),
+      "<op>:1:51: error: layout=nchw: h * w = 1048576 and c must be at most 524287 (the "
+      "layout transpose's copies)");
   EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 bias=2 dtype=fp16"),
             "<op>:1:41: error: 'bias' = 2 is out of range 0..1");
   // One output row of tiny's L0A: 16 KiB, double buffered, holds 256 img2col rows.
@@ -147,14 +147,14 @@ TEST(Conv2dErrorTest, BiasNeedsTheBiasTableWhereResultsGoStraightToGm) {
 // The NCHW kernel is the NHWC one between two transposes through GM workspaces ordered by
 // sync_all; the bias row is a fourth tensor before the output.
 TEST(Conv2dLayoutTest, NchwRunsLayoutPhasesAroundTheNhwcKernel) {
-  const OpKernel k = build_op(
-      parse_op_spec("conv2d n=2 c=5 h=9 w=7 k=24 r=3 s=3 layout=nchw bias=1 dtype=fp16"),
-      chip("ascend910b"));
+  const OpKernel k =
+      build_op(parse_op_spec("conv2d n=2 c=5 h=9 w=7 k=24 r=3 s=3 layout=nchw bias=1 dtype=fp16"),
+               chip("ascend910b"));
   std::vector<std::string> names;
   for (const TensorDesc& t : k.tensors)
     names.push_back(t.name + (t.output ? "(out)" : t.workspace ? "(ws)" : ""));
-  EXPECT_EQ(names, (std::vector<std::string>{"x", "wgt", "bias", "y(out)", "x_nhwc(ws)",
-                                             "y_nhwc(ws)"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"x", "wgt", "bias", "y(out)", "x_nhwc(ws)", "y_nhwc(ws)"}));
   EXPECT_EQ(k.tensors[2].dtype, isa::DataType::kF32);
   EXPECT_EQ(k.tensors[2].elements, 24u);
   ASSERT_EQ(k.kernel.body.size(), 5u);

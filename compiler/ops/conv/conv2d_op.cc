@@ -185,8 +185,8 @@ void add_nchw_phases(const ConvSpec& p, const config::ChipConfig& chip, OpKernel
   const int64_t ub = static_cast<int64_t>(chip.buffers.ub_bytes);
   const std::string what = "conv2d layout=nchw";
   TransposePlan in = plan_transpose(p.n, p.c, p.h * p.w, p.in_type, ub, what, chip.name);
-  TransposePlan out = plan_transpose(p.n, sh.out_height() * sh.out_width(), p.k, p.out_type, ub,
-                                     what, chip.name);
+  TransposePlan out =
+      plan_transpose(p.n, sh.out_height() * sh.out_width(), p.k, p.out_type, ub, what, chip.name);
   // Every vector worker of the chip gets a share of each transpose.
   const int64_t aivs = layout_workers_per_core(chip);
   const int64_t cores = static_cast<int64_t>(chip.chip.cores);
@@ -524,8 +524,8 @@ Tensors reference_conv2d(const OpSpec& spec, const Tensors& in) {
 const OpDef& conv2d_op() {
   static const OpDef def{
       "conv2d",
-      {"n",          "c",          "h",        "w",      "k",     "r",        "s",
-       "stride",     "stride_h",   "stride_w", "pad",    "pad_h", "pad_w",    "dilation",
+      {"n",          "c",          "h",        "w",      "k",     "r",         "s",
+       "stride",     "stride_h",   "stride_w", "pad",    "pad_h", "pad_w",     "dilation",
        "dilation_h", "dilation_w", "groups",   "layout", "dtype", "out_dtype", "bias"},
       "conv2d n=1 c=64 h=56 w=56 k=64 r=3 s=3 stride=1 pad=1 dtype=fp16",
       build_conv2d,

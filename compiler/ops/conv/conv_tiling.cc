@@ -155,8 +155,8 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
         const bool one_weight_set = s.groups == 1 && nt >= s.group_out_channels &&
                                     all_weights / 32 <= 65535;  // one burst copy
         for (bool in_l1 : {false, true}) {
-          if (in_l1 && (!one_weight_set ||
-                        static_cast<uint64_t>(all_weights + bias_l1) >= b.l1_bytes))
+          if (in_l1 &&
+              (!one_weight_set || static_cast<uint64_t>(all_weights + bias_l1) >= b.l1_bytes))
             continue;
           const uint64_t l1 = b.l1_bytes - (in_l1 ? static_cast<uint64_t>(all_weights) : 0) -
                               static_cast<uint64_t>(bias_l1);

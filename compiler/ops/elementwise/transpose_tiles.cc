@@ -86,8 +86,9 @@ Body transpose_blocks(const Tiling& t, const std::string& sfx, const std::string
   Body out;
   for (int64_t s = 0; s < strips; ++s)
     for (int64_t k = 0; k < slices; ++k)
-      out.push_back(op("vtranspose." + sfx, {tile(out_tile, (s * slices + k) * 512),
-                                             tile(in, (k * strips + s) * 512)}, {}));
+      out.push_back(op("vtranspose." + sfx,
+                       {tile(out_tile, (s * slices + k) * 512), tile(in, (k * strips + s) * 512)},
+                       {}));
   return out;
 }
 
@@ -157,19 +158,18 @@ Body int8_tile(const Tiling& t, int64_t R, int64_t C, const TransposeNames& nm) 
   });
   for (int64_t k = 0; k < wide_slices; ++k)
     for (int64_t half = 0; half < 2; ++half)
-      out.push_back(op("vcopy.f16",
-                       {tile(blocks, (2 * k + half) * t.rb * 32),
-                        tile(wide, k * t.rb * 64 + half * 32)},
-                       {field("repeat", t.rb / 8), field("src0_blk_stride", 2),
-                        field("src0_rep_stride", 16)}));
+      out.push_back(op(
+          "vcopy.f16",
+          {tile(blocks, (2 * k + half) * t.rb * 32), tile(wide, k * t.rb * 64 + half * 32)},
+          {field("repeat", t.rb / 8), field("src0_blk_stride", 2), field("src0_rep_stride", 16)}));
   add_guarded(out, std::nullopt, transpose_blocks(t, "f16", blocks, out_blocks));
   for (int64_t u = 0; u < pairs; ++u)
     for (int64_t half = 0; half < 2; ++half)
-      out.push_back(op("vcopy.f16",
-                       {tile(out_wide, u * t.cb * 64 + half * 32),
-                        tile(out_blocks, (2 * u + half) * slices * 512)},
-                       {field("repeat", 2 * slices), field("dst_blk_stride", 2),
-                        field("dst_rep_stride", 16)}));
+      out.push_back(op(
+          "vcopy.f16",
+          {tile(out_wide, u * t.cb * 64 + half * 32),
+           tile(out_blocks, (2 * u + half) * slices * 512)},
+          {field("repeat", 2 * slices), field("dst_blk_stride", 2), field("dst_rep_stride", 16)}));
   over_elements(out, t.rb * t.cb, 128, [&](int64_t e, int64_t n) {
     return op("vconv.s8.f16", {tile(nm.out_tile, e), tile(out_wide, e * 2)},
               {field("repeat", n), field("dst_rep_stride", 4), field("src0_rep_stride", 8)});
@@ -280,9 +280,8 @@ int64_t TransposePlan::col_tiles() const { return ceil_div(cols, cb); }
 int64_t transpose_max_extent(isa::DataType dt) { return kMaxGmGap / isa::element_size(dt); }
 
 bool transposable(isa::DataType dt) {
-  return dt == isa::DataType::kF16 || dt == isa::DataType::kBf16 ||
-         dt == isa::DataType::kS16 || dt == isa::DataType::kF32 || dt == isa::DataType::kS8 ||
-         dt == isa::DataType::kS32;
+  return dt == isa::DataType::kF16 || dt == isa::DataType::kBf16 || dt == isa::DataType::kS16 ||
+         dt == isa::DataType::kF32 || dt == isa::DataType::kS8 || dt == isa::DataType::kS32;
 }
 
 TransposePlan plan_transpose(int64_t batch, int64_t rows, int64_t cols, isa::DataType dt,
@@ -301,7 +300,7 @@ TransposePlan plan_transpose(int64_t batch, int64_t rows, int64_t cols, isa::Dat
   // Tile sizes: the widest column tile, then the largest row count (of the kind's step,
   // within the copies' and repeats' limits), for which the tiles fit (input and output twice).
   int64_t step = 0, most_rows = 0, col_step = 0, most_cols = 0;
-  std::function<int64_t(int64_t, int64_t)> bytes_for;  // (rb, cb)
+  std::function<int64_t(int64_t, int64_t)> bytes_for;                  // (rb, cb)
   const auto pitch = [](int64_t rb) { return round_up(rb * 4, 32); };  // 32-bit output rows
   switch (p.kind) {
     case Kind::kBlocks:
@@ -349,7 +348,8 @@ TransposePlan plan_transpose(int64_t batch, int64_t rows, int64_t cols, isa::Dat
     case Kind::kInt32Halves:
       p.in_bytes = static_cast<uint64_t>(rb * p.m * 32);
       p.out_bytes = static_cast<uint64_t>(p.cb * pitch(rb));
-      if (p.kind == Kind::kInt32Halves) p.in_temp_bytes = p.in_bytes, p.out_temp_bytes = p.out_bytes;
+      if (p.kind == Kind::kInt32Halves)
+        p.in_temp_bytes = p.in_bytes, p.out_temp_bytes = p.out_bytes;
       break;
   }
   return p;
@@ -379,8 +379,7 @@ void spread_transpose(TransposePlan& p, int64_t workers) {
   p.col_groups = std::clamp<int64_t>(ceil_div(workers, p.panels()), 1, p.col_tiles());
 }
 
-Body transpose_unit(const TransposePlan& p, const std::string& unit,
-                    const TransposeNames& names) {
+Body transpose_unit(const TransposePlan& p, const std::string& unit, const TransposeNames& names) {
   const int64_t RB = p.row_tiles(), CB = p.col_tiles(), G = p.col_groups;
   const int64_t per = ceil_div(CB, G);  // column tiles per group
   Body out;

@@ -37,12 +37,12 @@ struct TransposePlan {
   int64_t batch = 1, rows = 1, cols = 1;  // X is batch x rows x cols
   enum class Kind : uint8_t { kBlocks, kInt8Blocks, kReductions, kInt32Halves };
   Kind kind = Kind::kBlocks;
-  int64_t rb = 0, cb = 0;                 // a tile: rb rows x cb columns of X
-  int64_t m = 0;                          // fp32: 32-byte blocks per UB row of the input tile
-  uint64_t in_bytes = 0, out_bytes = 0;   // the UB tiles, each double buffered
+  int64_t rb = 0, cb = 0;                // a tile: rb rows x cb columns of X
+  int64_t m = 0;                         // 32-bit: 32-byte blocks per UB row of the input tile
+  uint64_t in_bytes = 0, out_bytes = 0;  // the UB tiles, each double buffered
   // int8 / int32: two single-buffered temporaries of each size (fp16 copies, fp32 halves).
   uint64_t in_temp_bytes = 0, out_temp_bytes = 0;
-  int64_t col_groups = 1;                 // units per panel (spread_transpose)
+  int64_t col_groups = 1;  // units per panel (spread_transpose)
   int64_t row_tiles() const;
   int64_t col_tiles() const;
   int64_t panels() const { return batch * row_tiles(); }
@@ -62,11 +62,11 @@ int64_t transpose_max_extent(isa::DataType dt);
 bool transposable(isa::DataType dt);
 
 // The tiles for `batch` rows x cols matrices of a transposable type whose extents are at most
-// transpose_max_extent: the largest row count for which input and output tiles fit twice in
-// `ub_bytes`. UserError naming `op` and the chip when not even one 16 (8) row tile fits.
+// transpose_max_extent: the widest column tile (up to 128 columns; 64 for 32-bit types) for
+// which a tile of the kind's smallest row count fits `ub_bytes` (input and output tiles twice,
+// temporaries once), then the most rows. UserError naming `op` and the chip when nothing fits.
 TransposePlan plan_transpose(int64_t batch, int64_t rows, int64_t cols, isa::DataType dt,
-                             int64_t ub_bytes, const std::string& op,
-                             const std::string& chip_name);
+                             int64_t ub_bytes, const std::string& op, const std::string& chip_name);
 
 // Adds the UB tiles to the kernel: `names.in_tile` and `names.out_tile` (double buffered) and
 // for int8 / int32 four temporaries named after them.
