@@ -675,6 +675,16 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
       const Link& link = links[list[i]];
       SyncStmt set{false, pipe, isa::Pipe::kS, plan->ids[i]};
       SyncStmt wait{true, pipe, isa::Pipe::kS, plan->ids[i]};
+      if (link.set.body == link.wait.body && link.set.index == link.wait.index &&
+          link.set.after == link.wait.after) {
+        // Hoisting met both ends at one point (the earlier flag's wait just before a statement
+        // holding the later flag's set, or the earlier flag's wait inside a statement whose
+        // next set is the later flag's): the link's set, then its wait, between the two.
+        const SlotList slot = link.set.after ? kAfterLinkWait : kBeforeLinkSet;
+        put(link.set.body, link.set.index, slot, set);
+        put(link.set.body, link.set.index, slot, wait);
+        continue;
+      }
       put(link.set.body, link.set.index, link.set.after ? kAfterLinkSet : kBeforeLinkSet, set);
       put(link.wait.body, link.wait.index, link.wait.after ? kAfterLinkWait : kBeforeLinkWait,
           wait);
