@@ -642,7 +642,11 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
       if (flag.dropped) continue;
       std::sort(loops.begin(), loops.end());
       loops.erase(std::unique(loops.begin(), loops.end()), loops.end());
-      lives.push_back({first->order, last->order, loops, merged[flag.members[0]].scope});
+      // Flags of different `on` blocks may not share an id on a split chip (the blocks run on
+      // different cores, which a link cannot order); a coupled core runs the blocks one after
+      // the other like any other code.
+      lives.push_back({first->order, last->order, loops,
+                       chip.split() ? merged[flag.members[0]].scope : nullptr});
       ends.emplace_back(*first, *last);
       kept.push_back(f);
     }

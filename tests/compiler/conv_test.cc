@@ -168,5 +168,17 @@ TEST(Conv2dLayoutTest, NchwRunsLayoutPhasesAroundTheNhwcKernel) {
   EXPECT_EQ(k.kernel.body[4].on->cores, CoreSelect::kAiv);
 }
 
+// A large NCHW layer with a bias on the 910 (4 event ids per pipe pair, no bias table): each
+// permute block double buffers its input, the convolution's bias row adds a v -> mte2 flag of
+// its own, and the `on` blocks of one coupled core share event ids. Compiled only (a run is
+// the performance table's).
+TEST(Conv2dLayoutTest, LargeNchwWithBiasFitsTheEventIdsOfThe910) {
+  const config::ChipConfig c = chip("ascend910");
+  const OpKernel k = build_op(
+      parse_op_spec("conv2d n=32 c=64 h=56 w=56 k=64 r=3 s=3 pad=1 layout=nchw bias=1 dtype=fp16"),
+      c);
+  EXPECT_FALSE(compile_kernel(k.kernel, c).binary.code.empty());
+}
+
 }  // namespace
 }  // namespace npu::compiler
