@@ -290,22 +290,30 @@ uint64_t AiCore::read_special(isa::SpecialReg reg) const {
   return 0;
 }
 
+void AiCore::check_smem(uint64_t address, uint32_t size, uint64_t pc) const {
+  if (address % size != 0 || address > m_smem.size() || m_smem.size() - address < size) {
+    fail(Pipe::kS, pc,
+         fmt::format("SMEM address 0x{:x} + {} bytes is outside SMEM ({} bytes) or not "
+                     "{}-byte aligned",
+                     address, size, m_smem.size(), size));
+  }
+}
+
+void AiCore::check_gm_alignment(uint64_t address, uint32_t size, uint64_t pc) const {
+  if (address % size != 0) {
+    fail(Pipe::kS, pc, fmt::format("GM address 0x{:x} is not {}-byte aligned", address, size));
+  }
+}
+
 uint64_t AiCore::load(isa::Buffer buffer, uint64_t address, isa::DataType type, uint64_t pc) {
   const uint32_t size = isa::element_size(type);
   uint64_t raw = 0;
   if (buffer == isa::Buffer::kSmem) {
-    if (address % size != 0 || address > m_smem.size() || m_smem.size() - address < size) {
-      fail(Pipe::kS, pc,
-           fmt::format("SMEM address 0x{:x} + {} bytes is outside SMEM ({} bytes) or not "
-                       "{}-byte aligned",
-                       address, size, m_smem.size(), size));
-    }
+    check_smem(address, size, pc);
     std::memcpy(&raw, m_smem.data() + address, size);
     return extend(raw, type);
   }
-  if (address % size != 0) {
-    fail(Pipe::kS, pc, fmt::format("GM address 0x{:x} is not {}-byte aligned", address, size));
-  }
+  check_gm_alignment(address, size, pc);
   try {
     m_ctx.gm.check(address, size);
   } catch (const AccessFault& f) {
@@ -329,12 +337,7 @@ void AiCore::store(isa::Buffer buffer, uint64_t address, isa::DataType type, uin
                    uint64_t pc) {
   const uint32_t size = isa::element_size(type);
   if (buffer == isa::Buffer::kSmem) {
-    if (address % size != 0 || address > m_smem.size() || m_smem.size() - address < size) {
-      fail(Pipe::kS, pc,
-           fmt::format("SMEM address 0x{:x} + {} bytes is outside SMEM ({} bytes) or not "
-                       "{}-byte aligned",
-                       address, size, m_smem.size(), size));
-    }
+    check_smem(address, size, pc);
     std::memcpy(m_smem.data() + address, &value, size);
     return;
   }
@@ -345,9 +348,7 @@ void AiCore::store(isa::Buffer buffer, uint64_t address, isa::DataType type, uin
          fmt::format("store to GM 0x{:x} hits the read-only data at 0x{:x} ({} bytes)", address,
                      p.rodata_base, p.rodata.size()));
   }
-  if (address % size != 0) {
-    fail(Pipe::kS, pc, fmt::format("GM address 0x{:x} is not {}-byte aligned", address, size));
-  }
+  check_gm_alignment(address, size, pc);
   try {
     m_ctx.gm.check(address, size);
     if (m_ctx.gm.backed()) std::memcpy(m_ctx.gm.span(address, size).data(), &value, size);

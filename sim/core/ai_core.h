@@ -116,6 +116,9 @@ class AiCore : public sc_core::sc_module {
   void dispatch(const DecodedInst& d, uint64_t pc);
   void drain_all(const char* why);  // why: a literal, for the deadlock report
   uint64_t read_special(isa::SpecialReg reg) const;
+  // Program errors of a scalar access: outside SMEM or misaligned; a misaligned GM address.
+  void check_smem(uint64_t address, uint32_t size, uint64_t pc) const;
+  void check_gm_alignment(uint64_t address, uint32_t size, uint64_t pc) const;
   uint64_t load(isa::Buffer buffer, uint64_t address, isa::DataType type, uint64_t pc);
   void store(isa::Buffer buffer, uint64_t address, isa::DataType type, uint64_t value,
              uint64_t pc);

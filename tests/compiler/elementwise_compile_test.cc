@@ -135,9 +135,9 @@ TEST(PermuteTest, CanonicalFormDropsOnesAndMergesNeighbours) {
             "perm 0,0 is not a permutation of the 2 dimensions (0..1)");
   EXPECT_EQ(permute_problem({2, 3, 4}, {1, 0, 2}, isa::DataType::kS8), "");
   // Every type of the transpose op moves the last dimension; int64 only keeps it.
-  for (isa::DataType t : {isa::DataType::kF16, isa::DataType::kBf16, isa::DataType::kS16,
-                          isa::DataType::kF32, isa::DataType::kS8, isa::DataType::kU8,
-                          isa::DataType::kS32})
+  for (isa::DataType t :
+       {isa::DataType::kF16, isa::DataType::kBf16, isa::DataType::kS16, isa::DataType::kF32,
+        isa::DataType::kS8, isa::DataType::kU8, isa::DataType::kS32})
     EXPECT_EQ(permute_problem({2, 3, 4}, {2, 0, 1}, t), "") << isa::long_name(t);
   EXPECT_EQ(permute_problem({2, 3, 4}, {2, 0, 1}, isa::DataType::kS64),
             "perm 2,0,1 moves the last dimension, which int64 does not (it moves only with "

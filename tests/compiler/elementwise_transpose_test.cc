@@ -15,10 +15,9 @@ namespace npu::compiler {
 namespace {
 
 // Ten 4-D shapes; lower ranks take their last dimensions, rank 5 adds a leading 2.
-const std::vector<int64_t> kShapes[] = {{1, 1, 1, 1},  {2, 3, 5, 7},   {1, 17, 1, 33},
-                                        {3, 1, 19, 2}, {16, 16, 16, 16}, {2, 3, 100, 50},
-                                        {5, 77, 3, 13}, {1, 257, 1, 129}, {3, 4, 130, 17},
-                                        {4, 32, 28, 28}};
+const std::vector<int64_t> kShapes[] = {
+    {1, 1, 1, 1},    {2, 3, 5, 7},   {1, 17, 1, 33},   {3, 1, 19, 2},   {16, 16, 16, 16},
+    {2, 3, 100, 50}, {5, 77, 3, 13}, {1, 257, 1, 129}, {3, 4, 130, 17}, {4, 32, 28, 28}};
 const char* const kChips[] = {"tiny", "ascend910", "ascend910b"};
 
 std::string shape_of(const std::vector<int64_t>& four, size_t rank) {
@@ -63,12 +62,12 @@ TEST_P(TransposeTest, MatchesTheReferenceRaceFree) {
 
 // Rank 8, the dimensions interleaved so that nothing merges (many batch dimensions).
 TEST(TransposeTest, RankEightOnEveryChip) {
-  for (const OpCase& c : op_cases_on_every_chip(
-           {"transpose shape=2x3x2x3x2x3x2x3 perm=7,5,3,1,6,4,2,0 dtype=fp16",
-            "transpose shape=2x3x2x3x2x3x2x3 perm=6,4,2,0,1,3,5,7 dtype=int8",
-            "transpose shape=3x2x3x2x3x2x3x2 perm=1,3,5,7,0,2,4,6 dtype=fp32",
-            "transpose shape=2x3x2x3x2x3x2x3 perm=7,5,3,1,6,4,2,0 dtype=uint8",
-            "transpose shape=3x2x3x2x3x2x3x2 perm=1,3,5,7,0,2,4,6 dtype=int32"}))
+  for (const OpCase& c :
+       op_cases_on_every_chip({"transpose shape=2x3x2x3x2x3x2x3 perm=7,5,3,1,6,4,2,0 dtype=fp16",
+                               "transpose shape=2x3x2x3x2x3x2x3 perm=6,4,2,0,1,3,5,7 dtype=int8",
+                               "transpose shape=3x2x3x2x3x2x3x2 perm=1,3,5,7,0,2,4,6 dtype=fp32",
+                               "transpose shape=2x3x2x3x2x3x2x3 perm=7,5,3,1,6,4,2,0 dtype=uint8",
+                               "transpose shape=3x2x3x2x3x2x3x2 perm=1,3,5,7,0,2,4,6 dtype=int32"}))
     expect_op_matches_reference(c.chip, c.spec);
 }
 

@@ -78,13 +78,13 @@ std::vector<Case> cases() {
     }
   }
   // int8 with every transpose combination (K-major operands go through 32 x 32 transposing
-  // loads) on every shape and every chip.
-  for (const char* trans : {"trans_a=0 trans_b=0", "trans_a=0 trans_b=1", "trans_a=1 trans_b=0",
-                            "trans_a=1 trans_b=1"}) {
-    for (const std::string& shape : shapes())
-      for (const char* c : kChips)
-        out.push_back({c, "matmul " + shape + " dtype=int8 " + trans});
-  }
+  // loads) on every shape, the chip rotating so that each combination runs on every chip.
+  const char* const trans[] = {"trans_a=0 trans_b=0", "trans_a=0 trans_b=1",
+                               "trans_a=1 trans_b=0", "trans_a=1 trans_b=1"};
+  for (size_t t = 0; t < 4; ++t)
+    for (size_t i = 0; i < shapes().size(); ++i)
+      out.push_back(
+          {kChips[(i + t) % 3], "matmul " + shapes()[i] + " dtype=int8 " + std::string(trans[t])});
   // Batches (one B per batch, or broadcast), bias, and split K (auto and forced) on every chip.
   for (const char* c : kChips) {
     out.push_back({c, "batch_matmul b=2 m=20 n=33 k=70 dtype=int8 trans_a=1"});

@@ -86,8 +86,10 @@ TEST(SyncInsertionTest, SiblingLoopsShareOneFlagPerTileSlotAndPipePair) {
   Kernel k = parse_kernel(
       "kernel k\narg x gm\ntile a ub 256 double\n"
       "for t in 2 {\n"
-      "  for i in 2 {\n    vadds.f16 a, a, 15360, repeat=1\n    copy_ub_to_gm x, a, burst_len=8\n  }\n"
-      "  for i in 2 {\n    vadds.f16 a, a, 15360, repeat=1\n    copy_ub_to_gm x, a, burst_len=8\n  }\n"
+      "  for i in 2 {\n    vadds.f16 a, a, 15360, repeat=1\n"
+      "    copy_ub_to_gm x, a, burst_len=8\n  }\n"
+      "  for i in 2 {\n    vadds.f16 a, a, 15360, repeat=1\n"
+      "    copy_ub_to_gm x, a, burst_len=8\n  }\n"
       "}\n",
       "k.nk");
   double_buffer(k);
@@ -256,7 +258,8 @@ TEST(SyncInsertionTest, TooManyEventIdsAtOnceIsAnError) {
   for (int i = 0; i < 5; ++i)
     src += "for l" + std::to_string(i) + " in 2 {\ncopy_gm_to_ub t" + std::to_string(i) +
            ", x, burst_len=1\n";
-  for (int i = 4; i >= 0; --i) src += "copy_ub_to_gm x, t" + std::to_string(i) + ", burst_len=1\n}\n";
+  for (int i = 4; i >= 0; --i)
+    src += "copy_ub_to_gm x, t" + std::to_string(i) + ", burst_len=1\n}\n";
   Kernel k = parse_kernel(src, "k.nk");
   allocate_buffers(k, chip("ascend910"));
   EXPECT_EQ(error_of([&] { insert_syncs(k, chip("ascend910")); }),

@@ -105,7 +105,8 @@ TEST(SyncRunTest, SiblingLoopsOfAPairShareTheirFlags) {
       CompileResult c = compile_kernel(sibling_loops_kernel(tiles), device.config());
       size_t elements = 256 * tiles;
       std::vector<double> x(elements);
-      for (size_t i = 0; i < elements; ++i) x[i] = static_cast<double>(static_cast<int>(i % 11) - 5);
+      for (size_t i = 0; i < elements; ++i)
+        x[i] = static_cast<double>(static_cast<int>(i % 11) - 5);
       uint64_t px = device.malloc(2 * elements, "x"), py = device.malloc(2 * elements, "y");
       device.copy_to_device(px, runtime::encode(isa::DataType::kF16, x));
       device.load(c.binary);

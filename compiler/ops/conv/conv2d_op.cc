@@ -128,8 +128,8 @@ ConvSpec parse_conv(const OpSpec& spec) {
                                  " and c must be at most " + std::to_string(in_most) +
                                  " (the layout transpose's copies)");
     if (out_plane > 1 && p.k > 1 && std::max(out_plane, p.k) > out_most)
-      spec.fail_at("layout", "layout=nchw: the output's h * w = " +
-                                 std::to_string(out_plane) + " and k must be at most " + std::to_string(out_most) +
+      spec.fail_at("layout", "layout=nchw: the output's h * w = " + std::to_string(out_plane) +
+                                 " and k must be at most " + std::to_string(out_most) +
                                  " (the layout transpose's copies)");
   }
   if (sh.reduction() > 65535 - sh.c0())

@@ -34,13 +34,13 @@ struct BroadcastOperand {
   Kind kind = Kind::kFull;
   std::vector<int64_t> batch_strides;  // elements, 0 where broadcast
   int64_t m_stride = 0, l_stride = 0;
-  int64_t elements = 1;                // in GM
+  int64_t elements = 1;  // in GM
   // UB tiles: the operand's tile; the row or the column's values as loaded; their blocks.
   std::string raw, col, blk, body;
 };
 
 BroadcastOperand operand(const StreamTensor& t, const std::vector<int64_t>& dims,
-                const std::vector<bool>& full, const BroadcastSpec& spec) {
+                         const std::vector<bool>& full, const BroadcastSpec& spec) {
   BroadcastOperand o;
   o.tensor = &t;
   const size_t k = dims.size();
@@ -81,8 +81,8 @@ struct Tiles {
   }
 };
 
-Tiles tiles_for(const std::vector<BroadcastOperand>& ins, const StreamTensor& out, isa::DataType compute,
-                int64_t rows, int64_t pitch) {
+Tiles tiles_for(const std::vector<BroadcastOperand>& ins, const StreamTensor& out,
+                isa::DataType compute, int64_t rows, int64_t pitch) {
   Tiles t;
   const int64_t T = rows * pitch + kTileSlack;
   for (const BroadcastOperand& o : ins) {
@@ -110,7 +110,8 @@ Geometry geometry(const BroadcastSpec& spec, const std::vector<BroadcastOperand>
   const int64_t ub = static_cast<int64_t>(buffer_bytes(chip, isa::Buffer::kUb));
   int64_t smallest = es(spec.compute), widest_in = 1;
   bool column = false;
-  for (const StreamTensor* t : {&spec.a, &spec.b, &spec.output}) smallest = std::min(smallest, es(t->dtype));
+  for (const StreamTensor* t : {&spec.a, &spec.b, &spec.output})
+    smallest = std::min(smallest, es(t->dtype));
   for (const BroadcastOperand& o : ins) {
     widest_in = std::max(widest_in, es(o.tensor->dtype));
     column = column || o.kind == Kind::kColumn;
@@ -129,9 +130,8 @@ Geometry geometry(const BroadcastSpec& spec, const std::vector<BroadcastOperand>
   g.pitch = round_up(g.cols, quantum);
   if (bytes(1, g.pitch) > ub)
     throw UserError(spec.kernel_name + ": the UB of chip '" + chip.name + "' (" +
-                    std::to_string(ub) + " B) cannot hold one tile of " +
-                    std::to_string(g.pitch) + " elements (" +
-                    std::to_string(bytes(1, g.pitch)) + " B)");
+                    std::to_string(ub) + " B) cannot hold one tile of " + std::to_string(g.pitch) +
+                    " elements (" + std::to_string(bytes(1, g.pitch)) + " B)");
   // Rows: as many as fit, within the copies' and vbrcb's limits, and few enough that every
   // worker gets several tiles (none under 4 KiB) so that loads and stores overlap.
   int64_t entries = 1;
@@ -144,7 +144,10 @@ Geometry geometry(const BroadcastSpec& spec, const std::vector<BroadcastOperand>
   int64_t lo = 1, hi = rows;  // the largest count that fits
   while (lo < hi) {
     int64_t mid = (lo + hi + 1) / 2;
-    if (bytes(mid, g.pitch) <= ub) lo = mid; else hi = mid - 1;
+    if (bytes(mid, g.pitch) <= ub)
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   g.rows = balanced_tile_rows(M, lo, entries, workers);
   return g;
@@ -183,7 +186,7 @@ CollapsedBroadcast collapse_broadcast(const std::vector<int64_t>& a,
 
 std::string general_broadcast_tiles(const BroadcastSpec& spec, const config::ChipConfig& chip) {
   std::vector<BroadcastOperand> ins = {operand(spec.a, spec.shape.dims, spec.shape.a_full, spec),
-                              operand(spec.b, spec.shape.dims, spec.shape.b_full, spec)};
+                                       operand(spec.b, spec.shape.dims, spec.shape.b_full, spec)};
   Geometry g = geometry(spec, ins, chip);
   return "tiles of " + std::to_string(g.rows) + " x " + std::to_string(g.cols);
 }
@@ -196,7 +199,7 @@ OpKernel build_general_broadcast(const BroadcastSpec& spec, const config::ChipCo
   const size_t k = d.size();
   const int64_t L = d[k - 1];
   std::vector<BroadcastOperand> ins = {operand(spec.a, d, spec.shape.a_full, spec),
-                              operand(spec.b, d, spec.shape.b_full, spec)};
+                                       operand(spec.b, d, spec.shape.b_full, spec)};
   const Geometry geo = geometry(spec, ins, chip);
   const int64_t P = geo.pitch, rc = geo.rows;
   Tiles tiles = tiles_for(ins, spec.output, spec.compute, rc, P);
@@ -215,9 +218,10 @@ OpKernel build_general_broadcast(const BroadcastSpec& spec, const config::ChipCo
     return std::vector<Field>{
         field("nburst", grid.rows_value()), field("burst_bytes", grid.cols_value(es(t))),
         field("gm_gap", one ? constant(0) : grid.cols_value(-es(t), stride * es(t))),
-        field("local_gap", one ? constant(0)
-                               : grid.on_last_col((P * es(t) - round_up(grid.col_tail() * es(t), 32)) / 32,
-                                                  (P * es(t) - round_up(geo.cols * es(t), 32)) / 32))};
+        field("local_gap",
+              one ? constant(0)
+                  : grid.on_last_col((P * es(t) - round_up(grid.col_tail() * es(t), 32)) / 32,
+                                     (P * es(t) - round_up(geo.cols * es(t), 32)) / 32))};
   };
   auto address = [&](const std::vector<int64_t>& batch, int64_t m, int64_t l, isa::DataType t) {
     Affine a = affine_plus(grid.batch_offset(batch), grid.row_start(m));
@@ -233,8 +237,8 @@ OpKernel build_general_broadcast(const BroadcastSpec& spec, const config::ChipCo
     const Affine at = address(o.batch_strides, o.m_stride, o.l_stride, t);
     switch (o.kind) {
       case Kind::kFull:
-        tile_body.push_back(op("copy_gm_to_ub_pad." + sfx, {tile(o.raw), gm(name, at)},
-                               row_fields(t, o.m_stride)));
+        tile_body.push_back(
+            op("copy_gm_to_ub_pad." + sfx, {tile(o.raw), gm(name, at)}, row_fields(t, o.m_stride)));
         break;
       case Kind::kRow:
         // The row, copied to row 0, then doubling copies of the rows done so far.
@@ -253,21 +257,21 @@ OpKernel build_general_broadcast(const BroadcastSpec& spec, const config::ChipCo
         // repeat, one block per repeat), the mask keeping the group's blocks.
         tile_body.push_back(op("copy_gm_to_ub_pad." + sfx, {tile(o.col), gm(name, at)},
                                {field("burst_bytes", grid.rows_value(es(t)))}));
-        tile_body.push_back(op("vbrcb." + sfx, {tile(o.blk), tile(o.col)},
-                               {field("repeat", ceil_div(rc, 8))}));
-        tile_body.push_back(op("set_mask_mode", {},
-                               {field("mode", static_cast<int64_t>(isa::MaskMode::kNormal))}));
+        tile_body.push_back(
+            op("vbrcb." + sfx, {tile(o.blk), tile(o.col)}, {field("repeat", ceil_div(rc, 8))}));
+        tile_body.push_back(
+            op("set_mask_mode", {}, {field("mode", static_cast<int64_t>(isa::MaskMode::kNormal))}));
         const int64_t nb = P * es(t) / 32, per_block = 32 / es(t);
         for (int64_t j = 0; j < ceil_div(nb, 8); ++j) {
           auto [hi, lo] = first_lanes(std::min<int64_t>(8, nb - 8 * j) * per_block);
           tile_body.push_back(op("set_mask", {imm(hi), imm(lo)}, {}));
           for (int64_t h = 0; h < ceil_div(rc, kMaxRepeat); ++h)
-            tile_body.push_back(op("vcopy." + sfx,
-                                   {tile(o.raw, (h * kMaxRepeat * nb + 8 * j) * 32),
-                                    tile(o.blk, h * kMaxRepeat * 32)},
-                                   {field("repeat", std::min(kMaxRepeat, rc - h * kMaxRepeat)),
-                                    field("dst_rep_stride", nb), field("src0_blk_stride", 0),
-                                    field("src0_rep_stride", 1)}));
+            tile_body.push_back(op(
+                "vcopy." + sfx,
+                {tile(o.raw, (h * kMaxRepeat * nb + 8 * j) * 32), tile(o.blk, h * kMaxRepeat * 32)},
+                {field("repeat", std::min(kMaxRepeat, rc - h * kMaxRepeat)),
+                 field("dst_rep_stride", nb), field("src0_blk_stride", 0),
+                 field("src0_rep_stride", 1)}));
         }
         tile_body.push_back(op("set_mask_mode", {},
                                {field("mode", static_cast<int64_t>(isa::MaskMode::kCounter))}));
@@ -286,13 +290,14 @@ OpKernel build_general_broadcast(const BroadcastSpec& spec, const config::ChipCo
   for (const BroadcastOperand& o : ins)
     if (o.body != o.raw) v.convert(o.body, o.raw);
   const std::string out_raw = spec.output.name + "_ub";
-  const std::string out_body = spec.output.dtype == spec.compute ? out_raw : spec.output.name + "_c";
+  const std::string out_body =
+      spec.output.dtype == spec.compute ? out_raw : spec.output.name + "_c";
   v.binary(spec.mnemonic, out_body, ins[0].body, ins[1].body);
   if (out_body != out_raw) v.convert(out_raw, out_body);
-  tile_body.push_back(op("copy_ub_to_gm_pad",
-                         {gm(spec.output.name, address(out_strides, L, 1, spec.output.dtype)),
-                          tile(out_raw)},
-                         row_fields(spec.output.dtype, L)));
+  tile_body.push_back(
+      op("copy_ub_to_gm_pad",
+         {gm(spec.output.name, address(out_strides, L, 1, spec.output.dtype)), tile(out_raw)},
+         row_fields(spec.output.dtype, L)));
 
   OpKernel r;
   Kernel& kern = r.kernel;

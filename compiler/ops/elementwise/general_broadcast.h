@@ -40,10 +40,10 @@ CollapsedBroadcast collapse_broadcast(const std::vector<int64_t>& a, const std::
 
 struct BroadcastSpec {
   std::string kernel_name;
-  CollapsedBroadcast shape;  // at least 2 dimensions
-  StreamTensor a, b, output;  // names, types, --check ranges (period unused)
+  CollapsedBroadcast shape;                     // at least 2 dimensions
+  StreamTensor a, b, output;                    // names, types, --check ranges (period unused)
   isa::DataType compute = isa::DataType::kF16;  // the type the vector instruction works in
-  std::string mnemonic;       // vadd vsub vmul vdiv vmax vmin
+  std::string mnemonic;                         // vadd vsub vmul vdiv vmax vmin
 };
 
 // The kernel, its tensors and its launch size; the caller fills flops, summary and tolerances.

@@ -67,8 +67,12 @@ Affine TileGrid::col_tile() const {
   return a;
 }
 
-Affine TileGrid::row_start(int64_t scale) const { return ir::affine_times(row_tile(), m_rb * scale); }
-Affine TileGrid::col_start(int64_t scale) const { return ir::affine_times(col_tile(), m_cb * scale); }
+Affine TileGrid::row_start(int64_t scale) const {
+  return ir::affine_times(row_tile(), m_rb * scale);
+}
+Affine TileGrid::col_start(int64_t scale) const {
+  return ir::affine_times(col_tile(), m_cb * scale);
+}
 
 Value TileGrid::on_last_row(int64_t last, int64_t full) const {
   if (m_RB == 1) return ir::constant(last);
@@ -90,12 +94,8 @@ Value TileGrid::cols_value(int64_t scale, int64_t add) const {
   return on_last_col(m_ctail * scale + add, m_cb * scale + add);
 }
 
-Condition TileGrid::not_last_row() const {
-  return {row_tile(), Condition::Op::kNe, m_RB - 1};
-}
-Condition TileGrid::not_last_col() const {
-  return {col_tile(), Condition::Op::kNe, m_CB - 1};
-}
+Condition TileGrid::not_last_row() const { return {row_tile(), Condition::Op::kNe, m_RB - 1}; }
+Condition TileGrid::not_last_col() const { return {col_tile(), Condition::Op::kNe, m_CB - 1}; }
 
 Stmt TileGrid::loops(Body tile_body) const {
   // Guards for the tiles past the end of the last panels.

@@ -123,9 +123,9 @@ std::vector<Field> row_copy_fields(const TileGrid& g, int64_t es, int64_t gm_row
   const bool one_row = g.tile_rows() == 1;
   return {field("nburst", g.rows_value()), field("burst_bytes", g.cols_value(es)),
           field("gm_gap", one_row ? constant(0) : g.cols_value(-es, gm_row * es)),
-          field("local_gap", one_row ? constant(0)
-                                     : g.on_last_col((pitch - round_up(g.col_tail() * es, 32)) / 32,
-                                                     0))};
+          field("local_gap",
+                one_row ? constant(0)
+                        : g.on_last_col((pitch - round_up(g.col_tail() * es, 32)) / 32, 0))};
 }
 
 // MTE2: the tile's rows GM -> x_ub, rows of `pitch` bytes.
@@ -229,11 +229,10 @@ Body bytes_tile(const Plan& p, const TileGrid& g, const Names& n) {
   transpose_blocks(out, g, "f16", wide, n.z_ub, blocks);
   for (int64_t u = 0; u < rb / 32; ++u)
     for (int64_t half = 0; half < 2; ++half)
-      out.push_back(op("vcopy.f16",
-                       {tile(wide, u * cb * 64 + half * 32),
-                        tile(blocks, (2 * u + half) * slices * 512)},
-                       {field("repeat", 2 * slices), field("dst_blk_stride", 2),
-                        field("dst_rep_stride", 16)}));
+      out.push_back(op(
+          "vcopy.f16",
+          {tile(wide, u * cb * 64 + half * 32), tile(blocks, (2 * u + half) * slices * 512)},
+          {field("repeat", 2 * slices), field("dst_blk_stride", 2), field("dst_rep_stride", 16)}));
   over_tile(out, "vconv." + n.sfx + ".f16", rb * cb / 128, {{n.y_ub, 4}, {wide, 8}});
   store_strips(out, p, g, 1, n);
   return out;
@@ -383,7 +382,11 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
   const int64_t workers = vector_workers(chip);
   int64_t entries = 1;
   for (int64_t b : p.batch) entries *= b;
-  const Names n{gp.src, gp.dst, gp.prefix + "x_ub", gp.prefix + "y_ub", gp.prefix + "z_ub",
+  const Names n{gp.src,
+                gp.dst,
+                gp.prefix + "x_ub",
+                gp.prefix + "y_ub",
+                gp.prefix + "z_ub",
                 std::string(isa::name(gp.dtype))};
   PermuteCode code;
   int64_t rb = 0, cb = 0;
@@ -396,8 +399,7 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
       const int64_t pitch = round_up(cb * es, 32);
       // Several tiles per worker when the tensor allows (overlap), none under 4 KiB.
       const int64_t share = ceil_div(p.R, 2 * ceil_div(workers, entries));
-      rb = std::min({p.R, kMaxNburst, budget / pitch,
-                     std::max(share, ceil_div(4096, pitch))});
+      rb = std::min({p.R, kMaxNburst, budget / pitch, std::max(share, ceil_div(4096, pitch))});
     } else {
       rb = 1;
       cb = budget / 32 * 32 / es;
@@ -406,8 +408,12 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
     const int64_t least = ceil_div(p.C, cb) == 1 ? cb : 0;
     if ((std::max(p.in_row, p.out_row) - least) * es > kMaxGmGap) rb = 1;
     rb = balanced_tile_rows(p.R, rb, entries, workers);
-    code.tiles.push_back({n.x_ub, isa::Buffer::kUb,
-                          static_cast<uint64_t>(rb * round_up(cb * es, 32)), true, {}, {}});
+    code.tiles.push_back({n.x_ub,
+                          isa::Buffer::kUb,
+                          static_cast<uint64_t>(rb * round_up(cb * es, 32)),
+                          true,
+                          {},
+                          {}});
     tile_code = [&](const TileGrid& g) { return copy_tile(p, g, es, n); };
     code.method = "strided copies";
   } else {

@@ -60,7 +60,8 @@ struct CanonicalPermute {
 CanonicalPermute canonical_permute(const std::vector<int64_t>& shape, const std::vector<int>& perm);
 
 // The permuted shape (y's).
-std::vector<int64_t> permuted_shape(const std::vector<int64_t>& shape, const std::vector<int>& perm);
+std::vector<int64_t> permuted_shape(const std::vector<int64_t>& shape,
+                                    const std::vector<int>& perm);
 
 // What is wrong with a permute request, or "" when nothing is: perm not a permutation of
 // 0..rank-1, or a type the permute does not move (every type when the last dimension stays;

@@ -111,8 +111,10 @@ Tensors reference_transpose(const OpSpec& spec, const Tensors& in) {
 }  // namespace
 
 const OpDef& transpose_op() {
-  static const OpDef def{"transpose", {"shape", "perm", "dtype"},
-                         "transpose shape=4096x1024 dtype=fp16", build_transpose,
+  static const OpDef def{"transpose",
+                         {"shape", "perm", "dtype"},
+                         "transpose shape=4096x1024 dtype=fp16",
+                         build_transpose,
                          reference_transpose};
   return def;
 }
