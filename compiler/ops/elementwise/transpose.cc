@@ -1,6 +1,7 @@
 // The GM permute (see transpose.h): canonical form, the plan (a batch of R x C matrices with
-// their input and output strides), and the tile code of its two ways (strided copy, 2-D
-// transpose by 16 x 16 blocks or by per-block reductions) on a TileGrid.
+// their input and output strides), the tile code of its ways on a TileGrid (strided copy; 2-D
+// transpose by 16 x 16 blocks, by blocks on fp16 copies for 8-bit types, by per-block reductions
+// for fp32 and on two fp32 halves for int32), and its placement in an `on aiv` block.
 #include "compiler/ops/elementwise/transpose.h"
 
 #include <algorithm>
