@@ -150,19 +150,28 @@ class Generator {
           emit(print_sync(s.sync));
           break;
         case Stmt::Kind::kLet: {
-          int r = alloc();
-          int d = alloc();
-          load_const(d, s.let.divisor);
           const Affine& of = s.let.of;
-          int from = r;
-          if (of.constant == 0 && of.terms.size() == 1 && of.terms[0].second == 1)
-            from = var(of.terms[0].first);
-          else
+          const bool plain = of.constant == 0 && of.terms.size() == 1 && of.terms[0].second == 1;
+          int r = -1;  // a register of its own, released at the end of the body
+          int value = 0;
+          if (s.let.divisor == 1 && s.let.remainder) {
+            value = 0;  // v % 1: x0 (a generator's dimension of size 1)
+          } else if (s.let.divisor == 1 && plain) {
+            value = var(of.terms[0].first);  // v / 1: v's register
+          } else if (s.let.divisor == 1) {
+            value = r = alloc();
             eval(of, r);
-          emit(std::string(s.let.remainder ? "rem " : "div ") + reg(r) + ", " + reg(from) + ", " +
-               reg(d));
-          release(d);
-          m_vars[s.let.name] = r;
+          } else {
+            value = r = alloc();
+            int d = alloc();
+            load_const(d, s.let.divisor);
+            const int from = plain ? var(of.terms[0].first) : r;
+            if (!plain) eval(of, r);
+            emit(std::string(s.let.remainder ? "rem " : "div ") + reg(r) + ", " + reg(from) +
+                 ", " + reg(d));
+            release(d);
+          }
+          m_vars[s.let.name] = value;
           lets.push_back(r);
           m_let_names.push_back(s.let.name);
           break;
@@ -179,7 +188,7 @@ class Generator {
       }
     }
     for (size_t i = 0; i < lets.size(); ++i) {
-      release(lets[i]);
+      if (lets[i] >= 0) release(lets[i]);
       m_vars.erase(m_let_names.back());
       m_let_names.pop_back();
     }

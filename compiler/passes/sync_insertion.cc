@@ -642,7 +642,11 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
       if (flag.dropped) continue;
       std::sort(loops.begin(), loops.end());
       loops.erase(std::unique(loops.begin(), loops.end()), loops.end());
-      lives.push_back({first->order, last->order, loops, merged[flag.members[0]].scope});
+      // Flags of different `on` blocks may not share an id on a split chip (the blocks run on
+      // different cores, which a link cannot order); a coupled core runs the blocks one after
+      // the other like any other code.
+      lives.push_back({first->order, last->order, loops,
+                       chip.split() ? merged[flag.members[0]].scope : nullptr});
       ends.emplace_back(*first, *last);
       kept.push_back(f);
     }
@@ -675,6 +679,16 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
       const Link& link = links[list[i]];
       SyncStmt set{false, pipe, isa::Pipe::kS, plan->ids[i]};
       SyncStmt wait{true, pipe, isa::Pipe::kS, plan->ids[i]};
+      if (link.set.body == link.wait.body && link.set.index == link.wait.index &&
+          link.set.after == link.wait.after) {
+        // Hoisting met both ends at one point (the earlier flag's wait just before a statement
+        // holding the later flag's set, or the earlier flag's wait inside a statement whose
+        // next set is the later flag's): the link's set, then its wait, between the two.
+        const SlotList slot = link.set.after ? kAfterLinkWait : kBeforeLinkSet;
+        put(link.set.body, link.set.index, slot, set);
+        put(link.set.body, link.set.index, slot, wait);
+        continue;
+      }
       put(link.set.body, link.set.index, link.set.after ? kAfterLinkSet : kBeforeLinkSet, set);
       put(link.wait.body, link.wait.index, link.wait.after ? kAfterLinkWait : kBeforeLinkWait,
           wait);

@@ -1,5 +1,6 @@
 // Compiled conv2d kernels (img2col on load3d) run on the simulated chips through the runtime,
-// checked against the fp64 host reference with the race check on; compile errors by text.
+// checked against the fp64 host reference with the race check on: NHWC, NCHW (layout phases
+// around the NHWC kernel) and with a bias; compile errors by text.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -43,6 +44,62 @@ std::vector<OpCase> cases() {
 
 INSTANTIATE_TEST_SUITE_P(Shapes, Conv2dTest, ::testing::ValuesIn(cases()));
 
+// layout=nchw: 1-sized dims, primes, stride 2, dilation 2, pad 0, groups, depthwise, fp32 out
+// (the fp32 transpose), int8 (int8 and int32 transposes), several column tiles in either
+// transpose, maps beyond tiny's L1.
+std::vector<OpCase> nchw_cases() {
+  return op_cases_on_every_chip({
+      "conv2d n=1 c=16 h=8 w=8 k=16 r=3 s=3 pad=1 layout=nchw dtype=fp16",
+      "conv2d n=1 c=1 h=1 w=1 k=1 r=1 s=1 layout=nchw dtype=fp16",
+      "conv2d n=2 c=3 h=17 w=13 k=5 r=3 s=3 pad=1 layout=nchw dtype=fp16",
+      "conv2d n=1 c=20 h=15 w=13 k=33 r=3 s=3 stride=2 pad=1 layout=nchw dtype=fp16",
+      "conv2d n=1 c=16 h=12 w=11 k=16 r=3 s=3 dilation=2 pad=2 layout=nchw dtype=fp16",
+      "conv2d n=1 c=32 h=9 w=9 k=32 r=3 s=3 pad=1 groups=32 layout=nchw dtype=fp16",
+      "conv2d n=3 c=24 h=7 w=6 k=20 r=3 s=3 groups=2 layout=nchw dtype=fp16",
+      "conv2d n=1 c=8 h=11 w=14 k=8 r=5 s=2 stride_h=2 stride_w=1 pad_h=2 pad_w=1 layout=nchw "
+      "dtype=fp16 out_dtype=fp32",
+      "conv2d n=5 c=7 h=3 w=3 k=130 r=1 s=1 layout=nchw dtype=fp16",
+      "conv2d n=1 c=200 h=20 w=21 k=16 r=1 s=1 layout=nchw dtype=fp16",
+      // Fewer row panels than workers: column tiles in groups (on the 910 a ragged last one).
+      "conv2d n=10 c=8 h=24 w=25 k=16 r=3 s=3 pad=1 layout=nchw dtype=fp16",
+      "conv2d n=10 c=8 h=24 w=25 k=16 r=3 s=3 pad=1 layout=nchw dtype=int8",
+      // More row panels than AI cores: the AIVs of a split core take turns.
+      "conv2d n=40 c=16 h=5 w=5 k=16 r=3 s=3 pad=1 layout=nchw dtype=fp16",
+      // 200 KB of input: more than tiny's L1.
+      "conv2d n=1 c=64 h=40 w=40 k=32 r=3 s=3 pad=1 layout=nchw dtype=fp16",
+      // int8 in (fp16 copies through vtranspose), int32 out (two exact fp32 halves).
+      "conv2d n=2 c=24 h=7 w=6 k=20 r=3 s=3 groups=2 layout=nchw dtype=int8",
+      "conv2d n=1 c=40 h=9 w=10 k=300 r=3 s=3 pad=1 layout=nchw dtype=int8",
+      "conv2d n=1 c=33 h=35 w=3 k=8 r=3 s=1 stride=2 dilation=2 pad_h=2 layout=nchw dtype=int8",
+      "conv2d n=1 c=48 h=6 w=5 k=48 r=3 s=3 pad=1 groups=48 layout=nchw dtype=int8",
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Nchw, Conv2dTest, ::testing::ValuesIn(nchw_cases()));
+
+// bias=1: the bias table (tiny, 910B) or the vector add in UB (910), every tile shape: one
+// channel per group (depthwise: 4-byte bias offsets), several channel blocks with a ragged last
+// one, images folded into one tile, int8 (int32 bias), fp32 out, NCHW.
+std::vector<OpCase> bias_cases() {
+  return op_cases_on_every_chip({
+      "conv2d n=1 c=16 h=8 w=8 k=16 r=3 s=3 pad=1 bias=1 dtype=fp16",
+      "conv2d n=1 c=1 h=1 w=1 k=1 r=1 s=1 bias=1 dtype=fp16",
+      "conv2d n=1 c=3 h=17 w=19 k=5 r=3 s=3 pad=1 bias=1 dtype=fp16",
+      "conv2d n=1 c=20 h=15 w=13 k=33 r=3 s=3 stride=2 pad=1 bias=1 dtype=fp16",
+      "conv2d n=1 c=16 h=12 w=11 k=16 r=3 s=3 dilation=2 pad=2 bias=1 dtype=fp16 out_dtype=fp32",
+      "conv2d n=1 c=32 h=9 w=9 k=32 r=3 s=3 pad=1 groups=32 bias=1 dtype=fp16",
+      "conv2d n=2 c=24 h=7 w=6 k=20 r=3 s=3 groups=2 bias=1 dtype=int8",
+      "conv2d n=3 c=64 h=7 w=7 k=17 r=1 s=1 stride=2 bias=1 dtype=int8",
+      "conv2d n=1 c=40 h=9 w=10 k=300 r=3 s=3 pad=1 bias=1 dtype=int8",
+      "conv2d n=32 c=64 h=3 w=3 k=64 r=3 s=3 pad=1 bias=1 dtype=fp16",
+      "conv2d n=1 c=64 h=40 w=40 k=32 r=3 s=3 pad=1 bias=1 dtype=fp16",
+      "conv2d n=2 c=5 h=9 w=7 k=24 r=3 s=3 stride=2 pad=1 layout=nchw bias=1 dtype=fp16",
+      "conv2d n=3 c=64 h=7 w=7 k=17 r=1 s=1 stride=2 layout=nchw bias=1 dtype=int8",
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Bias, Conv2dTest, ::testing::ValuesIn(bias_cases()));
+
 TEST(Conv2dErrorTest, ReportsBadSpecsAndTilesThatCannotFit) {
   EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=6 h=8 w=8 k=8 r=3 s=3 groups=4 dtype=fp16"),
             "<op>:1:43: error: groups = 4 does not divide c = 6");
@@ -55,8 +112,14 @@ TEST(Conv2dErrorTest, ReportsBadSpecsAndTilesThatCannotFit) {
             "<op>:1:40: error: padding (1 x 1) must be smaller than the dilated filter (1 x 1)");
   EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 dtype=bf16"),
             "<op>:1:42: error: unsupported dtype 'bf16' (supported: fp16, int8)");
-  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 layout=nchw dtype=fp16"),
-            "<op>:1:43: error: unsupported layout 'nchw' (supported: nhwc)");
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 layout=nhcw dtype=fp16"),
+            "<op>:1:43: error: unsupported layout 'nhcw' (supported: nhwc, nchw)");
+  EXPECT_EQ(
+      op_build_error("tiny", "conv2d n=1 c=16 h=1024 w=1024 k=16 r=1 s=1 layout=nchw dtype=fp16"),
+      "<op>:1:51: error: layout=nchw: h * w = 1048576 and c must be at most 524287 (the "
+      "layout transpose's copies)");
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 bias=2 dtype=fp16"),
+            "<op>:1:41: error: 'bias' = 2 is out of range 0..1");
   // One output row of tiny's L0A: 16 KiB, double buffered, holds 256 img2col rows.
   EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=16 h=3 w=300 k=16 r=1 s=1 dtype=fp16"),
             "error: conv2d does not fit the buffers of chip 'tiny': one output row (304 img2col "
@@ -70,6 +133,51 @@ TEST(Conv2dErrorTest, ReportsBadSpecsAndTilesThatCannotFit) {
   EXPECT_EQ(op_build_error("ascend910", "conv2d n=1 c=256 h=8 w=1000 k=16 r=3 s=1 dtype=fp16"),
             "error: conv2d does not fit the buffers of chip 'ascend910': one output row (1008 "
             "img2col rows) by 16 columns does not fit l0a (65536 B, double buffered)");
+}
+
+// The bias's way depends on the chip: a chip whose results leave L0C straight to GM needs a bias
+// table (the vector unit never sees the tile).
+TEST(Conv2dErrorTest, BiasNeedsTheBiasTableWhereResultsGoStraightToGm) {
+  config::ChipConfig no_table = chip("tiny");
+  no_table.buffers.bt_bytes = 0;
+  const std::string spec = "conv2d n=1 c=8 h=8 w=8 k=8 r=3 s=3 bias=1 dtype=fp16";
+  EXPECT_EQ(error_of([&] { build_op(parse_op_spec(spec), no_table); }),
+            "error: bias=1 needs a bias table on chip 'tiny' (its results leave L0C straight to "
+            "GM, so the vector unit cannot add it)");
+  EXPECT_EQ(op_build_error("tiny", spec), "no error");
+}
+
+// The NCHW kernel is the NHWC one between two transposes through GM workspaces ordered by
+// sync_all; the bias row is a fourth tensor before the output.
+TEST(Conv2dLayoutTest, NchwRunsLayoutPhasesAroundTheNhwcKernel) {
+  const OpKernel k =
+      build_op(parse_op_spec("conv2d n=2 c=5 h=9 w=7 k=24 r=3 s=3 layout=nchw bias=1 dtype=fp16"),
+               chip("ascend910b"));
+  std::vector<std::string> names;
+  for (const TensorDesc& t : k.tensors)
+    names.push_back(t.name + (t.output ? "(out)" : t.workspace ? "(ws)" : ""));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"x", "wgt", "bias", "y(out)", "x_nhwc(ws)", "y_nhwc(ws)"}));
+  EXPECT_EQ(k.tensors[2].dtype, isa::DataType::kF32);
+  EXPECT_EQ(k.tensors[2].elements, 24u);
+  ASSERT_EQ(k.kernel.body.size(), 5u);
+  EXPECT_EQ(k.kernel.body[0].on->cores, CoreSelect::kAiv);
+  EXPECT_EQ(k.kernel.body[1].op.mnemonic, "sync_all");
+  EXPECT_EQ(k.kernel.body[2].on->cores, CoreSelect::kAic);
+  EXPECT_EQ(k.kernel.body[3].op.mnemonic, "sync_all");
+  EXPECT_EQ(k.kernel.body[4].on->cores, CoreSelect::kAiv);
+}
+
+// A large NCHW layer with a bias on the 910 (4 event ids per pipe pair, no bias table): each
+// permute block double buffers its input, the convolution's bias row adds a v -> mte2 flag of
+// its own, and the `on` blocks of one coupled core share event ids. Compiled only (a run is
+// the performance table's).
+TEST(Conv2dLayoutTest, LargeNchwWithBiasFitsTheEventIdsOfThe910) {
+  const config::ChipConfig c = chip("ascend910");
+  const OpKernel k = build_op(
+      parse_op_spec("conv2d n=32 c=64 h=56 w=56 k=64 r=3 s=3 pad=1 layout=nchw bias=1 dtype=fp16"),
+      c);
+  EXPECT_FALSE(compile_kernel(k.kernel, c).binary.code.empty());
 }
 
 }  // namespace

@@ -62,12 +62,6 @@ TEST(ElementwiseErrorTest, BadSpecsAreReportedByText) {
             "<op>:1:28: error: bad perm '1,x,0' (expected dimension indices like 0,2,3,1)");
   EXPECT_EQ(build_error("transpose shape=4x3x2 perm=0,1,3 dtype=fp16"),
             "<op>:1:28: error: perm 0,1,3 is not a permutation of the 3 dimensions (0..2)");
-  EXPECT_EQ(build_error("transpose shape=4x3x2 perm=2,0,1 dtype=int8"),
-            "<op>:1:28: error: perm 2,0,1 moves the last dimension, which needs a 16-bit type or "
-            "fp32 (int8 moves only with permutations that keep the last dimension last)");
-  EXPECT_EQ(build_error("transpose shape=4x3 dtype=int32"),
-            "<op>:1:27: error: perm 1,0 moves the last dimension, which needs a 16-bit type or "
-            "fp32 (int32 moves only with permutations that keep the last dimension last)");
   EXPECT_EQ(build_error("transpose shape=4x3 dtype=fp64"),
             "<op>:1:27: error: unsupported dtype 'fp64' (supported: fp16, bf16, fp32, int8, uint8, "
             "int16, int32)");
@@ -140,6 +134,66 @@ TEST(PermuteTest, CanonicalFormDropsOnesAndMergesNeighbours) {
   EXPECT_EQ(permute_problem({2, 3}, {0, 0}, isa::DataType::kF16),
             "perm 0,0 is not a permutation of the 2 dimensions (0..1)");
   EXPECT_EQ(permute_problem({2, 3, 4}, {1, 0, 2}, isa::DataType::kS8), "");
+  // Every type of the transpose op moves the last dimension; int64 only keeps it.
+  for (isa::DataType t :
+       {isa::DataType::kF16, isa::DataType::kBf16, isa::DataType::kS16, isa::DataType::kF32,
+        isa::DataType::kS8, isa::DataType::kU8, isa::DataType::kS32})
+    EXPECT_EQ(permute_problem({2, 3, 4}, {2, 0, 1}, t), "") << isa::long_name(t);
+  EXPECT_EQ(permute_problem({2, 3, 4}, {2, 0, 1}, isa::DataType::kS64),
+            "perm 2,0,1 moves the last dimension, which int64 does not (it moves only with "
+            "permutations that keep the last dimension last)");
+  EXPECT_EQ(permute_problem({2, 3, 4}, {1, 0, 2}, isa::DataType::kS64), "");
+  EXPECT_EQ(permute_max_stride(isa::DataType::kS8), 1048575);
+  EXPECT_EQ(permute_max_stride(isa::DataType::kS32), 262143);
+}
+
+// The ways and tile sizes of the types that go through wider copies.
+TEST(PermuteTest, EightBitAndInt32TypesTakeTheirWays) {
+  GmPermute p;
+  p.shape = {100, 70};
+  p.perm = {1, 0};
+  p.dtype = isa::DataType::kS8;
+  PermuteCode code = build_gm_permute(p, chip("ascend910b"));
+  EXPECT_EQ(code.method, "16 x 16 blocks on fp16 copies, tiles 128x96");
+  ASSERT_EQ(code.tiles.size(), 5u);
+  EXPECT_EQ(code.tiles[0].bytes, 128u * 96u);      // x_ub, int8
+  EXPECT_EQ(code.tiles[2].bytes, 128u * 96u * 2);  // z_ub, fp16
+  p.dtype = isa::DataType::kS32;
+  code = build_gm_permute(p, chip("ascend910b"));
+  EXPECT_EQ(code.method, "per-column reductions on two fp32 halves, tiles 104x64");
+  EXPECT_EQ(code.tiles.size(), 5u);
+  p.shape = {3, 300000};
+  EXPECT_EQ(error_of([&] { build_gm_permute(p, chip("tiny")); }),
+            "error: permute: a row stride of 300000 elements is beyond the copies' reach "
+            "(1048575 bytes between rows)");
+}
+
+// In a kernel of both core types the AIVs of a core share the pfor's iterations.
+TEST(PermuteTest, OnAivSharesIterationsBetweenTheAivsOfACore) {
+  GmPermute p;
+  p.shape = {64, 3136};
+  p.perm = {1, 0};
+  p.prefix = "in_";
+  const config::ChipConfig split = chip("ascend910b");
+  PermuteCode code = build_gm_permute(p, split);
+  const int64_t iterations = code.body.back().loop->count;
+  ASSERT_GT(iterations, 24);
+  Stmt on = permute_on_aiv(code, 24, split);
+  ASSERT_EQ(on.kind, Stmt::Kind::kOn);
+  EXPECT_EQ(on.on->sub_var, "in_p_sub");
+  const Body& per_iteration = on.on->body.back().loop->body;
+  ASSERT_EQ(per_iteration.size(), 3u);  // let turn, let aiv, if
+  EXPECT_EQ(per_iteration[0].let.name, "in_p_turn");
+  EXPECT_EQ(per_iteration[0].let.divisor, 24);
+  EXPECT_EQ(per_iteration[1].let.divisor, 2);
+  EXPECT_TRUE(per_iteration[1].let.remainder);
+  ASSERT_EQ(per_iteration[2].kind, Stmt::Kind::kIf);
+  // A coupled chip runs the block as it is.
+  const config::ChipConfig coupled = chip("ascend910");
+  code = build_gm_permute(p, coupled);
+  const Body plain = code.body.back().loop->body;
+  on = permute_on_aiv(code, static_cast<int64_t>(code.block_dim), coupled);
+  EXPECT_EQ(on.on->body.back().loop->body, plain);
 }
 
 TEST(PermuteTest, CodeForAnotherKernelHasPrefixedTilesAndLoops) {

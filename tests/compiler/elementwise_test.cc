@@ -127,7 +127,7 @@ std::vector<Case> movement_cases() {
       out.push_back({kChips[i % 3], std::string("concat ") + concats[i] + " dtype=" + t});
   const char* transposes[] = {"1x1", "3x17", "17x3", "77x77", "1000x3", "3x1000", "4099x5",
                               "64x4099", "300x300", "8x33x65 perm=0,2,1", "2x3x100x50"};
-  for (const char* t : {"fp16", "bf16", "fp32", "int16"})
+  for (const char* t : {"fp16", "bf16", "fp32", "int16", "int8", "uint8", "int32"})
     for (size_t i = 0; i < std::size(transposes); ++i)
       out.push_back({kChips[i % 3], std::string("transpose shape=") + transposes[i] + " dtype=" + t});
   return out;

@@ -1,6 +1,7 @@
 // transpose with general permutations (transpose.h): permutations that keep the last dimension
-// (strided copies, every type) and ones that move it (16 x 16 blocks for 16-bit types, per-block
-// reductions for fp32), of ranks 2 to 5. Every (perm, dtype) runs ten shapes (1-sized
+// (strided copies, every type) and ones that move it (16 x 16 blocks for 16-bit types and on fp16
+// copies for 8-bit ones, per-block reductions for fp32 and on two fp32 halves for int32), of
+// ranks 2 to 5. Every (perm, dtype) runs ten shapes (1-sized
 // dimensions, primes, a large one) on tiny, ascend910 and ascend910b in turn, checked exactly
 // against the host reference with the race check on.
 #include <gtest/gtest.h>
@@ -45,10 +46,11 @@ std::vector<OpCaseGroup> groups() {
                                             " perm=" + perm + " dtype=" + t});
     out.push_back(g);
   };
+  const char* types[] = {"fp16", "bf16", "int16", "fp32", "int8", "uint8", "int32"};
   for (const char* p : moving)
-    for (const char* t : {"fp16", "bf16", "int16", "fp32"}) add(p, t);
+    for (const char* t : types) add(p, t);
   for (const char* p : keeping)
-    for (const char* t : {"fp16", "bf16", "int16", "fp32", "int8", "uint8", "int32"}) add(p, t);
+    for (const char* t : types) add(p, t);
   return out;
 }
 
@@ -63,7 +65,9 @@ TEST(TransposeTest, RankEightOnEveryChip) {
   for (const OpCase& c :
        op_cases_on_every_chip({"transpose shape=2x3x2x3x2x3x2x3 perm=7,5,3,1,6,4,2,0 dtype=fp16",
                                "transpose shape=2x3x2x3x2x3x2x3 perm=6,4,2,0,1,3,5,7 dtype=int8",
-                               "transpose shape=3x2x3x2x3x2x3x2 perm=1,3,5,7,0,2,4,6 dtype=fp32"}))
+                               "transpose shape=3x2x3x2x3x2x3x2 perm=1,3,5,7,0,2,4,6 dtype=fp32",
+                               "transpose shape=2x3x2x3x2x3x2x3 perm=7,5,3,1,6,4,2,0 dtype=uint8",
+                               "transpose shape=3x2x3x2x3x2x3x2 perm=1,3,5,7,0,2,4,6 dtype=int32"}))
     expect_op_matches_reference(c.chip, c.spec);
 }
 

@@ -2,8 +2,13 @@
 // stride, padding, dilation and group count (depthwise included), fp16 (fp32 accumulation,
 // fp16 or fp32 out) or int8 (int32 out).
 //
-// GM layouts (docs/ops.md): input NHWC, output NHWC, weights pre-packed in the cube's
-// FRACTAL_Z layout (the real toolchain's TransData pre-pass; see docs/ops.md for the formula).
+// GM layouts (docs/ops.md): input and output NHWC (default) or NCHW, weights pre-packed in the
+// cube's FRACTAL_Z layout (the real toolchain's TransData pre-pass; see docs/ops.md for the
+// formula), an optional bias of k 32-bit values (compiler/ops/cube_bias.h: the bias table, or a
+// vector add in UB on 910-class cores). NCHW runs the NHWC kernel below between two layout
+// phases on the vector cores (add_nchw_phases, GM permutes of ops/elementwise/transpose.h):
+// input NCHW -> NHWC workspace, sync_all, the convolution into an NHWC workspace, sync_all,
+// workspace -> output NCHW.
 // One `pfor` over output tiles (image or group of images, group, band of whole output rows,
 // block of output channels). The band's input rows go GM -> L1 with ND -> NZ, which turns NHWC
 // into the C1HWC0 feature map load3d reads (channels past the group's zero-filled);
@@ -21,8 +26,10 @@
 #include <cmath>
 
 #include "base/error.h"
-#include "compiler/ops/conv/conv_tiling.h"
 #include "compiler/ir/ir_builder.h"
+#include "compiler/ops/conv/conv_tiling.h"
+#include "compiler/ops/cube_bias.h"
+#include "compiler/ops/elementwise/transpose.h"
 #include "compiler/ops/ops.h"
 #include "compiler/passes/double_buffering.h"
 
@@ -37,6 +44,8 @@ struct ConvSpec {
   int64_t stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dilation_h = 1, dilation_w = 1;
   int64_t groups = 1;
   bool int8 = false;
+  bool nchw = false;  // layout=nchw (else NHWC) for the input and the output in GM
+  bool bias = false;  // bias=1: a per-output-channel bias input
   isa::DataType in_type = isa::DataType::kF16, out_type = isa::DataType::kF16;
   ConvShape shape;
 };
@@ -60,9 +69,10 @@ ConvSpec parse_conv(const OpSpec& spec) {
   p.dilation_h = spec.get_int("dilation_h", 1, 255, dilation);
   p.dilation_w = spec.get_int("dilation_w", 1, 255, dilation);
   p.groups = spec.get_int("groups", 1, 65535, 1);
-  spec.get_enum("layout", {"nhwc"}, "nhwc");
+  p.nchw = spec.get_enum("layout", {"nhwc", "nchw"}, "nhwc") == "nchw";
   std::string dtype = spec.get_enum("dtype", {"fp16", "int8"}, "");
   p.int8 = dtype == "int8";
+  p.bias = spec.get_int("bias", 0, 1, 0) == 1;
   std::string out = spec.get_enum(
       "out_dtype",
       p.int8 ? std::vector<std::string>{"int32"} : std::vector<std::string>{"fp16", "fp32"},
@@ -94,6 +104,7 @@ ConvSpec parse_conv(const OpSpec& spec) {
   sh.pad_left = sh.pad_right = p.pad_w;
   sh.in_bytes = isa::element_size(p.in_type);
   sh.out_bytes = isa::element_size(p.out_type);
+  sh.bias = p.bias;
   if (sh.out_height() < 1 || sh.out_width() < 1)
     spec.fail_at("r", "the filter (" + std::to_string(p.r) + " x " + std::to_string(p.s) +
                           ", dilation " + std::to_string(p.dilation_h) + " x " +
@@ -106,6 +117,21 @@ ConvSpec parse_conv(const OpSpec& spec) {
                             ") must be smaller than the dilated filter (" +
                             std::to_string((p.r - 1) * p.dilation_h + 1) + " x " +
                             std::to_string((p.s - 1) * p.dilation_w + 1) + ")");
+  if (p.nchw) {
+    // The layout phases transpose c x h*w input and h_out*w_out x k output matrices (copies
+    // when one side is 1, which reach any stride).
+    const int64_t in_most = permute_max_stride(p.in_type);
+    const int64_t out_most = permute_max_stride(p.out_type);
+    const int64_t out_plane = sh.out_height() * sh.out_width();
+    if (p.c > 1 && p.h * p.w > 1 && std::max(p.c, p.h * p.w) > in_most)
+      spec.fail_at("layout", "layout=nchw: h * w = " + std::to_string(p.h * p.w) +
+                                 " and c must be at most " + std::to_string(in_most) +
+                                 " (the layout transpose's copies)");
+    if (out_plane > 1 && p.k > 1 && std::max(out_plane, p.k) > out_most)
+      spec.fail_at("layout", "layout=nchw: the output's h * w = " + std::to_string(out_plane) +
+                                 " and k must be at most " + std::to_string(out_most) +
+                                 " (the layout transpose's copies)");
+  }
   if (sh.reduction() > 65535 - sh.c0())
     spec.fail_at("c", "the img2col matrix has " + std::to_string(sh.reduction()) +
                           " columns per group (c / groups x r x s, channels rounded up to " +
@@ -155,6 +181,32 @@ Body guarded_range(const std::string& var, int64_t lo, int64_t hi, int64_t count
   return body;
 }
 
+// layout=nchw: puts the NHWC convolution (the kernel's body so far, reading x_nhwc and writing
+// y_nhwc) on the AIC between the two layout phases, GM permutes on the vector workers (perm
+// 0,2,1 of the input's N x C x H*W and of the NHWC result's N x Ho*Wo x K), ordered by sync_all
+// (every core of the launch, both core types, drains and meets); block_dim widens to the
+// permutes' work so that every vector worker of the chip takes a share.
+void add_nchw_phases(const ConvSpec& p, const config::ChipConfig& chip, OpKernel& r) {
+  const ConvShape& sh = p.shape;
+  GmPermute in{"x", "x_nhwc", {p.n, p.c, p.h * p.w}, {0, 2, 1}, p.in_type, "in_"};
+  GmPermute out{"y_nhwc", "y", {p.n, sh.out_height() * sh.out_width(), p.k}, {0, 2, 1},
+                p.out_type, "out_"};
+  PermuteCode in_code = build_gm_permute(in, chip), out_code = build_gm_permute(out, chip);
+  r.block_dim = std::max({r.block_dim, in_code.block_dim, out_code.block_dim});
+  const int64_t block_dim = r.block_dim;
+  Kernel& k = r.kernel;
+  k.cores = CoreSelect::kAll;
+  for (const PermuteCode* code : {&in_code, &out_code})
+    k.tiles.insert(k.tiles.end(), code->tiles.begin(), code->tiles.end());
+  Body conv = std::move(k.body);
+  k.body.clear();
+  k.body.push_back(permute_on_aiv(std::move(in_code), block_dim, chip));
+  k.body.push_back(op("sync_all", {}, {}));
+  k.body.push_back(make_on(CoreSelect::kAic, "", std::move(conv)));
+  k.body.push_back(op("sync_all", {}, {}));
+  k.body.push_back(permute_on_aiv(std::move(out_code), block_dim, chip));
+}
+
 OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const ConvSpec p = parse_conv(spec);
   const ConvShape& sh = p.shape;
@@ -168,6 +220,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
                     "' has neither an L0C -> GM nor an L0C -> UB -> GM path");
   if (!chip.paths.gm_to_l0b.enabled)
     throw UserError("chip '" + chip.name + "' has no GM -> L0B path for the conv2d weights");
+  const bool bias_table = p.bias && cube_bias_uses_table(chip, via_ub);
   const ConvTiling t = choose_conv_tiling(sh, via_ub, chip);
   if (t.estimated_cycles < 0)
     throw UserError("conv2d does not fit the buffers of chip '" + chip.name + "': " + t.reason);
@@ -193,21 +246,30 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
                                                                   : "f16";
   const std::string acc_sfx = p.int8 ? "s32" : "f32";
   const int64_t weight_elems = p.groups * k1g * n1g * 16 * c0;
+  // The convolution reads x and writes y NHWC: the arguments, or NCHW's workspaces.
+  const std::string x_arg = p.nchw ? "x_nhwc" : "x", y_arg = p.nchw ? "y_nhwc" : "y";
 
   OpKernel r;
   Kernel& k = r.kernel;
   k.name = "conv2d";
   k.cores = CoreSelect::kAic;
   const auto u64 = [](int64_t v) { return static_cast<uint64_t>(v); };
-  k.args = {{"x", isa::ArgKind::kGmPointer, u64(p.n * p.h * p.w * p.c * es)},
-            {"wgt", isa::ArgKind::kGmPointer, u64(weight_elems * es)},
-            {"y", isa::ArgKind::kGmPointer, u64(p.n * ho * wo * p.k * eo)}};
+  const uint64_t x_bytes = u64(p.n * p.h * p.w * p.c * es), y_bytes = u64(p.n * ho * wo * p.k * eo);
+  k.args = {{"x", isa::ArgKind::kGmPointer, x_bytes},
+            {"wgt", isa::ArgKind::kGmPointer, u64(weight_elems * es)}};
+  if (p.bias) k.args.push_back({"bias", isa::ArgKind::kGmPointer, u64(p.k * 4)});
+  k.args.push_back({"y", isa::ArgKind::kGmPointer, y_bytes});
+  if (p.nchw) {
+    k.args.push_back({"x_nhwc", isa::ArgKind::kGmPointer, x_bytes});
+    k.args.push_back({"y_nhwc", isa::ArgKind::kGmPointer, y_bytes});
+  }
   const bool slab_slots = t.streamed || t.slab_double;
   k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(IB * slab_img), slab_slots, {}, {}},
              {"a_l0", isa::Buffer::kL0a, u64(m_ext * kt * es), true, {}, {}},
              {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
              {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}};
   if (via_ub) k.tiles.push_back({"c_ub", isa::Buffer::kUb, u64(m_ext * nt * eo), false, {}, {}});
+  if (p.bias) add_cube_bias_tiles(k, bias_table, m_ext, nt, eo);
   if (t.weights_in_l1) {
     const int64_t bytes = k1g * n1g * 512;
     k.tiles.push_back({"w_l1", isa::Buffer::kL1, u64(bytes), false, {}, {}});
@@ -222,6 +284,14 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   tbody.push_back(make_let("tb", "ta", false, TH));
   tbody.push_back(make_let("tg", "tb", true, p.groups));
   tbody.push_back(make_let("tnb", "tb", false, p.groups));
+  // The tile's bias row (its channels of its group).
+  const auto load_bias = [&] {
+    return load_cube_bias(bias_table, cube_bias_type(p.in_type),
+                          var_expr("tg", kg * 4).add("tn", nt * 4),
+                          tail_select("tn", TN - 1, n_tail * 4, nt * 4), nt);
+  };
+  if (bias_table)
+    for (Stmt& st : load_bias()) tbody.push_back(std::move(st));
   Body kbody;
 
   // The slab load (per tile when resident, per K step when streamed) and set_fmatrix (per
@@ -246,7 +316,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
       Affine src_i = src;
       src_i.constant += i * p.h * row_bytes;
       slab.push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
-                        {tile("fmap_l1", i * slab_img), gm("x", src_i)},
+                        {tile("fmap_l1", i * slab_img), gm(x_arg, src_i)},
                         {field("rows", b.slab_rows * p.w), field("cols", cols),
                          field("src_row_stride", p.c), field("dst_c0_stride", b.slab_rows * p.w)}));
     }
@@ -299,10 +369,15 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
             field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
             field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
             field("dilation_h", p.dilation_h), field("channels", channels)}));
-  Value init{1, std::nullopt, 0};  // zero on the first K step, accumulate after
-  if (KK > 1) init = Value{1, Condition{var_expr("kk"), Condition::Op::kEq, 0}, 0};
+  // The first K step starts from zero (or the bias table's row), the others accumulate.
+  const int64_t first = bias_table ? 2 : 1;
+  Value init{first, std::nullopt, 0};
+  if (KK > 1) init = Value{first, Condition{var_expr("kk"), Condition::Op::kEq, 0}, 0};
+  std::vector<Field> mmad_fields = {field("m", m_ext), field("k", kv), field("n", nv),
+                                    field("init", init)};
+  if (bias_table) mmad_fields.push_back(field("bias_addr", 0));  // the one row, at BT offset 0
   kbody.push_back(op("mmad." + acc_sfx + "." + in_sfx, {tile("c_l0c"), tile("a_l0"), tile("b_l0")},
-                     {field("m", m_ext), field("k", kv), field("n", nv), field("init", init)}));
+                     std::move(mmad_fields)));
   tbody.push_back(make_loop("kk", KK, false, std::move(kbody)));
 
   // Write-out: rows * Wo output positions (fewer on the last band), NHWC.
@@ -317,22 +392,36 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
     y_i.constant += i * ho * wo * p.k * eo;
     if (!via_ub)
       tbody.push_back(op("fix_l0c_to_gm." + out_sfx + "." + acc_sfx,
-                         {gm("y", y_i), tile("c_l0c", i * m_img * 64), Operand{}},
+                         {gm(y_arg, y_i), tile("c_l0c", i * m_img * 64), Operand{}},
                          {field("n", nv), field("m", mv), field("src_stride", m_ext / 16),
                           field("dst_stride", p.k), field("layout", 1)}));
-    else
+    else if (!p.bias)
       tbody.push_back(
           op("fix_l0c_to_ub." + out_sfx + "." + acc_sfx,
              {tile("c_ub", i * rows * wo * nt * eo), tile("c_l0c", i * m_img * 64), Operand{}},
              {field("n", nv), field("m", mv), field("src_stride", m_ext / 16),
               field("dst_stride", nt), field("layout", 1)}));
+    else  // 32-bit accumulators into c_acc; the bias add converts them into c_ub below
+      tbody.push_back(
+          op("fix_l0c_to_ub." + acc_sfx + "." + acc_sfx,
+             {tile("c_acc", i * rows * wo * nt * 4), tile("c_l0c", i * m_img * 64), Operand{}},
+             {field("n", nv), field("m", mv), field("src_stride", m_ext / 16),
+              field("dst_stride", nt), field("layout", 1)}));
   }
+  // Via UB the row is loaded just before its use: earlier, its WAR against the previous tile's
+  // vector add would hold MTE2, and with it this tile's slab loads, until that tile ended.
+  if (via_ub && p.bias)
+    for (Stmt& st : load_bias()) tbody.push_back(std::move(st));
+  if (via_ub && p.bias)
+    for (Stmt& st : add_cube_bias_in_ub(cube_bias_type(p.in_type), p.out_type,
+                                        round_up(IB * rows * wo, 8), nt, 0))
+      tbody.push_back(std::move(st));
   if (via_ub) {
     // The images of a tile are consecutive in GM and in UB: one copy for all of them.
     const Value all_rows = IB == 1 ? mv : constant(IB * rows * wo);
     const auto gap32 = [&](int64_t n) { return (nt * eo - round_up(n * eo, 32)) / 32; };
     tbody.push_back(
-        op("copy_ub_to_gm_pad", {gm("y", y_addr), tile("c_ub")},
+        op("copy_ub_to_gm_pad", {gm(y_arg, y_addr), tile("c_ub")},
            {field("nburst", all_rows),
             field("burst_bytes", tail_select("tn", TN - 1, n_tail * eo, nt * eo)),
             field("gm_gap", tail_select("tn", TN - 1, (p.k - n_tail) * eo, (p.k - nt) * eo)),
@@ -343,19 +432,28 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   // A double resident slab alternates over each core's tiles: tiles go in pairs.
   if (t.slab_double) unroll_by_two(*k.body.back().loop, {"fmap_l1"}, true);
   const int64_t items = t.slab_double ? ceil_div(tiles, 2) : tiles;
+  r.block_dim =
+      static_cast<uint32_t>(std::min<int64_t>(items, static_cast<int64_t>(chip.chip.cores)));
+  if (p.nchw) add_nchw_phases(p, chip, r);
 
   const double in_low = p.int8 ? -128 : -1, in_high = p.int8 ? 127 : 1;
   r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, in_low, in_high},
-               {"wgt", p.in_type, u64(weight_elems), false, in_low, in_high},
-               {"y", p.out_type, u64(p.n * ho * wo * p.k), true}};
-  r.block_dim =
-      static_cast<uint32_t>(std::min<int64_t>(items, static_cast<int64_t>(chip.chip.cores)));
+               {"wgt", p.in_type, u64(weight_elems), false, in_low, in_high}};
+  if (p.bias) r.tensors.push_back(cube_bias_tensor(p.in_type, p.k));
+  r.tensors.push_back({"y", p.out_type, u64(p.n * ho * wo * p.k), true});
+  for (const char* ws : {"x_nhwc", "y_nhwc"}) {
+    if (!p.nchw) break;
+    TensorDesc d{ws, isa::DataType::kU8, k.args[static_cast<size_t>(k.find_arg(ws))].bytes, false};
+    d.workspace = true;
+    r.tensors.push_back(d);
+  }
   r.flops = 2.0 * static_cast<double>(p.n * ho * wo) * static_cast<double>(p.k) *
             static_cast<double>(cg * p.r * p.s);
   r.summary =
       "conv2d " + std::to_string(p.n) + "x" + std::to_string(p.h) + "x" + std::to_string(p.w) +
-      "x" + std::to_string(p.c) + " (NHWC) * " + std::to_string(p.k) + "x" + std::to_string(p.r) +
-      "x" + std::to_string(p.s) + (p.groups > 1 ? " groups " + std::to_string(p.groups) : "") +
+      "x" + std::to_string(p.c) + (p.nchw ? " (NCHW via NHWC workspaces) * " : " (NHWC) * ") +
+      std::to_string(p.k) + "x" + std::to_string(p.r) + "x" + std::to_string(p.s) +
+      (p.groups > 1 ? " groups " + std::to_string(p.groups) : "") + (p.bias ? " + bias" : "") +
       " -> " + std::to_string(ho) + "x" + std::to_string(wo) + ", tiles " +
       (IB > 1 ? std::to_string(IB) + " images x " : "") + std::to_string(rows) + " rows x " +
       std::to_string(nt) + " channels, K step " + std::to_string(kt) +
@@ -389,26 +487,35 @@ Tensors reference_conv2d(const OpSpec& spec, const Tensors& in) {
   const int64_t cg = sh.group_channels, kg = sh.group_out_channels;
   const std::vector<double>& x = in[0];
   const std::vector<double>& wgt = in[1];
+  const std::vector<double>* bias = p.bias ? &in[2] : nullptr;
+  // Element offsets of x (image b, row ih, column iw, channel c) and y in the spec's layout.
+  const auto x_at = [&](int64_t b, int64_t ih, int64_t iw, int64_t c) {
+    return static_cast<size_t>(p.nchw ? ((b * p.c + c) * p.h + ih) * p.w + iw
+                                      : ((b * p.h + ih) * p.w + iw) * p.c + c);
+  };
+  const auto y_at = [&](int64_t b, int64_t oh, int64_t ow, int64_t o) {
+    return static_cast<size_t>(p.nchw ? ((b * p.k + o) * ho + oh) * wo + ow
+                                      : ((b * ho + oh) * wo + ow) * p.k + o);
+  };
   std::vector<double> y(static_cast<size_t>(p.n * ho * wo * p.k), 0.0);
   for (int64_t b = 0; b < p.n; ++b)
     for (int64_t oh = 0; oh < ho; ++oh)
       for (int64_t ow = 0; ow < wo; ++ow)
         for (int64_t o = 0; o < p.k; ++o) {
           const int64_t g = o / kg;
-          double acc = 0;
+          double acc = bias ? (*bias)[static_cast<size_t>(o)] : 0.0;
           for (int64_t kh = 0; kh < p.r; ++kh) {
             const int64_t ih = oh * p.stride_h - p.pad_h + kh * p.dilation_h;
             if (ih < 0 || ih >= p.h) continue;
             for (int64_t kw = 0; kw < p.s; ++kw) {
               const int64_t iw = ow * p.stride_w - p.pad_w + kw * p.dilation_w;
               if (iw < 0 || iw >= p.w) continue;
-              const double* px =
-                  &x[static_cast<size_t>(((b * p.h + ih) * p.w + iw) * p.c + g * cg)];
               for (int64_t c = 0; c < cg; ++c)
-                acc += px[c] * wgt[static_cast<size_t>(fractal_z_index(p, o, c, kh, kw))];
+                acc += x[x_at(b, ih, iw, g * cg + c)] *
+                       wgt[static_cast<size_t>(fractal_z_index(p, o, c, kh, kw))];
             }
           }
-          y[static_cast<size_t>(((b * ho + oh) * wo + ow) * p.k + o)] = acc;
+          y[y_at(b, oh, ow, o)] = acc;
         }
   return {y};
 }
@@ -418,9 +525,9 @@ Tensors reference_conv2d(const OpSpec& spec, const Tensors& in) {
 const OpDef& conv2d_op() {
   static const OpDef def{
       "conv2d",
-      {"n",          "c",          "h",        "w",      "k",     "r",        "s",
-       "stride",     "stride_h",   "stride_w", "pad",    "pad_h", "pad_w",    "dilation",
-       "dilation_h", "dilation_w", "groups",   "layout", "dtype", "out_dtype"},
+      {"n",          "c",          "h",        "w",      "k",     "r",         "s",
+       "stride",     "stride_h",   "stride_w", "pad",    "pad_h", "pad_w",     "dilation",
+       "dilation_h", "dilation_w", "groups",   "layout", "dtype", "out_dtype", "bias"},
       "conv2d n=1 c=64 h=56 w=56 k=64 r=3 s=3 stride=1 pad=1 dtype=fp16",
       build_conv2d,
       reference_conv2d};

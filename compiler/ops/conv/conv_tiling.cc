@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "compiler/ir/ir_builder.h"
+#include "compiler/ops/cube_bias.h"
 
 namespace npu::compiler {
 
@@ -161,14 +162,22 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
       if (m_all > 4080) break;
       for (int64_t nt = 16; nt <= std::min<int64_t>(kg16, 256); nt += 16) {
         if (static_cast<uint64_t>(m_all * nt * 4) > b.l0c_bytes) break;
-        if (via_ub && static_cast<uint64_t>(m_all * nt * s.out_bytes) > b.ub_bytes) break;
+        // Via UB a bias needs the 32-bit tiles and the row there too (cube_bias.h).
+        const int64_t ub_need =
+            m_all * nt * s.out_bytes + (s.bias ? cube_bias_ub_bytes(m_all, nt, s.out_bytes) : 0);
+        if (via_ub && static_cast<uint64_t>(ub_need) > b.ub_bytes) break;
+        // Elsewhere it is a row of the bias table, staged in L1.
+        const int64_t bias_l1 = s.bias && !via_ub ? nt * 4 : 0;
+        if (static_cast<uint64_t>(bias_l1) > b.bt_bytes) break;
         // Weights once in L1: one group, one block of output channels, room next to the slabs.
         const bool one_weight_set = s.groups == 1 && nt >= s.group_out_channels &&
                                     all_weights / 32 <= 65535;  // one burst copy
         for (bool in_l1 : {false, true}) {
-          if (in_l1 && (!one_weight_set || static_cast<uint64_t>(all_weights) >= b.l1_bytes))
+          if (in_l1 &&
+              (!one_weight_set || static_cast<uint64_t>(all_weights + bias_l1) >= b.l1_bytes))
             continue;
-          const uint64_t l1 = b.l1_bytes - (in_l1 ? static_cast<uint64_t>(all_weights) : 0);
+          const uint64_t l1 = b.l1_bytes - (in_l1 ? static_cast<uint64_t>(all_weights) : 0) -
+                              static_cast<uint64_t>(bias_l1);
           for (int64_t blocks = 1; blocks <= c1; ++blocks)
             if (static_cast<uint64_t>(2 * images * conv_slab_bytes(s, rows, blocks)) <= l1)
               consider(rows, images, nt, blocks * taps * c0, true, blocks, m_all, in_l1, false);

@@ -12,7 +12,7 @@
 //    would queue behind the slab's on MTE2) the slab is double buffered over pairs of tiles:
 //    both slabs load first, so the second tile's loads under the first one's K steps.
 // For every candidate that fits the buffers (L0A / L0B double buffered, L0C, UB on coupled
-// chips, L1) the model estimates
+// chips, L1; plus a bias row's room in L1 and the bias table, or in UB) the model estimates
 //   per K step: max(cube fractals, load3d bytes over L1 -> L0A, weight bytes over GM -> L0B,
 //               streamed slab bytes over GM -> L1, scalar set-up),
 //   per tile:   K steps + the exposed slab load (resident; with a double slab half of one,
@@ -43,6 +43,7 @@ struct ConvShape {
   int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
   int64_t in_bytes = 2;   // bytes of an input element (2: fp16, 1: int8)
   int64_t out_bytes = 2;  // bytes of an output element
+  bool bias = false;      // a bias row per tile (cube_bias.h: bias table, or UB on via-UB chips)
 
   int64_t c0() const { return 32 / in_bytes; }  // channels per 32-byte row
   int64_t channel_blocks() const { return (group_channels + c0() - 1) / c0(); }  // C1 of a group

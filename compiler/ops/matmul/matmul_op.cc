@@ -15,6 +15,7 @@
 
 #include "base/error.h"
 #include "compiler/ir/ir_builder.h"
+#include "compiler/ops/cube_bias.h"
 #include "compiler/ops/matmul/matmul_kernel.h"
 
 namespace npu::compiler {
@@ -273,65 +274,20 @@ struct MatmulGen {
     return body;
   }
 
-  // Vector work over a whole Mt x Nt tile of 32-bit elements in UB, contiguous: instructions of
-  // at most 255 repeats of 64 elements. `make(offset_elements, repeats)` builds one.
-  template <class Make>
-  void over_tile(Body& body, Make make) const {
-    const int64_t repeats = Mt * Nt / 64;
-    for (int64_t r = 0; r < repeats; r += 255)
-      body.push_back(make(r * 64, std::min<int64_t>(255, repeats - r)));
-  }
-
-  // Chips whose results leave through UB: L0C -> UB as 32-bit values (c_acc), + the bias row
-  // (vector unit, one vadd per 8 rows: blocks walk the rows, repeats the 8-column groups) into
-  // c_ub (32-bit outputs) or c_sum, then the dequantisation scale and the conversion to the
-  // output type into c_ub. Each tile has one writer pipe, as sync insertion needs.
+  // Chips whose results leave through UB: L0C -> UB as 32-bit values (c_acc), then the bias
+  // row, the dequantisation scale and the output type (cube_bias.h) into c_ub.
   void add_bias_in_ub(Body& body, const std::string& acc, const Value& m1v) const {
-    const std::string sum = eo == 4 ? "c_ub" : "c_sum";
     body.push_back(op("fix_l0c_to_ub." + acc + "." + acc, {tile("c_acc"), tile("c_l0c"), Operand{}},
                       {field("n", nv), field("m", mv), field("src_stride", m1v),
                        field("dst_stride", Nt), field("layout", 1)}));
-    for (int64_t g = 0; g < Mt / 8; ++g)
-      body.push_back(op(
-          "vadd." + acc,
-          {tile(sum, g * 8 * Nt * 4), tile("c_acc", g * 8 * Nt * 4), tile("bias_ub")},
-          {field("repeat", Nt / 8), field("dst_blk_stride", Nt / 8),
-           field("src0_blk_stride", Nt / 8), field("src1_blk_stride", 0),
-           field("dst_rep_stride", 1), field("src0_rep_stride", 1), field("src1_rep_stride", 1)}));
-    if (eo == 4) return;
-    if (s.in == DataType::kS8) {
-      over_tile(body, [&](int64_t e, int64_t n) {
-        return op("vconv.f32.s32", {tile("c_sum", e * 4), tile("c_sum", e * 4)},
-                  {field("repeat", n)});
-      });
-      over_tile(body, [&](int64_t e, int64_t n) {
-        return op("vmuls.f32", {tile("c_sum", e * 4), tile("c_sum", e * 4), imm(scale_bits())},
-                  {field("repeat", n)});
-      });
-    }
-    over_tile(body, [&](int64_t e, int64_t n) {
-      return op("vconv." + suffix(s.out) + ".f32", {tile("c_ub", e * eo), tile("c_sum", e * 4)},
-                {field("repeat", n), field("dst_rep_stride", 64 * eo / 32)});
-    });
+    add_guarded(body, std::nullopt,
+                add_cube_bias_in_ub(cube_bias_type(s.in), s.out, Mt, Nt, scale_bits()));
   }
 
   // GM -> L1 -> BT (or GM -> UB) for the bias row of the item's N tile.
   Body load_bias() const {
-    Body body;
-    const std::string bt = s.in == DataType::kS8 ? "s32" : "f32";
-    if (via_ub) {
-      body.push_back(op("copy_gm_to_ub_pad." + bt,
-                        {tile("bias_ub"), gm("bias", var_expr("tn", Nt * 4))},
-                        {field("nburst", 1),
-                         field("burst_bytes", tail_select("tn", NT - 1, ntail * 4, Nt * 4))}));
-      return body;
-    }
-    body.push_back(op(
-        "copy_gm_to_l1_pad." + bt, {tile("bias_l1"), gm("bias", var_expr("tn", Nt * 4))},
-        {field("nburst", 1), field("burst_bytes", tail_select("tn", NT - 1, ntail * 4, Nt * 4))}));
-    body.push_back(op("copy_l1_to_bt", {tile("bias_bt"), tile("bias_l1")},
-                      {field("nburst", 1), field("burst_len", Nt * 4 / 32)}));
-    return body;
+    return load_cube_bias(bias_table(), cube_bias_type(s.in), var_expr("tn", Nt * 4),
+                          tail_select("tn", NT - 1, ntail * 4, Nt * 4), Nt);
   }
 
   OpKernel build() {
@@ -353,15 +309,7 @@ struct MatmulGen {
                {"b_l0", isa::Buffer::kL0b, bytes(Kt * Nt * es), true, {}, {}},
                {"c_l0c", isa::Buffer::kL0c, bytes(Mt * Nt * 4), false, {}, {}}};
     if (via_ub) k.tiles.push_back({"c_ub", isa::Buffer::kUb, bytes(Mt * Nt * eo), false, {}, {}});
-    if (bias_table()) {
-      k.tiles.push_back({"bias_l1", isa::Buffer::kL1, bytes(Nt * 4), false, {}, {}});
-      k.tiles.push_back({"bias_bt", isa::Buffer::kBt, bytes(Nt * 4), false, {}, {}});
-    } else if (s.bias) {
-      k.tiles.push_back({"bias_ub", isa::Buffer::kUb, bytes(Nt * 4), false, {}, {}});
-      k.tiles.push_back({"c_acc", isa::Buffer::kUb, bytes(Mt * Nt * 4), false, {}, {}});
-      if (eo != 4)
-        k.tiles.push_back({"c_sum", isa::Buffer::kUb, bytes(Mt * Nt * 4), false, {}, {}});
-    }
+    if (s.bias) add_cube_bias_tiles(k, bias_table(), Mt, Nt, eo);
 
     Body item;
     // Work item w = ((bi * MT + tm) * NT + tn) * split + sp.
@@ -391,12 +339,7 @@ struct MatmulGen {
     if (s.in == DataType::kS8) {
       for (TensorDesc& d : r.tensors) d.low = -128, d.high = 127;
     }
-    if (s.bias) {
-      TensorDesc bias{"bias", s.in == DataType::kS8 ? DataType::kS32 : DataType::kF32, bytes(s.n),
-                      false};
-      if (s.in == DataType::kS8) bias.low = -1000, bias.high = 1000;
-      r.tensors.push_back(bias);
-    }
+    if (s.bias) r.tensors.push_back(cube_bias_tensor(s.in, s.n));
     TensorDesc c{"c", s.out, bytes(s.batch * s.m * s.n), true};
     c.zero_init = split > 1;
     r.tensors.push_back(c);
@@ -500,9 +443,7 @@ MatmulProblem matmul_problem(const MatmulSpec& s, const config::ChipConfig& chip
   if (p.via_ub && (!chip.paths.l0c_to_ub.enabled || !chip.paths.ub_to_gm.enabled))
     throw UserError("chip '" + chip.name +
                     "' has neither an L0C -> GM nor an L0C -> UB -> GM path");
-  if (s.bias && !p.via_ub && (chip.buffers.bt_bytes == 0 || !chip.paths.l1_to_bt.enabled))
-    throw UserError("bias=1 needs a bias table on chip '" + chip.name +
-                    "' (its results leave L0C straight to GM, so the vector unit cannot add it)");
+  if (s.bias) cube_bias_uses_table(chip, p.via_ub);  // UserError when the chip cannot
   // Atomic accumulation in GM: fp32 / int32 outputs only (fp16 atomics would round every
   // partial sum), and through UB only for whole 32-byte rows and without a bias.
   p.split_k_allowed = (s.out == DataType::kF32 || s.out == DataType::kS32) &&

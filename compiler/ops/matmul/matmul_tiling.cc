@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "compiler/ir/ir_builder.h"
+#include "compiler/ops/cube_bias.h"
 
 namespace npu::compiler {
 namespace {
@@ -41,11 +42,9 @@ MatmulTiling estimate_matmul_tiling(const MatmulProblem& p, const config::ChipCo
   if (!fits(mt * nt * 4, buf.l0c_bytes)) return t;
   const bool bias_table = p.bias && !p.via_ub;
   if (!fits(2 * (mt + nt) * kl * in + (bias_table ? nt * 4 : 0), buf.l1_bytes)) return t;
-  // With a bias on the vector unit UB holds the 32-bit tile, the bias row, the 32-bit sum and
-  // (outputs of other widths) the converted tile.
+  // With a bias on the vector unit UB also holds the bias row and the 32-bit tiles.
   const int64_t ub_bytes =
-      !p.bias ? mt * nt * p.out_bytes
-              : mt * nt * 8 + nt * 4 + (p.out_bytes != 4 ? mt * nt * p.out_bytes : 0);
+      mt * nt * p.out_bytes + (p.bias ? cube_bias_ub_bytes(mt, nt, p.out_bytes) : 0);
   if (p.via_ub && !fits(ub_bytes, buf.ub_bytes)) return t;
   if (bias_table && !fits(nt * 4, buf.bt_bytes)) return t;
   // load2d moves at most 255 fractals per instruction.
