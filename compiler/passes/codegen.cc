@@ -103,13 +103,18 @@ class Generator {
     }
   }
 
-  // Branches to `target` when cond is false.
-  void branch_unless(const Condition& c, const std::string& target) {
+  // Branches to `target` when cond evaluates to `when`.
+  void branch_if(const Condition& c, bool when, const std::string& target) {
     int l = alloc();
     int r = alloc();
     eval(c.lhs, l);
     load_const(r, c.rhs);
-    const char* op = c.op == Condition::Op::kEq ? "bne " : c.op == Condition::Op::kNe ? "beq " : "bge ";
+    const char* op = nullptr;
+    switch (c.op) {
+      case Condition::Op::kEq: op = when ? "beq " : "bne "; break;
+      case Condition::Op::kNe: op = when ? "bne " : "beq "; break;
+      case Condition::Op::kLt: op = when ? "blt " : "bge "; break;
+    }
     emit(op + reg(l) + ", " + reg(r) + ", " + target);
     release(l);
     release(r);
@@ -120,22 +125,11 @@ class Generator {
     load_const(dst, v.value);
     if (v.cond) {
       std::string keep = label();
-      branch_unless_negated(*v.cond, keep);
+      branch_if(*v.cond, true, keep);
       load_const(dst, v.other);
       line(keep + ":");
     }
     add_terms(v.vars, dst);
-  }
-  // Branches to `target` when cond is true.
-  void branch_unless_negated(const Condition& c, const std::string& target) {
-    int l = alloc();
-    int r = alloc();
-    eval(c.lhs, l);
-    load_const(r, c.rhs);
-    const char* op = c.op == Condition::Op::kEq ? "beq " : c.op == Condition::Op::kNe ? "bne " : "blt ";
-    emit(op + reg(l) + ", " + reg(r) + ", " + target);
-    release(l);
-    release(r);
   }
 
   void body(const Body& b) {
@@ -178,7 +172,7 @@ class Generator {
         }
         case Stmt::Kind::kIf: {
           std::string skip = label();
-          branch_unless(s.when->cond, skip);
+          branch_if(s.when->cond, false, skip);
           body(s.when->body);
           line(skip + ":");
           break;

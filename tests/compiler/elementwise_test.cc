@@ -13,10 +13,7 @@
 namespace npu::compiler {
 namespace {
 
-struct Case {
-  std::string chip;
-  std::string spec;
-};
+using Case = OpCase;
 
 // The cases of one op and data type run in one test (one process under CTest).
 struct Group {

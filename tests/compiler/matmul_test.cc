@@ -23,12 +23,7 @@
 namespace npu::compiler {
 namespace {
 
-struct Case {
-  std::string chip;
-  std::string spec;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.chip << ": " << c.spec; }
+using Case = OpCase;
 
 class MatmulTest : public ::testing::TestWithParam<Case> {};
 
