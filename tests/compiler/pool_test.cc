@@ -96,8 +96,11 @@ TEST(PoolErrorTest, ReportsBadSpecsAndRowsThatCannotFit) {
             "<op>:1:38: error: unsupported dtype 'uint8' (supported: fp16, bf16, fp32)");
   EXPECT_EQ(op_build_error("tiny", "maxpool n=1 c=8 h=8 w=8 kernel=2 dtype=fp16 layout=nc1hwc0"),
             "<op>:1:52: error: unsupported layout 'nc1hwc0' (supported: nhwc, nchw)");
-  EXPECT_EQ(op_build_error("tiny", "global_avgpool n=1 c=8 h=3000 w=8 dtype=fp16"),
-            "<op>:1:26: error: 'h' = 3000 is out of range 1..2048");
+  EXPECT_EQ(op_build_error("tiny", "global_avgpool n=1 c=8 h=3000 w=5000 dtype=fp16"),
+            "<op>:1:33: error: 'w' = 5000 is out of range 1..4095");
+  EXPECT_EQ(op_build_error("tiny", "global_avgpool n=64 c=2048 h=100 w=100 dtype=fp16"),
+            "<op>:1:18: error: n x c x h x w = 1310720000 elements is more than the 2^30 "
+            "supported");
   // One row of 4000 pixels x 16 channels, double buffered (256000 B), and the accumulator row of
   // 2000 pixels (64000 B): more than tiny's UB. fp32 avgpool: 8-channel granules, plus the
   // divisor and the counts.
