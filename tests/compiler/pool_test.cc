@@ -47,7 +47,7 @@ const std::vector<std::string> kWindows = {
 const std::vector<std::string> kMaps = {
     "n=1 c=1 h=1 w=1",    "n=2 c=200 h=7 w=7",  "n=1 c=64 h=13 w=17", "n=3 c=5 h=1 w=9",
     "n=1 c=37 h=5 w=3",   "n=1 c=1000 h=7 w=7", "n=1 c=3 h=61 w=1",   "n=2 c=129 h=2 w=2",
-    "n=1 c=16 h=40 w=40", "n=4 c=512 h=7 w=7",
+    "n=1 c=16 h=40 w=40", "n=4 c=512 h=7 w=7",  "n=1 c=8 h=300 w=70",
 };
 
 std::vector<OpCase> cases() {
