@@ -9,10 +9,12 @@
 // goes GM -> UB (double buffered, each pixel's channels padded to whole 32-byte blocks), is widened
 // to the compute type when that differs, then for every filter column kw one vector op per
 // group of channel blocks combines the input pixels iw = wo * stride - pad + kw into the output
-// pixels wo whose iw is inside the row (padding columns are skipped the same way). Each repeat
-// of such an op is one output pixel: 8 channel blocks at a time, or a single block with block
-// strides 0 (the op then computes that one block eight times, which max and add do not mind),
-// so no mask is needed.
+// pixels wo whose iw is inside the row (padding columns are skipped the same way). A repeat of
+// such an op covers 8 channel blocks of one output pixel while 8 remain; each remaining block
+// (all of them below 8 blocks, e.g. 64 fp16 channels) goes 8 pixels per repeat (block strides
+// of one pixel, when they fit the 8-bit repeat stride), and the last pixels one per repeat
+// with block strides 0 (the op then computes that one block eight times, which max and add do
+// not mind), so no mask is needed.
 // Compute types: maxpool runs in fp16 for fp16, int8 and uint8 (every int8 / uint8 value is an
 // fp16 number, so the widening and narrowing are exact) and in fp32 for fp32 and bf16 (the
 // vector unit has no bf16 max); max is exact in every case. avgpool adds in fp32 for every
@@ -257,6 +259,20 @@ OpKernel build_pool(const OpSpec& spec, const config::ChipConfig& chip, PoolKind
   if (widen) convert(row_ops, "row_wide", ct, "row", io, p.w * cc);
   const std::string in_tile = widen ? "row_wide" : "row";
   const std::string combine = (avg ? "vadd." : "vmax.") + suffix(ct);
+  // Byte offset of channel block b of pixel `pixel` in the accumulator or the (wide) input row.
+  const auto block_at = [&](int64_t pixel, int64_t b) { return (pixel * acc_blocks + b) * 32; };
+  const int64_t pixel_step = p.stride_w * acc_blocks;  // input blocks from one output pixel on
+  // acc = combine(acc, input) (and the window counts + 1) on `reps` repeats: dst / src block
+  // and repeat strides in 32-byte blocks.
+  const auto combine_op = [&](int64_t dst, int64_t in, int64_t reps, int64_t dst_blk,
+                              int64_t src_blk, int64_t dst_rep, int64_t src_rep) {
+    row_ops.push_back(op(combine, {tile("acc", dst), tile("acc", dst), tile(in_tile, in)},
+                         pixel_fields(reps, dst_blk, dst_rep, src_blk, src_rep)));
+    if (!p.count_include_pad)
+      row_ops.push_back(op("vadds.f32",
+                           {tile("cnt", dst), tile("cnt", dst), imm(rowvec::f32_bits(1.0))},
+                           pixel_fields(reps, dst_blk, dst_rep, 0, 0)));
+  };
   for (int64_t kw = 0; kw < p.s; ++kw) {
     // Output pixels whose input pixel iw = wo * stride - pad + kw is inside the row.
     const int64_t lo =
@@ -265,20 +281,22 @@ OpKernel build_pool(const OpSpec& spec, const config::ChipConfig& chip, PoolKind
     for (int64_t first = lo; first < hi; first += 255) {
       const int64_t reps = std::min<int64_t>(255, hi - first);
       const int64_t iw = first * p.stride_w - p.pad_w + kw;
-      // 8 blocks per repeat while 8 remain, then one block per op with block strides 0.
-      for (int64_t b = 0; b < acc_blocks;) {
-        const bool group = acc_blocks - b >= 8;
-        const int64_t blk = group ? 1 : 0;
-        const int64_t dst = (first * acc_blocks + b) * 32;
-        row_ops.push_back(
-            op(combine,
-               {tile("acc", dst), tile("acc", dst), tile(in_tile, (iw * acc_blocks + b) * 32)},
-               pixel_fields(reps, blk, acc_blocks, blk, p.stride_w * acc_blocks)));
-        if (!p.count_include_pad)
-          row_ops.push_back(op("vadds.f32",
-                               {tile("cnt", dst), tile("cnt", dst), imm(rowvec::f32_bits(1.0))},
-                               pixel_fields(reps, blk, acc_blocks, 0, 0)));
-        b += group ? 8 : 1;
+      int64_t b = 0;
+      // 8 channel blocks of one pixel per repeat, while 8 remain.
+      for (; acc_blocks - b >= 8; b += 8)
+        combine_op(block_at(first, b), block_at(iw, b), reps, 1, 1, acc_blocks, pixel_step);
+      // Each remaining block: the block of 8 pixels per repeat when the strides reach (a
+      // repeat covers 8 * acc_blocks * stride input blocks), the last reps % 8 pixels (or all)
+      // one per repeat with block strides 0.
+      const bool across = 8 * pixel_step <= 255 && reps >= 8;
+      for (; b < acc_blocks; ++b) {
+        const int64_t grouped = across ? reps / 8 * 8 : 0;
+        if (grouped > 0)
+          combine_op(block_at(first, b), block_at(iw, b), grouped / 8, acc_blocks, pixel_step,
+                     8 * acc_blocks, 8 * pixel_step);
+        if (grouped < reps)
+          combine_op(block_at(first + grouped, b), block_at(iw + grouped * p.stride_w, b),
+                     reps - grouped, 0, 0, acc_blocks, pixel_step);
       }
     }
   }
