@@ -11,22 +11,6 @@
 namespace npu::compiler {
 namespace {
 
-class PoolTest : public ::testing::TestWithParam<OpCase> {};
-
-TEST_P(PoolTest, MatchesTheReferenceRaceFree) {
-  expect_op_matches_reference(GetParam().chip, GetParam().spec);
-}
-
-// `op shape dtype=D layout=L` for every shape and every (dtype, layout) pair given.
-std::vector<std::string> specs(const std::string& op, const std::vector<std::string>& shapes,
-                               const std::vector<std::pair<std::string, std::string>>& variants) {
-  std::vector<std::string> out;
-  for (const auto& [dtype, layout] : variants)
-    for (const std::string& shape : shapes)
-      out.push_back(op + " " + shape + " dtype=" + dtype + " layout=" + layout);
-  return out;
-}
-
 // Windows for maxpool and avgpool: 1-sized dims, primes, a kernel larger than the map (with
 // padding), stride > kernel, rectangular windows, more channels than tiny's UB holds in one
 // row (channel chunks), channel counts that end in a partial 8-block group, a large map.
@@ -50,35 +34,39 @@ const std::vector<std::string> kMaps = {
     "n=1 c=16 h=40 w=40", "n=4 c=512 h=7 w=7",  "n=1 c=8 h=300 w=70",
 };
 
-std::vector<OpCase> cases() {
-  std::vector<std::string> all;
-  const auto add = [&](const std::vector<std::string>& more) {
-    all.insert(all.end(), more.begin(), more.end());
+// One group (one process under CTest) per op, dtype and layout: every shape on tiny, ascend910
+// and ascend910b.
+std::vector<OpCaseGroup> groups() {
+  std::vector<OpCaseGroup> out;
+  const auto add = [&](const std::string& op, const std::vector<std::string>& shapes,
+                       const std::vector<std::string>& dtypes, const std::string& extra = "") {
+    for (const std::string& dtype : dtypes)
+      for (const char* layout : {"nhwc", "nchw"}) {
+        std::vector<std::string> specs;
+        for (const std::string& shape : shapes)
+          specs.push_back(op + " " + shape + extra + " dtype=" + dtype + " layout=" + layout);
+        out.push_back({op + (extra.empty() ? "" : "_exclusive") + "_" + dtype + "_" + layout,
+                       op_cases_on_every_chip(specs)});
+      }
   };
-  add(specs("maxpool", kWindows,
-            {{"fp16", "nhwc"},
-             {"fp16", "nchw"},
-             {"bf16", "nhwc"},
-             {"bf16", "nchw"},
-             {"fp32", "nhwc"},
-             {"fp32", "nchw"},
-             {"int8", "nhwc"},
-             {"int8", "nchw"},
-             {"uint8", "nhwc"},
-             {"uint8", "nchw"}}));
-  const std::vector<std::pair<std::string, std::string>> floats = {
-      {"fp16", "nhwc"}, {"fp16", "nchw"}, {"bf16", "nhwc"},
-      {"bf16", "nchw"}, {"fp32", "nhwc"}, {"fp32", "nchw"}};
-  add(specs("avgpool", kWindows, floats));
-  std::vector<std::string> exclusive;  // count_include_pad=0 on the padded windows
+  add("maxpool", kWindows, {"fp16", "bf16", "fp32", "int8", "uint8"});
+  add("avgpool", kWindows, {"fp16", "bf16", "fp32"});
+  std::vector<std::string> padded;  // count_include_pad=0 matters where windows overhang
   for (const std::string& w : kWindows)
-    if (w.find("pad") != std::string::npos) exclusive.push_back(w + " count_include_pad=0");
-  add(specs("avgpool", exclusive, floats));
-  add(specs("global_avgpool", kMaps, floats));
-  return op_cases_on_every_chip(all);
+    if (w.find("pad") != std::string::npos) padded.push_back(w);
+  add("avgpool", padded, {"fp16", "bf16", "fp32"}, " count_include_pad=0");
+  add("global_avgpool", kMaps, {"fp16", "bf16", "fp32"});
+  return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Shapes, PoolTest, ::testing::ValuesIn(cases()));
+class PoolTest : public ::testing::TestWithParam<OpCaseGroup> {};
+
+TEST_P(PoolTest, MatchesTheReferenceRaceFree) {
+  for (const OpCase& c : GetParam().cases) expect_op_matches_reference(c.chip, c.spec);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, PoolTest, ::testing::ValuesIn(groups()),
+                         [](const auto& p) { return p.param.name; });
 
 TEST(PoolErrorTest, ReportsBadSpecsAndRowsThatCannotFit) {
   EXPECT_EQ(op_build_error("tiny", "maxpool n=1 c=8 h=8 w=8 kernel=3 pad=2 dtype=fp16"),
@@ -103,14 +91,14 @@ TEST(PoolErrorTest, ReportsBadSpecsAndRowsThatCannotFit) {
             "supported");
   // One row of 4000 pixels x 16 channels, double buffered (256000 B), and the accumulator row of
   // 2000 pixels (64000 B): more than tiny's UB. fp32 avgpool: 8-channel granules, plus the
-  // divisor and the counts.
+  // window counts (count_include_pad=0).
   EXPECT_EQ(op_build_error("tiny", "maxpool n=1 c=16 h=2 w=4000 kernel=2 dtype=fp16"),
             "error: maxpool does not fit the buffers of chip 'tiny': one row of 4000 input pixels "
             "x 16 channels needs 320000 B of ub (32768 B)");
   EXPECT_EQ(
       op_build_error("tiny", "avgpool n=1 c=8 h=2 w=1000 kernel=2 count_include_pad=0 dtype=fp32"),
       "error: avgpool does not fit the buffers of chip 'tiny': one row of 1000 input pixels "
-      "x 8 channels needs 96512 B of ub (32768 B)");
+      "x 8 channels needs 96256 B of ub (32768 B)");
   // layout=nchw: a 10^6-pixel plane with 2 channels is beyond the layout transpose's copies.
   EXPECT_EQ(op_build_error("ascend910",
                            "maxpool n=1 c=2 h=1000 w=1000 kernel=1 dtype=fp16 "

@@ -161,9 +161,9 @@ OpKernel build_global_avgpool(const OpSpec& spec, const config::ChipConfig& chip
                                          " axis=1 dtype=" + std::string(isa::long_name(p.type))),
                            chip);
   r.kernel.name = spec.op;
-  r.summary = spec.op + " " + std::to_string(p.n) + "x" + std::to_string(p.c) + "x" +
-              std::to_string(p.h) + "x" + std::to_string(p.w) +
-              (p.nchw ? " (NCHW) as " : " (NHWC) as ") + r.summary;
+  const std::string c = std::to_string(p.c), hw = std::to_string(p.h) + "x" + std::to_string(p.w);
+  r.summary = spec.op + " " + std::to_string(p.n) + "x" +
+              (p.nchw ? c + "x" + hw + " (NCHW) as " : hw + "x" + c + " (NHWC) as ") + r.summary;
   return r;
 }
 
@@ -188,7 +188,7 @@ OpKernel build_pool(const OpSpec& spec, const config::ChipConfig& chip, PoolKind
     const int64_t acc = round_up(wo * chunk * ce, 256);
     int64_t bytes = 2 * round_up(elems * ie, 256) + acc;  // input row (double), accumulator
     if (widen) bytes += round_up(elems * ce, 256) + round_up(acc / ce * ie, 256);
-    if (avg) bytes += 256 + (p.count_include_pad ? 0 : acc);  // divisor, counts
+    if (avg) bytes += p.count_include_pad ? 256 : acc;  // the divisor, or the counts
     return bytes;
   };
   const int64_t ub = static_cast<int64_t>(chip.buffers.ub_bytes);
@@ -220,7 +220,8 @@ OpKernel build_pool(const OpSpec& spec, const config::ChipConfig& chip, PoolKind
     k.tiles.push_back({"row_wide", isa::Buffer::kUb, u64(row_elems * ce), false, {}, {}});
     k.tiles.push_back({"out", isa::Buffer::kUb, u64(acc_elems * ie), false, {}, {}});
   }
-  if (avg) k.tiles.push_back({"divisor", isa::Buffer::kUb, 256, false, {}, {}});
+  if (avg && p.count_include_pad)
+    k.tiles.push_back({"divisor", isa::Buffer::kUb, 256, false, {}, {}});
   if (!p.count_include_pad)
     k.tiles.push_back({"cnt", isa::Buffer::kUb, u64(acc_bytes), false, {}, {}});
 
