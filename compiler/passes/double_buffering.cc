@@ -5,7 +5,7 @@
 #include <iterator>
 #include <set>
 
-#include "compiler/passes/sync_insertion.h"
+#include "compiler/passes/op_operands.h"
 
 namespace npu::compiler {
 namespace {
