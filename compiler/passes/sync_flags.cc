@@ -93,6 +93,12 @@ void reuse_event_ids(const std::vector<SyncRequest>& merged, const BodyTree& tre
     };
     for (size_t m : flag.members) {
       const SyncRequest& r = merged[m];
+      if (r.seed_body) {
+        // A prefetch flag: from its seed after the write before the loop to its wait after it.
+        widen({r.seed_body, r.seed_after, true, tree.after(r.seed_body, r.seed_after)},
+              {r.seed_body, r.loop_index, true, tree.after(r.seed_body, r.loop_index)});
+        continue;
+      }
       if (!r.token) {
         widen({r.home, r.set_after, true, tree.after(r.home, r.set_after)},
               {r.home, r.wait_before, false, tree.before(r.home, r.wait_before)});

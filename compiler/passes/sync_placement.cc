@@ -10,7 +10,7 @@ namespace {
 
 // Insertions at one statement of a body, in the order they are emitted. Before it: link waits
 // (scalar), first sets of anchored tokens, waits, link sets. After it: link waits, sets, last
-// waits of anchored tokens, link sets.
+// waits of anchored tokens and of prefetch flags, link sets.
 struct Slots {
   std::vector<SyncStmt> lists[8];
 };
@@ -61,6 +61,12 @@ void place_syncs(Kernel& kernel, const std::vector<SyncRequest>& merged, const F
     SyncStmt wait{true, r.src, r.dst, flag.id};
     put(r.home, r.set_after, kAfterSet, set);
     put(r.home, r.wait_before % r.n, kBeforeWait, wait);
+    if (r.seed_body) {
+      // A prefetch flag: first set after the write before the loop, last wait after the loop.
+      put(r.seed_body, r.seed_after, kAfterSet, set);
+      put(r.seed_body, r.loop_index, kAfterTokenWait, wait);
+      continue;
+    }
     if (!r.token || !tokens_placed.insert(plan.flag_of[m]).second) continue;
     if (flag.reuse && flag.anchor_body) {
       put(flag.anchor_body, flag.anchor, kBeforeTokenSet, set);

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <iterator>
 #include <set>
+#include <utility>
 
 namespace npu::compiler {
 namespace {
@@ -111,6 +113,46 @@ void RequestBuilder::order(const std::string& tile, const std::vector<TileAccess
     if (a.write) e.write = true;
     else if (a.pipe != writer) e.readers.insert(a.pipe);
   }
+  // Prefetch loops: nested loops that read the tile at the start of their body (before any
+  // write there) and write it later in it for the next iteration. Ordered on their own, the
+  // write just before the loop seeding their flags; here they count as the writes they end
+  // with, and the pipes that waited in them need no RAW flag for reads after them.
+  std::map<size_t, std::set<isa::Pipe>> prefetch_readers;
+  for (auto& [i, e] : entries) {
+    if (!e.write || e.readers.empty() || (*home)[i].kind != Stmt::Kind::kLoop) continue;
+    std::vector<TileAccess> sub;
+    for (const TileAccess& a : list)
+      if (a.path[depth].second == i) sub.push_back(a);
+    size_t first = SIZE_MAX;  // the first statement of the loop body using the tile
+    for (const TileAccess& a : sub) first = std::min(first, a.path[depth + 1].second);
+    bool first_writes = false;
+    for (const TileAccess& a : sub)
+      first_writes = first_writes || (a.write && a.path[depth + 1].second == first);
+    if (first_writes) continue;
+    auto it = entries.find(i);
+    const SourceLocation& loc = sub[0].loc;
+    if (!chain_of_caller.empty()) {
+      m_diags.error(loc, "tile '" + tile + "' is prefetched in a loop nested in another loop "
+                         "that writes and reads it: not supported");
+      return;
+    }
+    if (it == entries.begin() || !std::prev(it)->second.write) {
+      m_diags.error(loc, "tile '" + tile + "' is read at the start of a loop body and written "
+                         "later in it (a prefetch for the next iteration), but not written "
+                         "just before the loop (the first iteration's data)");
+      return;
+    }
+    if ((*home)[i].loop->parallel) {
+      m_diags.error(loc, "tile '" + tile + "' is prefetched across the iterations of a 'pfor' "
+                         "(its iterations run on different cores): use 'for'");
+      return;
+    }
+    std::optional<std::set<isa::Pipe>> readers = prefetch_loop(
+        tile, sub, depth + 1, writer, scope, home, std::prev(it)->first, i);
+    if (!readers) return;
+    prefetch_readers[i] = *readers;
+    e.readers.clear();
+  }
   // Nested loops / ifs that both write the tile and read it in another pipe (sibling loops,
   // e.g. a double-buffered inner loop unrolled with its outer one, or one of them in the `if`
   // of an odd trip count) are ordered on their own, the rest of the home around them. All
@@ -127,6 +169,11 @@ void RequestBuilder::order(const std::string& tile, const std::vector<TileAccess
     if (e.write && !e.readers.empty() && (*home)[i].kind != Stmt::Kind::kOp) mixed.insert(i);
   }
   std::string chain = chain_of_caller;
+  if (!mixed.empty() && !prefetch_readers.empty()) {
+    m_diags.error(list[0].loc, "tile '" + tile + "' is prefetched in one loop and written and "
+                               "read in another nested loop of the same body: not supported");
+    return;
+  }
   if (!mixed.empty()) {
     chain = tile + ":";
     const Entry* before = nullptr;  // the nearest other entry before a nested one
@@ -153,7 +200,13 @@ void RequestBuilder::order(const std::string& tile, const std::vector<TileAccess
   }
   if (!any_reader) return;
   if (!entries.begin()->second.write) {
-    m_diags.error(list[0].loc, "tile '" + tile + "' is read before it is written");
+    bool written_later = false;
+    for (auto& [i, e] : entries) written_later = written_later || e.write;
+    m_diags.error(list[0].loc, "tile '" + tile + "' is read before it is written" +
+                                   (m_tree.is_loop(home) && written_later
+                                        ? std::string(" (a prefetch for the next iteration also "
+                                                      "needs a write before the loop)")
+                                        : std::string()));
     return;
   }
   // Runs of writes and reads, in order.
@@ -188,6 +241,7 @@ void RequestBuilder::order(const std::string& tile, const std::vector<TileAccess
     bool wraps = r + 2 >= runs.size();
     size_t next_write =
         wraps ? runs[0].entries.front().index + n : runs[r + 2].entries.front().index;
+    auto prefetch = prefetch_readers.find(last_write);
     for (isa::Pipe q : pipes) {
       size_t first_read = 0, last_read = 0;
       bool found = false;
@@ -201,12 +255,88 @@ void RequestBuilder::order(const std::string& tile, const std::vector<TileAccess
         return chain.empty() ? std::vector<std::string>{}
                              : std::vector<std::string>{chain + std::string(isa::name(q)) + kind};
       };
-      m_requests.push_back(
-          {home, n, writer, q, last_write, first_read, false, slot, scope, link(":raw")});
+      // After a prefetch loop, its readers have waited for its last write right after it.
+      if (prefetch == prefetch_readers.end() || !prefetch->second.count(q))
+        m_requests.push_back(
+            {home, n, writer, q, last_write, first_read, false, slot, scope, link(":raw")});
       m_requests.push_back(
           {home, n, q, writer, last_read, next_write, true, slot, scope, link(":war")});
     }
   }
+}
+
+std::optional<std::set<isa::Pipe>> RequestBuilder::prefetch_loop(
+    const std::string& tile, const std::vector<TileAccess>& list, size_t depth, isa::Pipe writer,
+    Body* scope, Body* outer, size_t seed_after, size_t loop_index) {
+  Body* body = list[0].path[depth].first;
+  size_t n = body->size();
+  std::map<size_t, Entry> entries;
+  for (const TileAccess& a : list) {
+    Entry& e = entries[a.path[depth].second];
+    e.index = a.path[depth].second;
+    if (a.write) e.write = true;
+    else if (a.pipe != writer) e.readers.insert(a.pipe);
+  }
+  // Runs of reads and writes: reads first, writes last (reads of the writer pipe need no sync).
+  struct Run {
+    bool write;
+    std::vector<Entry> entries;
+  };
+  std::vector<Run> runs;
+  for (auto& [i, e] : entries) {
+    if (e.write && !e.readers.empty()) {
+      m_diags.error(list[0].loc, "tile '" + tile + "' is prefetched in a loop whose body holds a "
+                                 "nested loop or if that writes and reads it: not supported");
+      return std::nullopt;
+    }
+    if (!e.write && e.readers.empty()) continue;
+    if (runs.empty() || runs.back().write != e.write) runs.push_back({e.write, {}});
+    runs.back().entries.push_back(e);
+  }
+  if (runs.empty() || runs.front().write || !runs.back().write) {
+    m_diags.error(list[0].loc, "tile '" + tile + "' is read at the start of a loop body and not "
+                               "written at its end: a prefetch for the next iteration writes it "
+                               "after its last read");
+    return std::nullopt;
+  }
+  int slot = tile.back() == '1' ? 1 : 0;
+  auto pipes_of = [](const Run& run) {
+    std::set<isa::Pipe> pipes;
+    for (const Entry& e : run.entries) pipes.insert(e.readers.begin(), e.readers.end());
+    return pipes;
+  };
+  auto reads_of = [](const Run& run, isa::Pipe q) {
+    std::pair<size_t, size_t> span{SIZE_MAX, 0};
+    for (const Entry& e : run.entries) {
+      if (!e.readers.count(q)) continue;
+      span.first = std::min(span.first, e.index);
+      span.second = std::max(span.second, e.index);
+    }
+    return span;
+  };
+  for (size_t r = 0; r < runs.size(); r += 2) {
+    const Run& reads = runs[r];
+    const Run& writes = runs[r + 1];
+    // WAR: this run's reads before the write run after them, in the same iteration.
+    for (isa::Pipe q : pipes_of(reads))
+      m_requests.push_back({body, n, q, writer, reads_of(reads, q).second,
+                            writes.entries.front().index, false, slot, scope, {}});
+    // RAW: the writes before the next read run, the first one again in the next iteration
+    // (the loop-carried flag, seeded before the loop and waited after it).
+    bool wraps = r + 2 >= runs.size();
+    const Run& next = wraps ? runs[0] : runs[r + 2];
+    for (isa::Pipe q : pipes_of(next)) {
+      SyncRequest raw{body, n, writer, q, writes.entries.back().index,
+                      reads_of(next, q).first + (wraps ? n : 0), false, slot, scope, {}};
+      if (wraps) {
+        raw.seed_body = outer;
+        raw.seed_after = seed_after;
+        raw.loop_index = loop_index;
+      }
+      m_requests.push_back(raw);
+    }
+  }
+  return pipes_of(runs[0]);
 }
 
 std::vector<SyncRequest> merge_requests(std::vector<SyncRequest> requests) {
@@ -218,13 +348,16 @@ std::vector<SyncRequest> merge_requests(std::vector<SyncRequest> requests) {
   for (const SyncRequest& r : requests) {
     bool done = false;
     for (SyncRequest& m : merged) {
-      if (m.home != r.home || m.src != r.src || m.dst != r.dst || m.slot != r.slot) continue;
+      if (m.home != r.home || m.src != r.src || m.dst != r.dst || m.slot != r.slot ||
+          m.seed_body != r.seed_body)
+        continue;
       size_t s = std::max(m.set_after, r.set_after);
       size_t w = std::min(m.wait_before, r.wait_before);
       if (s < w) {
         m.set_after = s;
         m.wait_before = w;
-        m.token = m.wait_before >= m.n;
+        m.token = m.wait_before >= m.n && !m.seed_body;
+        m.seed_after = std::max(m.seed_after, r.seed_after);
         m.chains.insert(m.chains.end(), r.chains.begin(), r.chains.end());
         done = true;
         break;
@@ -232,7 +365,7 @@ std::vector<SyncRequest> merge_requests(std::vector<SyncRequest> requests) {
     }
     if (!done) {
       SyncRequest c = r;
-      c.token = c.wait_before >= c.n;
+      c.token = c.wait_before >= c.n && !c.seed_body;
       merged.push_back(c);
     }
   }

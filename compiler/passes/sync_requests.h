@@ -9,9 +9,17 @@
 // into requests; merge_requests joins the requests of one pipe pair, body and tile slot whose
 // intervals overlap (a later set covers earlier writes of its pipe, an earlier wait covers later
 // reads), so no sync is redundant.
+//
+// A loop may read a tile at the start of its body that the end of its body writes for the next
+// iteration (a prefetch), the first iteration's data written just before the loop: the write
+// before the loop sets the loop-carried RAW flag, each iteration waits for it before its first
+// read and sets it after its last write, and it is waited once right after the loop (which also
+// orders the reads after the loop of the pipes that waited for it).
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +43,13 @@ struct SyncRequest {
   // WAR tokens of a tile slot used in nested loops (see RequestBuilder::order): requests
   // naming one chain share an event id.
   std::vector<std::string> chains;
+  // A prefetch (loop-carried RAW: home is a loop body whose next iteration reads what this one
+  // wrote, wait_before >= n): its first set follows the write before the loop (statement
+  // seed_after of seed_body, the body holding the loop) instead of a prologue, and its last set
+  // is waited right after the loop (statement loop_index of seed_body). Not a token.
+  Body* seed_body = nullptr;
+  size_t seed_after = 0;
+  size_t loop_index = 0;
 };
 
 // Turns the accesses of each tile slot, and the byte sharing of placed tiles, into requests.
@@ -60,6 +75,15 @@ class RequestBuilder {
                   size_t depth, Body* home, size_t n, size_t shift, Body* scope);
   void order(const std::string& tile, const std::vector<TileAccess>& list, size_t from,
              isa::Pipe writer, Body* scope, const std::string& chain_of_caller);
+  // The requests inside a prefetch loop (statement loop_index of `outer`, the write before it
+  // statement seed_after) whose accesses of the tile are `list`, in the loop body at path depth
+  // `depth`. Returns the pipes that read the tile first in the loop body (their reads after the
+  // loop need no RAW flag of their own), or nullopt after an error.
+  std::optional<std::set<isa::Pipe>> prefetch_loop(const std::string& tile,
+                                                   const std::vector<TileAccess>& list,
+                                                   size_t depth, isa::Pipe writer, Body* scope,
+                                                   Body* outer, size_t seed_after,
+                                                   size_t loop_index);
 
   const BodyTree& m_tree;
   DiagnosticList& m_diags;
