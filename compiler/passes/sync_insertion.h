@@ -21,6 +21,10 @@
 //    waited after their outermost loop, each reuse linked through the scalar unit (`set_flag P,
 //    s` after the last wait, `wait_flag P, s` before the next set); more flags pending at once
 //    than ids is a compile error.
+//  * a loop that reads a tile at the start of its body and writes it later in it for the next
+//    iteration (a prefetch), written just before the loop for the first: the RAW flag across
+//    the back edge is set after the write before the loop, waited before the first read and set
+//    after the last write in each iteration, and waited once after the loop (sync_requests.h);
 // Tiles of an `on aic` / `on aiv` block belong to that core type: their wrap-around tokens are
 // set at the start of the block and waited at its end (the other core type never runs them).
 // Cross-core flags are not inserted here: the op generator places them (see

@@ -17,6 +17,25 @@ struct Entry {
   std::set<isa::Pipe> readers;  // pipes other than the writer
 };
 
+// A run of consecutive write entries or read entries.
+struct Run {
+  bool write;
+  std::vector<Entry> entries;
+};
+
+// The accesses of `list` grouped by the statement at path depth `depth` holding them.
+std::map<size_t, Entry> entries_at(const std::vector<TileAccess>& list, size_t depth,
+                                   isa::Pipe writer) {
+  std::map<size_t, Entry> entries;
+  for (const TileAccess& a : list) {
+    Entry& e = entries[a.path[depth].second];
+    e.index = a.path[depth].second;
+    if (a.write) e.write = true;
+    else if (a.pipe != writer) e.readers.insert(a.pipe);
+  }
+  return entries;
+}
+
 // Size of the deepest body holding every access: its depth in TileAccess::path, from `from` on.
 size_t common_depth(const std::vector<TileAccess>& list, size_t from) {
   for (size_t depth = from;; ++depth)
@@ -106,13 +125,7 @@ void RequestBuilder::order(const std::string& tile, const std::vector<TileAccess
                            const std::string& chain_of_caller) {
   size_t depth = common_depth(list, from);
   Body* home = list[0].path[depth].first;
-  std::map<size_t, Entry> entries;
-  for (const TileAccess& a : list) {
-    Entry& e = entries[a.path[depth].second];
-    e.index = a.path[depth].second;
-    if (a.write) e.write = true;
-    else if (a.pipe != writer) e.readers.insert(a.pipe);
-  }
+  std::map<size_t, Entry> entries = entries_at(list, depth, writer);
   // Prefetch loops: nested loops that read the tile at the start of their body (before any
   // write there) and write it later in it for the next iteration. Ordered on their own, the
   // write just before the loop seeding their flags; here they count as the writes they end
@@ -210,10 +223,6 @@ void RequestBuilder::order(const std::string& tile, const std::vector<TileAccess
     return;
   }
   // Runs of writes and reads, in order.
-  struct Run {
-    bool write;
-    std::vector<Entry> entries;
-  };
   std::vector<Run> runs;
   for (auto& [i, e] : entries) {
     bool w = e.write;
@@ -225,7 +234,8 @@ void RequestBuilder::order(const std::string& tile, const std::vector<TileAccess
   if (runs.back().write) {
     if (cyclic) {
       m_diags.error(list[0].loc, "tile '" + tile + "' is written at the end of a loop body and "
-                                 "read at its start: not supported");
+                                 "again at its start before any read: the write at the end is "
+                                 "never read (a prefetch reads the tile first in the body)");
       return;
     }
     runs.pop_back();  // dead trailing writes need no sync
@@ -270,18 +280,8 @@ std::optional<std::set<isa::Pipe>> RequestBuilder::prefetch_loop(
     Body* scope, Body* outer, size_t seed_after, size_t loop_index) {
   Body* body = list[0].path[depth].first;
   size_t n = body->size();
-  std::map<size_t, Entry> entries;
-  for (const TileAccess& a : list) {
-    Entry& e = entries[a.path[depth].second];
-    e.index = a.path[depth].second;
-    if (a.write) e.write = true;
-    else if (a.pipe != writer) e.readers.insert(a.pipe);
-  }
+  std::map<size_t, Entry> entries = entries_at(list, depth, writer);
   // Runs of reads and writes: reads first, writes last (reads of the writer pipe need no sync).
-  struct Run {
-    bool write;
-    std::vector<Entry> entries;
-  };
   std::vector<Run> runs;
   for (auto& [i, e] : entries) {
     if (e.write && !e.readers.empty()) {

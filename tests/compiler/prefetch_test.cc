@@ -2,9 +2,12 @@
 // the end of its body loads for the next iteration, the first iteration's data loaded just
 // before the loop. The inserted syncs are checked as printed IR, the kernels run on the
 // simulator with the race check on (outputs compared exactly), removing the loop-carried flag
-// is caught by the race check, and what is not supported is a located error.
+// is caught by the race check, and what is not supported is a located error. Also runs
+// examples/nk/prefetch_slabs.nk.
 #include <algorithm>
 #include <cstddef>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -80,6 +83,16 @@ std::vector<double> run(const Kernel& kernel, const std::string& chip_name,
   return runtime::decode(isa::DataType::kF16, bytes);
 }
 
+// The kernel after buffer allocation and sync insertion on `chip_name`, printed from the line
+// after `syncs inserted` on (the prologue lines, then the body).
+std::string with_syncs(Kernel k, const std::string& chip_name) {
+  allocate_buffers(k, chip(chip_name));
+  insert_syncs(k, chip(chip_name));
+  const std::string printed = print_kernel(k);
+  const std::string mark = "syncs inserted\n";
+  return printed.substr(printed.find(mark) + mark.size());
+}
+
 std::vector<double> ramp(size_t elements) {
   std::vector<double> x(elements);
   for (size_t i = 0; i < elements; ++i) x[i] = static_cast<double>(static_cast<int>(i % 13) - 6);
@@ -88,10 +101,7 @@ std::vector<double> ramp(size_t elements) {
 
 TEST(PrefetchTest, TheWriteBeforeTheLoopSeedsTheCarriedFlagAndTheLoopEndDrainsIt) {
   Kernel k = parse_kernel(prefetch_kernel(2, 4), "prefetch.nk");
-  allocate_buffers(k, chip("tiny"));
-  insert_syncs(k, chip("tiny"));
-  const std::string printed = print_kernel(k);
-  EXPECT_EQ(printed.substr(printed.find("prologue")),
+  EXPECT_EQ(with_syncs(k, "tiny"),
             "prologue set_flag mte3, v, 0\n"
             "pfor t in 2 {\n"
             "  copy_gm_to_ub in, x[2048*t], burst_len=16\n"
@@ -115,7 +125,9 @@ TEST(PrefetchTest, TheWriteBeforeTheLoopSeedsTheCarriedFlagAndTheLoopEndDrainsIt
             "}\n"
             "epilogue wait_flag mte3, v, 0\n");
   // The printed form parses back to the same kernel.
-  EXPECT_EQ(parse_kernel(printed, "printed.nk"), k);
+  allocate_buffers(k, chip("tiny"));
+  insert_syncs(k, chip("tiny"));
+  EXPECT_EQ(parse_kernel(print_kernel(k), "printed.nk"), k);
 }
 
 TEST(PrefetchTest, RunsExactlyWithTheRaceCheckOn) {
@@ -131,13 +143,24 @@ TEST(PrefetchTest, RunsExactlyWithTheRaceCheckOn) {
   }
 }
 
+TEST(PrefetchTest, TheExampleKernelRunsExactly) {
+  std::ifstream file(std::string(NPUSIM_SOURCE_DIR) + "/examples/nk/prefetch_slabs.nk");
+  ASSERT_TRUE(file.good());
+  std::stringstream text;
+  text << file.rdbuf();
+  Kernel k = parse_kernel(text.str(), "prefetch_slabs.nk");
+  std::vector<double> x = ramp(4096);
+  for (const char* chip_name : {"tiny", "ascend910"}) {
+    std::vector<double> y = run(k, chip_name, x, x.size(), chip(chip_name).chip.cores > 1 ? 2 : 1);
+    for (size_t i = 0; i < x.size(); ++i)
+      ASSERT_EQ(y[i], x[i] + 1) << chip_name << " element " << i;
+  }
+}
+
 TEST(PrefetchTest, TwoReaderPipesAndReadsAfterTheLoopWaitForTheLastLoadOnce) {
   const int slabs = 3;
   Kernel k = parse_kernel(two_reader_kernel(slabs), "two.nk");
-  Kernel synced = k;
-  allocate_buffers(synced, chip("tiny"));
-  insert_syncs(synced, chip("tiny"));
-  const std::string printed = print_kernel(synced);
+  const std::string printed = with_syncs(k, "tiny");
   // After the loop: each reader pipe waits once for the last load (no RAW flag of its own for
   // the reads after the loop).
   EXPECT_NE(printed.find("}\nset_flag mte3, v, 0\nwait_flag mte2, v, 0\nwait_flag mte2, mte3, 0\n"
@@ -153,6 +176,46 @@ TEST(PrefetchTest, TwoReaderPipesAndReadsAfterTheLoopWaitForTheLastLoadOnce) {
       ASSERT_EQ(y[n + i], x[i]) << chip_name << " element " << n + i;
     }
   }
+}
+
+TEST(PrefetchTest, TwoPrefetchedTilesOfOneLoopShareOneFlag) {
+  // y = x[0..768) + x[2048..2816) (elements): `a` and `b` both prefetched; their carried flags (mte2 -> v)
+  // and WAR tokens merge, seeded after the later load before the loop.
+  Kernel k = parse_kernel(
+      "kernel two_tiles\narg x gm\narg y gm\ntile a ub 512\ntile b ub 512\ntile o ub 512\n"
+      "copy_gm_to_ub a, x, burst_len=16\n"
+      "copy_gm_to_ub b, x[4096], burst_len=16\n"
+      "for i in 3 {\n"
+      "  vadd.f16 o, a, b, repeat=2\n"
+      "  copy_gm_to_ub a, x[512*i + 512], burst_len=16\n"
+      "  copy_gm_to_ub b, x[512*i + 4608], burst_len=16\n"
+      "  copy_ub_to_gm y[512*i], o, burst_len=16\n"
+      "}\n",
+      "two_tiles.nk");
+  EXPECT_EQ(with_syncs(k, "tiny"),
+            "prologue set_flag mte3, v, 0\n"
+            "copy_gm_to_ub a, x, burst_len=16\n"
+            "copy_gm_to_ub b, x[4096], burst_len=16\n"
+            "set_flag mte2, v, 0\n"
+            "for i in 3 {\n"
+            "  wait_flag mte2, v, 0\n"
+            "  wait_flag mte3, v, 0\n"
+            "  vadd.f16 o, a, b, repeat=2\n"
+            "  set_flag v, mte2, 0\n"
+            "  set_flag v, mte3, 0\n"
+            "  wait_flag v, mte2, 0\n"
+            "  copy_gm_to_ub a, x[512*i + 512], burst_len=16\n"
+            "  copy_gm_to_ub b, x[512*i + 4608], burst_len=16\n"
+            "  set_flag mte2, v, 0\n"
+            "  wait_flag v, mte3, 0\n"
+            "  copy_ub_to_gm y[512*i], o, burst_len=16\n"
+            "  set_flag mte3, v, 0\n"
+            "}\n"
+            "wait_flag mte2, v, 0\n"
+            "epilogue wait_flag mte3, v, 0\n");
+  std::vector<double> x = ramp(2048 + 1024);  // the last iteration loads one slab more
+  std::vector<double> y = run(k, "tiny", x, 768, 1);
+  for (size_t i = 0; i < 768; ++i) ASSERT_EQ(y[i], x[i] + x[2048 + i]) << "element " << i;
 }
 
 TEST(PrefetchTest, MoreCarriedFlagsThanEventIdsReuseIdsAcrossLoops) {
@@ -173,11 +236,8 @@ TEST(PrefetchTest, MoreCarriedFlagsThanEventIdsReuseIdsAcrossLoops) {
     text += "}\n";
   }
   Kernel k = parse_kernel(text, "phases.nk");
-  Kernel synced = k;
-  allocate_buffers(synced, chip("ascend910"));
-  insert_syncs(synced, chip("ascend910"));
   // The carried flags (mte2 -> v) are waited by V: their reuse links are `wait_flag v, s`.
-  EXPECT_NE(print_kernel(synced).find("wait_flag v, s, "), std::string::npos);
+  EXPECT_NE(with_syncs(k, "ascend910").find("wait_flag v, s, "), std::string::npos);
   std::vector<double> x = ramp(6 * 768);
   std::vector<double> y = run(k, "ascend910", x, x.size(), 1);
   for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(y[i], x[i] + 1) << "element " << i;

@@ -32,6 +32,14 @@ const char* kLoop =
     "  if i < 2 {\n    copy_gm_to_ub in, x[512*i + 512], burst_len=16\n  }\n"
     "}\n";
 
+// The requests of every tile slot of `k`, errors to `diags`.
+std::vector<SyncRequest> build_requests(Kernel& k, DiagnosticList& diags) {
+  BodyTree tree(k.body);
+  RequestBuilder builder(tree, diags);
+  for (auto& [tile, list] : collect_tile_accesses(k)) builder.tile_slot(tile, list);
+  return builder.requests();
+}
+
 TEST(BodyTreeTest, ParentsLoopsAndProgramOrderPoints) {
   Kernel k = parse_kernel(kLoop, "k.nk");
   BodyTree tree(k.body);
@@ -98,12 +106,9 @@ TEST(SyncRequestsTest, RawFlagsAndWarTokensOfOneTileSlotThenMerged) {
       "  copy_ub_to_gm y, o, burst_len=16\n"
       "}\n",
       "k.nk");
-  BodyTree tree(k.body);
   DiagnosticList diags;
-  RequestBuilder builder(tree, diags);
-  for (auto& [tile, list] : collect_tile_accesses(k)) builder.tile_slot(tile, list);
+  std::vector<SyncRequest> requests = build_requests(k, diags);
   ASSERT_TRUE(diags.empty());
-  std::vector<SyncRequest>& requests = builder.requests();
   Body* loop = &k.body[0].loop->body;
   // a, b: RAW MTE2 -> V (set after the load, wait before the vadd) and a WAR token V -> MTE2
   // (set after the vadd, waited before the next iteration's load: index + 4); o: the same with
@@ -134,18 +139,53 @@ TEST(SyncRequestsTest, RawFlagsAndWarTokensOfOneTileSlotThenMerged) {
   EXPECT_TRUE(merged[2].token);
 }
 
+TEST(SyncRequestsTest, APrefetchLoopsCarriedFlagIsSeededBeforeTheLoopAndDrainedAfterIt) {
+  Kernel k = parse_kernel(
+      "kernel k\narg x gm\narg y gm\ntile in ub 512\n"
+      "copy_gm_to_ub in, x, burst_len=16\n"
+      "for i in 2 {\n"
+      "  copy_ub_to_gm y[512*i], in, burst_len=16\n"
+      "  copy_gm_to_ub in, x[512*i + 512], burst_len=16\n"
+      "}\n",
+      "k.nk");
+  DiagnosticList diags;
+  std::vector<SyncRequest> requests = build_requests(k, diags);
+  ASSERT_TRUE(diags.empty());
+  // In the loop: the WAR of the read before the load (same iteration, not a token) and the RAW
+  // of the load before the next iteration's read (wait index 0 + 2), seeded after statement 0
+  // of the kernel body and waited after statement 1 (the loop). Nothing at the kernel level:
+  // the loop counts as the write it ends with.
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].src, Pipe::kMte3);
+  EXPECT_EQ(requests[0].set_after, 0u);
+  EXPECT_EQ(requests[0].wait_before, 1u);
+  EXPECT_EQ(requests[0].seed_body, nullptr);
+  EXPECT_EQ(requests[1].home, &k.body[1].loop->body);
+  EXPECT_EQ(requests[1].src, Pipe::kMte2);
+  EXPECT_EQ(requests[1].dst, Pipe::kMte3);
+  EXPECT_EQ(requests[1].set_after, 1u);
+  EXPECT_EQ(requests[1].wait_before, 2u);
+  EXPECT_EQ(requests[1].seed_body, &k.body);
+  EXPECT_EQ(requests[1].seed_after, 0u);
+  EXPECT_EQ(requests[1].loop_index, 1u);
+  // Not a token: its first set is the seed, not a prologue set.
+  std::vector<SyncRequest> merged = merge_requests(requests);
+  ASSERT_EQ(merged.size(), 2u);
+  EXPECT_FALSE(merged[0].token);
+  EXPECT_FALSE(merged[1].token);
+}
+
 TEST(SyncRequestsTest, ReadBeforeWriteIsALocatedError) {
   Kernel k = parse_kernel(
       "kernel k\narg y gm\ntile o ub 512\n"
       "copy_ub_to_gm y, o, burst_len=16\n"
       "vadds.f16 o, o, 15360, repeat=2\n",
       "k.nk");
-  BodyTree tree(k.body);
   DiagnosticList diags;
-  RequestBuilder builder(tree, diags);
-  for (auto& [tile, list] : collect_tile_accesses(k)) builder.tile_slot(tile, list);
+  std::vector<SyncRequest> requests = build_requests(k, diags);
   ASSERT_EQ(diags.size(), 1u);
-  EXPECT_EQ(diags.items()[0].to_string(), "k.nk:4:1: error: tile 'o.0' is read before it is written");
+  EXPECT_EQ(diags.items()[0].to_string(),
+            "k.nk:4:1: error: tile 'o.0' is read before it is written");
 }
 
 TEST(SyncFlagsTest, OwnIdsWhenTheyFitReusedAndLinkedWhenNot) {
@@ -160,12 +200,10 @@ TEST(SyncFlagsTest, OwnIdsWhenTheyFitReusedAndLinkedWhenNot) {
             std::to_string(p) + ", burst_len=16\n}\n";
   for (int ids : {4, 2}) {
     Kernel k = parse_kernel(text, "k.nk");
-    BodyTree tree(k.body);
     DiagnosticList diags;
-    RequestBuilder builder(tree, diags);
-    for (auto& [tile, list] : collect_tile_accesses(k)) builder.tile_slot(tile, list);
+    std::vector<SyncRequest> merged = merge_requests(build_requests(k, diags));
     ASSERT_TRUE(diags.empty());
-    std::vector<SyncRequest> merged = merge_requests(builder.requests());
+    BodyTree tree(k.body);
     config::ChipConfig c = chip("tiny");
     c.pipes.event_ids = static_cast<size_t>(ids);
     FlagPlan plan = plan_flags(merged, tree, k, c);
