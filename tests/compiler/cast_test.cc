@@ -13,9 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/compile.h"
 #include "compiler/ops/elementwise/elementwise.h"
-#include "runtime/device.h"
 #include "runtime/tensor_codec.h"
 #include "tests/compiler/compiler_test_util.h"
 #include "tests/compiler/op_check_util.h"
@@ -66,25 +64,6 @@ std::vector<uint8_t> every_value(isa::DataType t) {
   return bytes;
 }
 
-// Runs `spec` (a cast of x to y) on the chip with x's bytes given; returns y's bytes.
-std::vector<uint8_t> run_cast(const std::string& chip_name, const std::string& spec,
-                              const std::vector<uint8_t>& x, uint64_t y_bytes) {
-  const config::ChipConfig config = chip(chip_name);
-  const OpKernel op = build_op(parse_op_spec(spec), config);
-  const CompileResult compiled = compile_kernel(op.kernel, config);
-  sim::SimOptions options;
-  options.racecheck = true;
-  runtime::Device device = runtime::Device::simulated(config, options);
-  const uint64_t x_addr = device.malloc(x.size(), "x"), y_addr = device.malloc(y_bytes, "y");
-  device.copy_to_device(x_addr, x);
-  device.load(compiled.binary);
-  const std::vector<uint64_t> args = {x_addr, y_addr};
-  device.launch(op.kernel.name, args, op.block_dim);
-  std::vector<uint8_t> y(y_bytes);
-  device.copy_to_host(y, y_addr);
-  return y;
-}
-
 // The element index and bytes of the first difference, or "" when there is none.
 std::string first_difference(const std::vector<uint8_t>& got, const std::vector<uint8_t>& want,
                              size_t es, const std::vector<uint8_t>& x, size_t x_es) {
@@ -117,7 +96,7 @@ TEST_P(CastEveryValueTest, MatchesTheReferenceBitForBit) {
                                " to=" + to + " round=" + mode;
       const std::vector<uint8_t> want =
           runtime::encode(to_type, reference(parse_op_spec(spec), {values})[0]);
-      const std::vector<uint8_t> got = run_cast(chip_name, spec, x, want.size());
+      const std::vector<uint8_t> got = run_op_on_bytes(chip_name, spec, {x});
       EXPECT_EQ(first_difference(got, want, isa::element_size(to_type), x,
                                  isa::element_size(from_type)),
                 "")
@@ -166,7 +145,7 @@ TEST(CastTest, Int32ToBf16RoundsOnce) {
   std::vector<uint8_t> x(4);
   std::memcpy(x.data(), &v, 4);
   for (const char* c : kChips) {
-    const std::vector<uint8_t> y = run_cast(c, spec, x, 2);
+    const std::vector<uint8_t> y = run_op_on_bytes(c, spec, {x});
     EXPECT_EQ(runtime::decode(isa::DataType::kBf16, y)[0], 16908288.0) << c;  // 2^24 + 2^17
   }
 }

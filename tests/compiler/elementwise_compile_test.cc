@@ -146,7 +146,7 @@ TEST(PermuteTest, CanonicalFormDropsOnesAndMergesNeighbours) {
 }
 
 // The ways and tile sizes of the types that go through wider copies.
-TEST(PermuteTest, EightBitAndInt32TypesTakeTheirWays) {
+TEST(PermuteTest, EightBitAnd32BitTypesTakeTheirWays) {
   GmPermute p;
   p.shape = {100, 70};
   p.perm = {1, 0};
@@ -156,10 +156,22 @@ TEST(PermuteTest, EightBitAndInt32TypesTakeTheirWays) {
   ASSERT_EQ(code.tiles.size(), 5u);
   EXPECT_EQ(code.tiles[0].bytes, 128u * 96u);      // x_ub, int8
   EXPECT_EQ(code.tiles[2].bytes, 128u * 96u * 2);  // z_ub, fp16
+  // 32-bit: x_ub and z_ub, double buffered, 16 rb cb bytes; rows of at most 128 words, and on
+  // a large UB 128 rows (whole 512-byte L2 lines both ways).
   p.dtype = isa::DataType::kS32;
   code = build_gm_permute(p, chip("ascend910b"));
-  EXPECT_EQ(code.method, "per-column reductions on two fp32 halves, tiles 104x64");
-  EXPECT_EQ(code.tiles.size(), 5u);
+  EXPECT_EQ(code.method, "16 x 16 blocks on 16-bit halves, tiles 112x72");
+  ASSERT_EQ(code.tiles.size(), 2u);
+  EXPECT_EQ(code.tiles[0].bytes, 112u * 72u * 4);
+  EXPECT_TRUE(code.tiles[0].double_buffered && code.tiles[1].double_buffered);
+  p.shape = {4096, 4096};
+  p.dtype = isa::DataType::kF32;
+  EXPECT_EQ(build_gm_permute(p, chip("ascend910")).method,
+            "16 x 16 blocks on 16-bit halves, tiles 128x128");
+  EXPECT_EQ(build_gm_permute(p, chip("ascend910b")).method,
+            "16 x 16 blocks on 16-bit halves, tiles 96x128");
+  EXPECT_EQ(build_gm_permute(p, chip("tiny")).method,
+            "16 x 16 blocks on 16-bit halves, tiles 16x128");
   p.shape = {3, 300000};
   EXPECT_EQ(error_of([&] { build_gm_permute(p, chip("tiny")); }),
             "error: permute: a row stride of 300000 elements is beyond the copies' reach "

@@ -125,12 +125,16 @@ std::vector<PlacedStep> place(const std::vector<CastStep>& steps,
 // stays finite (the check compares values, and Inf - Inf is not 0; the exhaustive test in
 // tests/compiler/cast_test.cc covers Inf and NaN bit for bit).
 void input_range(DataType from, DataType to, double& low, double& high) {
-  low = -1000;
-  high = 1000;
-  if (!isa::is_float(from)) low = int_min(from), high = int_max(from);
-  if (to == DataType::kS32) low = -60000, high = 60000;  // fp16's range, past 2^15
-  if (to == DataType::kS32 && from != DataType::kF16) low = -3e9, high = 3e9;  // saturates
-  if (from == DataType::kS32 && to == DataType::kF16) low = -60000, high = 60000;
+  if (!isa::is_float(from)) {
+    low = int_min(from), high = int_max(from);
+    if (from == DataType::kS32 && to == DataType::kF16) low = -60000, high = 60000;
+  } else if (to == DataType::kS32) {
+    // fp16's range, past 2^15; the others saturate int32.
+    low = from == DataType::kF16 ? -60000 : -3e9;
+    high = -low;
+  } else {
+    low = -1000, high = 1000;
+  }
   if (is_narrow_int(to)) low = std::max(low, -300.0), high = std::min(high, 300.0);
 }
 
