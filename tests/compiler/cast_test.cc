@@ -97,9 +97,9 @@ TEST_P(CastEveryValueTest, MatchesTheReferenceBitForBit) {
       const std::vector<uint8_t> want =
           runtime::encode(to_type, reference(parse_op_spec(spec), {values})[0]);
       const std::vector<uint8_t> got = run_op_on_bytes(chip_name, spec, {x});
-      EXPECT_EQ(first_difference(got, want, isa::element_size(to_type), x,
-                                 isa::element_size(from_type)),
-                "")
+      EXPECT_EQ(
+          first_difference(got, want, isa::element_size(to_type), x, isa::element_size(from_type)),
+          "")
           << chip_name << ": " << spec;
     }
   }

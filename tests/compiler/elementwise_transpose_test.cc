@@ -88,8 +88,8 @@ TEST(TransposeTest, ThirtyTwoBitTypesMoveEveryBitPattern) {
     for (const char* type : {"fp32", "int32"}) {
       const std::string spec = std::string("transpose ") + shape + " dtype=" + type;
       const OpSpec parsed = parse_op_spec(spec);
-      std::vector<double> index(static_cast<size_t>(
-          build_op(parsed, chip("tiny")).tensors[0].elements));
+      std::vector<double> index(
+          static_cast<size_t>(build_op(parsed, chip("tiny")).tensors[0].elements));
       for (size_t i = 0; i < index.size(); ++i) index[i] = static_cast<double>(i);
       const std::vector<double> from = reference(parsed, {index})[0];
       std::vector<uint32_t> x(index.size()), want(index.size());

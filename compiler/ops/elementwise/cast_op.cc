@@ -37,7 +37,7 @@ double int_max(DataType t) {
 }
 
 // One step of a cast: a vconv to `to` in `mode`, or (clamp) vmaxs / vmins of int32 values to
-// [low, high] in place.
+// [low, high].
 struct CastStep {
   bool clamp = false;
   DataType to = DataType::kF32;
@@ -103,8 +103,7 @@ struct PlacedStep {
 // Every vconv but the last writes a new scratch tile of its type; a clamp works in place, or
 // into a new scratch tile when its value is still the input's (the input tile stays as loaded).
 // Appends the scratch tiles' types to `scratch`.
-std::vector<PlacedStep> place(const std::vector<CastStep>& steps,
-                              std::vector<DataType>& scratch) {
+std::vector<PlacedStep> place(const std::vector<CastStep>& steps, std::vector<DataType>& scratch) {
   std::vector<PlacedStep> out;
   int current = kInput;
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -201,13 +200,20 @@ double cast_value(double x, DataType from, DataType to, RoundingMode mode) {
   // source reaches only the float destinations, which round the exact double.
   const auto f = static_cast<float>(x);
   switch (to) {
-    case DataType::kF16: return numerics::fp16_to_fp32(numerics::double_to_fp16(x, mode));
-    case DataType::kBf16: return numerics::bf16_to_fp32(numerics::double_to_bf16(x, mode));
-    case DataType::kF32: return numerics::double_to_fp32(x, mode);
-    case DataType::kS8: return numerics::fp32_to_int<int8_t>(f, mode);
-    case DataType::kU8: return numerics::fp32_to_int<uint8_t>(f, mode);
-    case DataType::kS32: return numerics::fp32_to_int<int32_t>(f, mode);
-    default: NPU_CHECK(false, "cast to an unsupported type");
+    case DataType::kF16:
+      return numerics::fp16_to_fp32(numerics::double_to_fp16(x, mode));
+    case DataType::kBf16:
+      return numerics::bf16_to_fp32(numerics::double_to_bf16(x, mode));
+    case DataType::kF32:
+      return numerics::double_to_fp32(x, mode);
+    case DataType::kS8:
+      return numerics::fp32_to_int<int8_t>(f, mode);
+    case DataType::kU8:
+      return numerics::fp32_to_int<uint8_t>(f, mode);
+    case DataType::kS32:
+      return numerics::fp32_to_int<int32_t>(f, mode);
+    default:
+      NPU_CHECK(false, "cast to an unsupported type");
   }
   return 0;
 }
@@ -222,8 +228,11 @@ Tensors reference_cast(const OpSpec& spec, const Tensors& in) {
 }  // namespace
 
 const OpDef& cast_op() {
-  static const OpDef def{"cast", {"n", "shape", "dtype", "to", "round"},
-                         "cast n=1048576 dtype=fp16 to=fp32", build_cast, reference_cast};
+  static const OpDef def{"cast",
+                         {"n", "shape", "dtype", "to", "round"},
+                         "cast n=1048576 dtype=fp16 to=fp32",
+                         build_cast,
+                         reference_cast};
   return def;
 }
 

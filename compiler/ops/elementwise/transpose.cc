@@ -205,8 +205,8 @@ void store_strips(Body& out, const Plan& p, const TileGrid& g, int64_t es, int64
     const int64_t short_gap = (segment - round_up(std::max<int64_t>(last_height, 1) * es, 32)) / 32;
     if (short_gap > 0) fields.push_back(field("local_gap", g.on_last_row(short_gap, 0)));
     Body copy;
-    copy.push_back(op("copy_ub_to_gm_pad", {gm(n.y, a), tile(from, s * cb * segment)},
-                      std::move(fields)));
+    copy.push_back(
+        op("copy_ub_to_gm_pad", {gm(n.y, a), tile(from, s * cb * segment)}, std::move(fields)));
     std::optional<Condition> unless_last;  // a strip past the last row tile's height
     if (last_height < 1) unless_last = g.not_last_row();
     add_guarded(out, unless_last, std::move(copy));
@@ -271,10 +271,10 @@ Body words_tile(const Plan& p, const TileGrid& g, const Names& n) {
       std::vector<Operand> operands = {tile(n.z_ub, (st * slices * 16 + h) * 32),
                                        tile(n.x_ub, (16 * st + from_row) * row_blocks * 32)};
       if (shift) operands.push_back(imm(*shift));
-      out.push_back(op(mnemonic, std::move(operands),
-                       {field("repeat", slices), field("dst_blk_stride", 2),
-                        field("dst_rep_stride", 16), field("src0_blk_stride", row_blocks),
-                        field("src0_rep_stride", 1)}));
+      out.push_back(
+          op(mnemonic, std::move(operands),
+             {field("repeat", slices), field("dst_blk_stride", 2), field("dst_rep_stride", 16),
+              field("src0_blk_stride", row_blocks), field("src0_rep_stride", 1)}));
     }
   };
   out.push_back(op("set_mask", {imm(-1), imm(-1)}, {}));
