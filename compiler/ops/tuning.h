@@ -1,6 +1,7 @@
 // Tuning candidates for `--autotune`: the variants of an op spec that the cost model ranks
 // best, each the original spec with its tiling forced by keys (matmul / batch_matmul:
-// tile_m, tile_n, tile_k, tile_kl, split_k). Ops without tunable tiling give the spec alone.
+// tile_m, tile_n, tile_k, tile_kl, split_k; conv2d: tile_rows, tile_images, tile_n, tile_k,
+// slab, weights). Ops without tunable tiling give the spec alone.
 #pragma once
 
 #include <cstddef>

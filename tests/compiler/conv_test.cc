@@ -1,11 +1,14 @@
 // Compiled conv2d kernels (img2col on load3d) run on the simulated chips through the runtime,
 // checked against the fp64 host reference with the race check on: NHWC, NCHW (layout phases
-// around the NHWC kernel) and with a bias; compile errors by text.
+// around the NHWC kernel), with a bias and with forced tilings; compile errors by text;
+// `--autotune`'s conv2d candidates.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "compiler/ops/tuning.h"
+#include "runtime/autotune.h"
 #include "tests/compiler/op_check_util.h"
 
 namespace npu::compiler {
@@ -99,6 +102,112 @@ std::vector<OpCase> bias_cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Bias, Conv2dTest, ::testing::ValuesIn(bias_cases()));
+
+// Forced tilings (tile_rows, tile_images, tile_n, tile_k, slab, weights): every slab mode, a
+// K step that is not a power of two with a ragged last step (kred 288 = 3 x 80 + 48), ragged
+// row and channel tiles, folded images, weights from GM and from L1, with a bias.
+std::vector<OpCase> forced_cases() {
+  return op_cases_on_every_chip({
+      "conv2d n=2 c=32 h=12 w=10 k=48 r=3 s=3 pad=1 dtype=fp16 tile_rows=2 tile_n=32 tile_k=80 "
+      "slab=resident weights=gm",
+      "conv2d n=2 c=32 h=12 w=10 k=16 r=3 s=3 pad=1 dtype=fp16 tile_rows=1 tile_n=16 tile_k=144 "
+      "slab=streamed weights=l1",
+      "conv2d n=3 c=32 h=16 w=12 k=32 r=3 s=3 stride=2 pad=1 dtype=fp16 tile_rows=3 tile_n=32 "
+      "slab=double weights=l1 bias=1",
+      "conv2d n=4 c=16 h=5 w=5 k=40 r=3 s=3 pad=1 dtype=fp16 tile_images=2 tile_n=16 "
+      "slab=resident",
+      "conv2d n=1 c=40 h=9 w=10 k=20 r=3 s=3 pad=1 dtype=int8 tile_rows=4 tile_k=64",
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Forced, Conv2dTest, ::testing::ValuesIn(forced_cases()));
+
+// A forced key is used as given; the other parts stay the model's.
+TEST(Conv2dTilingKeysTest, ForcedKeysShowInTheKernelAndTheRestIsChosen) {
+  const std::string base = "conv2d n=2 c=32 h=12 w=10 k=48 r=3 s=3 pad=1 dtype=fp16";
+  const OpKernel k = build_op(parse_op_spec(base + " tile_rows=5 tile_k=80"), chip("ascend910"));
+  EXPECT_NE(k.summary.find("tiles 5 rows x "), std::string::npos) << k.summary;
+  EXPECT_NE(k.summary.find("K step 80 (resident slab"), std::string::npos) << k.summary;
+  const OpKernel d = build_op(parse_op_spec(base + " slab=double"), chip("ascend910"));
+  EXPECT_NE(d.summary.find("(resident slab, double buffered over tile pairs), weights in L1"),
+            std::string::npos)
+      << d.summary;
+}
+
+TEST(Conv2dTilingKeysTest, RejectsIllegalValuesAndTilingsThatDoNotFit) {
+  const std::string base = "conv2d n=2 c=32 h=12 w=10 k=48 r=3 s=3 pad=1 dtype=fp16 ";
+  EXPECT_EQ(op_build_error("tiny", base + "tile_n=24"),
+            "<op>:1:64: error: tile_n = 24 is not a multiple of 16");
+  EXPECT_EQ(op_build_error("tiny", base + "tile_n=272"),
+            "<op>:1:64: error: 'tile_n' = 272 is out of range 16..48");
+  EXPECT_EQ(op_build_error("tiny", base + "tile_k=40"),
+            "<op>:1:64: error: tile_k = 40 is not a multiple of C0 = 16 (channels per 32 bytes)");
+  EXPECT_EQ(op_build_error("tiny", base + "tile_rows=13"),
+            "<op>:1:67: error: 'tile_rows' = 13 is out of range 1..12");
+  EXPECT_EQ(op_build_error("tiny", base + "tile_rows=5 tile_images=2"),
+            "<op>:1:81: error: tile_images > 1 folds whole output maps: it needs tile_rows = 12 "
+            "(the output height)");
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=6 c=16 h=4 w=4 k=16 r=3 s=3 pad=1 dtype=fp16 "
+                                   "tile_images=4"),
+            "<op>:1:67: error: tile_images = 4 does not divide n = 6");
+  EXPECT_EQ(op_build_error("tiny", base + "slab=streamed tile_k=32"),
+            "<op>:1:78: error: slab=streamed steps whole channel blocks: tile_k must be a "
+            "multiple of r x s x C0 = 144");
+  EXPECT_EQ(op_build_error("tiny", base + "slab=single"),
+            "<op>:1:62: error: unsupported slab 'single' (supported: auto, streamed, resident, "
+            "double)");
+  EXPECT_EQ(op_build_error("tiny", base + "weights=dram"),
+            "<op>:1:65: error: unsupported weights 'dram' (supported: auto, gm, l1)");
+  // Legal values whose tiling does not fit: the first reason of a tiling that agrees.
+  EXPECT_EQ(op_build_error("tiny", base + "slab=double weights=gm"),
+            "<op>:1:62: error: no conv2d tiling with slab=double weights=gm fits chip 'tiny': "
+            "slab=double needs the weights in L1 (weights=l1)");
+  EXPECT_EQ(op_build_error("tiny", base + "weights=l1 tile_n=16"),
+            "<op>:1:65: error: no conv2d tiling with tile_n=16 weights=l1 fits chip 'tiny': "
+            "weights=l1 needs every tile to use the same weights (one group, tile_n >= k / "
+            "groups) and at most 65535 32-byte units of them");
+  EXPECT_EQ(op_build_error("tiny", base + "tile_rows=12 tile_n=48 slab=resident tile_k=288"),
+            "<op>:1:101: error: no conv2d tiling with tile_rows=12 tile_n=48 tile_k=288 "
+            "slab=resident fits chip 'tiny': a K step of 288 columns by 128 img2col rows (2 x "
+            "73728 B, double buffered) does not fit l0a (16384 B)");
+  EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=64 h=40 w=40 k=32 r=3 s=3 pad=1 dtype=fp16 "
+                                   "tile_rows=40 slab=resident"),
+            "<op>:1:67: error: no conv2d tiling with tile_rows=40 slab=resident fits chip "
+            "'tiny': the L1 slab of 40 output rows (204800 B, or 2 x 51200 B streamed) does not "
+            "fit l1 (65536 B)");
+}
+
+// --autotune: one candidate per tile shape, each a spec that forces its whole tiling; the
+// runtime keeps the fastest, which is never slower than the model's own choice (the first
+// candidate), and the same on every run.
+TEST(Conv2dAutotuneTest, TriesDistinctTileShapesAndKeepsTheFastest) {
+  const config::ChipConfig c = chip("ascend910");
+  const OpSpec spec =
+      parse_op_spec("conv2d n=4 c=64 h=16 w=16 k=64 r=3 s=3 stride=2 pad=1 dtype=fp16");
+  const std::vector<TuningCandidate> cands = tuning_candidates(spec, c, 3);
+  ASSERT_EQ(cands.size(), 3u);
+  for (size_t i = 0; i < cands.size(); ++i) {
+    EXPECT_NE(cands[i].spec.text.find(" tile_rows="), std::string::npos);
+    EXPECT_NE(cands[i].spec.text.find(" weights="), std::string::npos);
+    if (i > 0) {
+      EXPECT_LE(cands[i - 1].estimated_cycles, cands[i].estimated_cycles);
+    }
+    // The model's estimate for the forced spec is the candidate's own.
+    EXPECT_EQ(tuning_candidates(cands[i].spec, c, 3).size(), 1u);
+  }
+  const runtime::AutotuneResult r = runtime::autotune_op(c, spec, 3);
+  ASSERT_EQ(r.trials.size(), 3u);
+  for (const runtime::AutotuneTrial& t : r.trials) EXPECT_GE(t.cycles, r.trials[r.best].cycles);
+  EXPECT_LE(r.trials[r.best].cycles, r.trials[0].cycles);
+  // The default build is the model's first candidate: same cycles.
+  sim::SimOptions options;
+  options.timing_only = true;
+  runtime::Device device = runtime::Device::simulated(c, options);
+  EXPECT_EQ(runtime::run_op(device, spec, false).run.cycles, r.trials[0].cycles);
+  const runtime::AutotuneResult again = runtime::autotune_op(c, spec, 3);
+  EXPECT_EQ(again.best, r.best);
+  EXPECT_EQ(again.trials[again.best].cycles, r.trials[r.best].cycles);
+}
 
 TEST(Conv2dErrorTest, ReportsBadSpecsAndTilesThatCannotFit) {
   EXPECT_EQ(op_build_error("tiny", "conv2d n=1 c=6 h=8 w=8 k=8 r=3 s=3 groups=4 dtype=fp16"),

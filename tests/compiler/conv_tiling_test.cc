@@ -1,5 +1,5 @@
-// The conv2d tiling cost model alone: the forms it picks for ResNet-50 layers on the 910 and
-// the reasons it gives when nothing fits.
+// The conv2d tiling cost model alone: the forms it picks for ResNet-50 layers on the 910, the
+// ranking with forced parts, and the reasons it gives when nothing fits.
 #include <gtest/gtest.h>
 
 #include "compiler/ops/conv/conv_tiling.h"
@@ -35,6 +35,54 @@ TEST(ConvTilingTest, FoldsImagesForSmallMaps) {
   EXPECT_EQ(t.rows, 7);
   EXPECT_EQ(t.images, 2);
   EXPECT_EQ(t.nt, 256);
+}
+
+ConvShape stride2_layer(int64_t channels, int64_t size) {
+  ConvShape s = resnet_layer(channels, size);
+  s.stride_h = s.stride_w = 2;
+  return s;
+}
+
+TEST(ConvTilingTest, RanksFastestFirstAndHonoursForcedParts) {
+  const config::ChipConfig c = chip("ascend910");
+  const ConvTilingRanking all = rank_conv_tilings(stride2_layer(128, 56), true, c);
+  ASSERT_GT(all.ranked.size(), 100u);
+  for (size_t i = 1; i < all.ranked.size(); ++i)
+    ASSERT_LE(all.ranked[i - 1].estimated_cycles, all.ranked[i].estimated_cycles) << i;
+  // choose_conv_tiling is the ranking's first.
+  const ConvTiling best = choose_conv_tiling(stride2_layer(128, 56), true, c);
+  EXPECT_EQ(conv_tiling_keys(best), conv_tiling_keys(all.ranked.front()));
+  ConvForce f;
+  f.rows = 5;
+  f.slab = SlabMode::kDouble;
+  const ConvTilingRanking forced = rank_conv_tilings(stride2_layer(128, 56), true, c, f);
+  ASSERT_FALSE(forced.ranked.empty());
+  for (const ConvTiling& t : forced.ranked) {
+    EXPECT_EQ(t.rows, 5);
+    EXPECT_TRUE(t.slab_double);
+    EXPECT_TRUE(t.weights_in_l1);  // a double slab needs them in L1
+  }
+  EXPECT_EQ(conv_tiling_keys(forced.ranked.front()),
+            " tile_rows=5 tile_images=1 tile_n=128 tile_k=64 slab=double weights=l1");
+  // A forced K step that is no power of two is taken as given.
+  f = ConvForce{};
+  f.kt = 48;
+  for (const ConvTiling& t : rank_conv_tilings(stride2_layer(128, 56), true, c, f).ranked) {
+    EXPECT_EQ(t.kt, 48);
+    EXPECT_FALSE(t.streamed);  // a streamed step is whole channel blocks (144 columns)
+  }
+}
+
+TEST(ConvTilingTest, NamesTheForcedKeyThatCannotFit) {
+  ConvForce f;
+  f.kt = 1024;  // 1024 columns x 208 img2col rows x 2 B: 416 KiB, twice, in a 64 KiB L0A
+  f.rows = 7;
+  const ConvTilingRanking r = rank_conv_tilings(stride2_layer(128, 56), true, chip("ascend910"), f);
+  EXPECT_TRUE(r.ranked.empty());
+  EXPECT_EQ(r.reason_key, "tile_k");
+  EXPECT_EQ(r.reason,
+            "a K step of 1024 columns by 208 img2col rows (2 x 425984 B, double buffered) does "
+            "not fit l0a (65536 B)");
 }
 
 TEST(ConvTilingTest, SaysWhyNothingFits) {

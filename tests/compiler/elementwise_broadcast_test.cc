@@ -117,5 +117,20 @@ TEST(BroadcastTest, EveryOpOnEveryChip) {
     expect_op_matches_reference(c.chip, c.spec);
 }
 
+// A trailing row broadcast over the rows (which streams) but too long for one UB tile: it
+// takes the general broadcast, which splits the row (the tiny chip's 32 KiB UB, fp32). The
+// summary names the path, so the test fails if the op stops falling back.
+TEST(BroadcastTest, RowTooLongForOneTileSplits) {
+  for (const OpCase& c : op_cases_on_every_chip(
+           {"sub a=22x2x30x45 b=30x45 dtype=fp32", "add a=3x70001 b=70001 dtype=bf16",
+            "mul a=70001 b=2x70001 dtype=fp16"}))
+    expect_op_matches_reference(c.chip, c.spec);
+  const OpKernel k = build_op(parse_op_spec("sub a=22x2x30x45 b=30x45 dtype=fp32"), chip("tiny"));
+  EXPECT_NE(k.summary.find("(general broadcast)"), std::string::npos) << k.summary;
+  const OpKernel s = build_op(parse_op_spec("sub a=22x2x30x45 b=30x45 dtype=fp32"),
+                              chip("ascend910"));
+  EXPECT_EQ(s.summary.find("(general broadcast)"), std::string::npos) << s.summary;
+}
+
 }  // namespace
 }  // namespace npu::compiler

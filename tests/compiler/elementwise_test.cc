@@ -116,5 +116,15 @@ INSTANTIATE_TEST_SUITE_P(Movement, ElementwiseTest, ::testing::ValuesIn(grouped(
 INSTANTIATE_TEST_SUITE_P(Binary, ElementwiseTest, ::testing::ValuesIn(grouped(binary_cases())));
 INSTANTIATE_TEST_SUITE_P(Unary, ElementwiseTest, ::testing::ValuesIn(grouped(unary_cases())));
 
+// Concats of more inputs than the chips' event ids could give a double-buffered tile each
+// (4 on the 910, 8 on tiny): the inputs take one UB tile in turn.
+TEST(ConcatTest, ManyInputsOnEveryChip) {
+  for (const OpCase& c : op_cases_on_every_chip(
+           {"concat shapes=33x20x129x1,64x20x129x1,31x20x129x1 axis=0 dtype=fp32",
+            "concat shapes=3x5,3x7,3x1,3x9,3x2,3x3,3x4,3x1000 axis=1 dtype=fp16",
+            "concat shapes=9x4099,9x1,9x17,9x4099,9x3,9x65537 axis=1 dtype=int8"}))
+    expect_op_matches_reference(c.chip, c.spec);
+}
+
 }  // namespace
 }  // namespace npu::compiler

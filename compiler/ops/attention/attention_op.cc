@@ -94,9 +94,11 @@ std::vector<Tile> tiles_for(const Shape& sh, const Plan& p) {
       make_tile("q_l0a", Buffer::kL0a, B * d * es), make_tile("p_l0a", Buffer::kL0a, B * B * es),
       make_tile("k_l0b", Buffer::kL0b, B * d * es), make_tile("v_l0b", Buffer::kL0b, B * d * es),
       make_tile("s_l0c", Buffer::kL0c, B * B * 4),  make_tile("o_l0c", Buffer::kL0c, B * d * 4),
-      make_tile("s_ub", Buffer::kUb, R * p.RP * 4), make_tile("p32_ub", Buffer::kUb, R * p.RP * 4),
+      make_tile("s_ub", Buffer::kUb, R * p.RP * 4),
+      // The scaled scores; at the end of a task the rounded O (the vector unit writes both).
+      make_tile("p32_ub", Buffer::kUb, std::max(R * p.RP * 4, R * p.DP * es)),
       make_tile("p_ub", Buffer::kUb, R * p.RP * es), make_tile("oacc_ub", Buffer::kUb, R * p.DP * 4),
-      make_tile("o_ub", Buffer::kUb, R * p.DP * 4), make_tile("out_ub", Buffer::kUb, R * p.DP * es),
+      make_tile("o_ub", Buffer::kUb, R * p.DP * 4),
       make_tile("bcast_ub", Buffer::kUb, std::max<int64_t>(R * 32, 256))};
   for (const char* v : {"m_ub", "mnew_ub", "l_ub", "row_ub"})
     t.push_back(make_tile(v, Buffer::kUb, p.NV * 256));
@@ -288,8 +290,13 @@ class Generator {
   void contiguous(Body& out, const std::string& mnemonic,
                   const std::vector<std::pair<Operand, int64_t>>& operands, int64_t repeats,
                   std::vector<Field> fields = {}) const {
-    for (int64_t done = 0; done < repeats; done += kMaxRepeat) {
-      int64_t n = std::min(kMaxRepeat, repeats - done);
+    // Instructions of at most 255 repeats, each starting every operand 32-byte aligned (vsel's
+    // selection bits advance 8 bytes a repeat).
+    int64_t step = kMaxRepeat;
+    for (const auto& [o, bytes] : operands)
+      while (o.kind == OperandKind::kTile && step * bytes % 32 != 0) --step;
+    for (int64_t done = 0; done < repeats; done += step) {
+      int64_t n = std::min(step, repeats - done);
       std::vector<Operand> ops;
       for (const auto& [o, bytes] : operands) {
         Operand x = o;
@@ -619,7 +626,7 @@ class Generator {
     const int64_t R = m_p.R, DP = m_p.DP;
     v32(out, "vrec", "row_ub", {"l_ub"}, m_p.NV);
     row_broadcast(out, "vmul", "oacc_ub", DP, tile("row_ub"));
-    contiguous(out, "vconv." + m_sh.sfx + ".f32", {{tile("out_ub"), 128}, {tile("oacc_ub"), 256}},
+    contiguous(out, "vconv." + m_sh.sfx + ".f32", {{tile("p32_ub"), 128}, {tile("oacc_ub"), 256}},
                R * DP / kEpr, {field("dst_rep_stride", 4)});
     const Affine qb = this->qb();
     for (int64_t v = 0; v < m_p.aiv; ++v) {
@@ -627,7 +634,7 @@ class Generator {
       Affine dst = head_rows(qb);
       dst.constant += v * R * m_sh.d * m_sh.es;
       Body write;
-      write.push_back(op("copy_ub_to_gm", {gm("o", dst), tile("out_ub")},
+      write.push_back(op("copy_ub_to_gm", {gm("o", dst), tile("p32_ub")},
                          {field("nburst", block_select(qb, m_p.QT - 1, std::max<int64_t>(tail, 1), full)),
                           field("burst_len", m_sh.d * m_sh.es / 32),
                           field("src_gap", (DP - m_sh.d) * m_sh.es / 32)}));

@@ -27,6 +27,7 @@
 
 #include "base/error.h"
 #include "compiler/ir/ir_builder.h"
+#include "compiler/ops/conv/conv2d_tilings.h"
 #include "compiler/ops/conv/conv_tiling.h"
 #include "compiler/ops/cube_bias.h"
 #include "compiler/ops/elementwise/transpose.h"
@@ -38,6 +39,10 @@ namespace {
 
 using namespace ir;  // NOLINT(google-build-using-namespace): the IR constructors
 
+// The spec keys that force parts of the tiling.
+constexpr const char* kTilingKeys[] = {"tile_rows", "tile_images", "tile_n",
+                                       "tile_k",    "slab",        "weights"};
+
 // The op spec, checked.
 struct ConvSpec {
   int64_t n = 1, c = 1, h = 1, w = 1, k = 1, r = 1, s = 1;
@@ -48,7 +53,44 @@ struct ConvSpec {
   bool bias = false;  // bias=1: a per-output-channel bias input
   isa::DataType in_type = isa::DataType::kF16, out_type = isa::DataType::kF16;
   ConvShape shape;
+  ConvForce force;  // tile_rows, tile_images, tile_n, tile_k, slab, weights
 };
+
+// The forced tiling keys, each checked against the values a tiling of this shape can take
+// (whether the buffers hold the result is the cost model's to say).
+ConvForce parse_conv_force(const OpSpec& spec, const ConvShape& sh) {
+  ConvForce f;
+  const int64_t ho = sh.out_height(), c0 = sh.c0(), per_block = sh.filter_h * sh.filter_w * c0;
+  f.rows = spec.get_int("tile_rows", 1, ho, 0);
+  f.images = spec.get_int("tile_images", 1, sh.batch, 0);
+  if (f.images && sh.batch % f.images != 0)
+    spec.fail_at("tile_images", "tile_images = " + std::to_string(f.images) +
+                                    " does not divide n = " + std::to_string(sh.batch));
+  if (f.images > 1 && f.rows && f.rows != ho)
+    spec.fail_at("tile_images", "tile_images > 1 folds whole output maps: it needs tile_rows = " +
+                                    std::to_string(ho) + " (the output height)");
+  const int64_t n_most = std::min<int64_t>(ir::round_up(sh.group_out_channels, 16), 256);
+  f.nt = spec.get_int("tile_n", 16, n_most, 0);
+  if (f.nt % 16 != 0)
+    spec.fail_at("tile_n", "tile_n = " + std::to_string(f.nt) + " is not a multiple of 16");
+  f.kt = spec.get_int("tile_k", c0, ir::round_up(sh.reduction(), c0), 0);
+  if (f.kt % c0 != 0)
+    spec.fail_at("tile_k", "tile_k = " + std::to_string(f.kt) + " is not a multiple of C0 = " +
+                               std::to_string(c0) + " (channels per 32 bytes)");
+  const std::string slab = spec.get_enum("slab", {"auto", "streamed", "resident", "double"}, "auto");
+  f.slab = slab == "streamed"   ? SlabMode::kStreamed
+           : slab == "resident" ? SlabMode::kResident
+           : slab == "double"   ? SlabMode::kDouble
+                                : SlabMode::kAny;
+  if (f.slab == SlabMode::kStreamed && f.kt % per_block != 0)
+    spec.fail_at("tile_k", "slab=streamed steps whole channel blocks: tile_k must be a multiple "
+                           "of r x s x C0 = " + std::to_string(per_block));
+  const std::string weights = spec.get_enum("weights", {"auto", "gm", "l1"}, "auto");
+  f.weights = weights == "gm" ? WeightsMode::kGm
+              : weights == "l1" ? WeightsMode::kL1
+                                : WeightsMode::kAny;
+  return f;
+}
 
 ConvSpec parse_conv(const OpSpec& spec) {
   ConvSpec p;
@@ -136,6 +178,7 @@ ConvSpec parse_conv(const OpSpec& spec) {
     spec.fail_at("c", "the img2col matrix has " + std::to_string(sh.reduction()) +
                           " columns per group (c / groups x r x s, channels rounded up to " +
                           std::to_string(sh.c0()) + "); load3d addresses at most 65504");
+  p.force = parse_conv_force(spec, sh);
   return p;
 }
 
@@ -221,9 +264,22 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   if (!chip.paths.gm_to_l0b.enabled)
     throw UserError("chip '" + chip.name + "' has no GM -> L0B path for the conv2d weights");
   const bool bias_table = p.bias && cube_bias_uses_table(chip, via_ub);
-  const ConvTiling t = choose_conv_tiling(sh, via_ub, chip);
-  if (t.estimated_cycles < 0)
-    throw UserError("conv2d does not fit the buffers of chip '" + chip.name + "': " + t.reason);
+  const ConvTilingRanking ranking = rank_conv_tilings(sh, via_ub, chip, p.force);
+  if (ranking.ranked.empty()) {
+    if (!p.force.any())
+      throw UserError("conv2d does not fit the buffers of chip '" + chip.name +
+                      "': " + ranking.reason);
+    // Point at the key the reason concerns, else at the first forced one.
+    std::string key = ranking.reason_key, forced;
+    for (const char* k : kTilingKeys) {
+      if (!spec.has(k)) continue;
+      forced += std::string(forced.empty() ? "" : " ") + k + "=" + spec.values.at(k);
+      if (!spec.has(key)) key = k;
+    }
+    spec.fail_at(key, "no conv2d tiling with " + forced + " fits chip '" + chip.name +
+                          "': " + ranking.reason);
+  }
+  const ConvTiling& t = ranking.ranked.front();
 
   const int64_t es = sh.in_bytes, eo = sh.out_bytes, c0 = sh.c0();
   const int64_t ho = sh.out_height(), wo = sh.out_width();
@@ -522,12 +578,24 @@ Tensors reference_conv2d(const OpSpec& spec, const Tensors& in) {
 
 }  // namespace
 
+ConvTilingRanking conv2d_tilings(const OpSpec& spec, const config::ChipConfig& chip) {
+  const ConvSpec p = parse_conv(spec);
+  return rank_conv_tilings(p.shape, !chip.paths.l0c_to_gm.enabled, chip, p.force);
+}
+
+bool conv2d_tiling_forced(const OpSpec& spec) {
+  for (const char* k : kTilingKeys)
+    if (spec.has(k)) return true;
+  return false;
+}
+
 const OpDef& conv2d_op() {
   static const OpDef def{
       "conv2d",
       {"n",          "c",          "h",        "w",      "k",     "r",         "s",
        "stride",     "stride_h",   "stride_w", "pad",    "pad_h", "pad_w",     "dilation",
-       "dilation_h", "dilation_w", "groups",   "layout", "dtype", "out_dtype", "bias"},
+       "dilation_h", "dilation_w", "groups",   "layout", "dtype", "out_dtype", "bias",
+       "tile_rows",  "tile_images", "tile_n",  "tile_k", "slab",  "weights"},
       "conv2d n=1 c=64 h=56 w=56 k=64 r=3 s=3 stride=1 pad=1 dtype=fp16",
       build_conv2d,
       reference_conv2d};

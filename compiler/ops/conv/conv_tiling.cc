@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "compiler/ir/ir_builder.h"
 #include "compiler/ops/cube_bias.h"
@@ -31,7 +33,8 @@ int64_t conv_slab_bytes(const ConvShape& s, int64_t rows, int64_t blocks) {
 // margin no layer of docs/performance.md's conv table gets slower (measured).
 constexpr double kDoubleSlabMargin = 1.1;
 
-ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::ChipConfig& chip) {
+ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
+                                    const config::ChipConfig& chip, const ConvForce& force) {
   const auto& b = chip.buffers;
   const config::CubeShape& cube = s.in_bytes == 1 ? chip.cube.int8 : chip.cube.fp16;
   const int64_t ho = s.out_height(), wo = s.out_width(), c0 = s.c0(), kred = s.reduction();
@@ -57,8 +60,18 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
   // and the loop), from the generated code.
   const double step_scalar = 110.0 / static_cast<double>(chip.scalar.issue_width);
 
-  ConvTiling best;
-  best.reason = "no tile fits";
+  ConvTilingRanking out;
+  // Why the unforced model found nothing: the first output row's reason.
+  std::string shape_reason = "no tile fits";
+  // Why a forced tiling does not fit: the first rejection of a candidate that agrees with it.
+  std::string forced_reason, forced_key;
+  const auto reject = [&](const char* key, const std::string& why) {
+    if (force.any() && forced_reason.empty()) {
+      forced_reason = why;
+      forced_key = key;
+    }
+  };
+  const auto bytes_of = [](int64_t v) { return std::to_string(v) + " B"; };
   const int64_t kg16 = round_up(s.group_out_channels, 16);
   // One candidate: K steps of kt columns; `slab_step` bytes of feature map per step (streamed)
   // or `slab_tile` bytes per tile (resident).
@@ -68,11 +81,22 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
   auto consider = [&](int64_t rows, int64_t images, int64_t nt, int64_t kt, bool streamed,
                       int64_t blocks, int64_t m_ext, bool weights_in_l1, bool slab_double) {
     const int64_t a_bytes = m_ext * kt * s.in_bytes, w_bytes = kt * nt * s.in_bytes;
-    if (kt > 4095) return;  // mmad k (12 bits)
+    const std::string step = "a K step of " + std::to_string(kt) + " columns";
+    if (kt > 4095)  // mmad k (12 bits)
+      return reject("tile_k", step + " exceeds the 4095 of an mmad");
     // L1 -> L0B moves a step's weights in one load2d of at most 255 fractals.
-    if (weights_in_l1 && kt / c0 * ceil_div(nt, 16) > 255) return;
-    if (static_cast<uint64_t>(2 * a_bytes) > b.l0a_bytes) return;
-    if (static_cast<uint64_t>(2 * w_bytes) > b.l0b_bytes) return;
+    if (weights_in_l1 && kt / c0 * ceil_div(nt, 16) > 255)
+      return reject("tile_k", step + " by " + std::to_string(nt) + " channels is " +
+                                  std::to_string(kt / c0 * ceil_div(nt, 16)) +
+                                  " weight fractals; one L1 -> L0B load moves at most 255");
+    if (static_cast<uint64_t>(2 * a_bytes) > b.l0a_bytes)
+      return reject("tile_k", step + " by " + std::to_string(m_ext) + " img2col rows (2 x " +
+                                  bytes_of(a_bytes) + ", double buffered) does not fit l0a (" +
+                                  bytes_of(static_cast<int64_t>(b.l0a_bytes)) + ")");
+    if (static_cast<uint64_t>(2 * w_bytes) > b.l0b_bytes)
+      return reject("tile_k", step + " by " + std::to_string(nt) + " channels (2 x " +
+                                  bytes_of(w_bytes) + ", double buffered) does not fit l0b (" +
+                                  bytes_of(static_cast<int64_t>(b.l0b_bytes)) + ")");
     const double fractals = static_cast<double>(ceil_div(m_ext, static_cast<int64_t>(cube.m0)) *
                                                 ceil_div(nt, static_cast<int64_t>(cube.n0)) *
                                                 ceil_div(kt, static_cast<int64_t>(cube.k0)));
@@ -97,7 +121,7 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
     const double scalar = step_scalar + 40.0 * static_cast<double>(images - 1) /
                                             static_cast<double>(chip.scalar.issue_width);
     // load3d and L1 -> L0B share MTE1; the slab and GM -> L0B weights share MTE2.
-    const double step = std::max({t_cube, t_load3d + t_weights_l1, t_weights + t_slab, scalar});
+    const double t_step = std::max({t_cube, t_load3d + t_weights_l1, t_weights + t_slab, scalar});
     const double steps = static_cast<double>(streamed ? ceil_div(c1, blocks) : ceil_div(kred, kt));
     const double exposed = streamed ? slab_latency : t_slab_load;
     const double t_out = static_cast<double>(m_ext * nt * 4) / out_bw;
@@ -106,10 +130,10 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
     // unit is past the previous pair's K steps, so it hides only under their last step and
     // the write-out.
     const double per_tile =
-        slab_double ? steps * step + t_out +
-                          (std::max(0.0, t_slab_load - step - t_out) +
-                           std::max(0.0, t_slab_load - steps * step)) / 2
-                    : steps * step + exposed + t_out;
+        slab_double ? steps * t_step + t_out +
+                          (std::max(0.0, t_slab_load - t_step - t_out) +
+                           std::max(0.0, t_slab_load - steps * t_step)) / 2
+                    : steps * t_step + exposed + t_out;
     const double tiles = static_cast<double>(s.batch / images * s.groups * ceil_div(ho, rows) *
                                              ceil_div(s.group_out_channels, nt));
     // Pairs of tiles go round the cores when the slab alternates.
@@ -119,80 +143,176 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
                          (weights_in_l1 ? gm_read_cycles(chip.paths.gm_to_l1,
                                                          static_cast<double>(all_weights), l2_share)
                                         : 0.0);
-    if (best.estimated_cycles < 0 || total < best.estimated_cycles) {
-      best.rows = rows;
-      best.images = images;
-      best.nt = nt;
-      best.kt = kt;
-      best.streamed = streamed;
-      best.slab_double = slab_double;
-      best.blocks = blocks;
-      best.weights_in_l1 = weights_in_l1;
-      best.estimated_cycles = total;
-    }
+    ConvTiling t;
+    t.rows = rows;
+    t.images = images;
+    t.nt = nt;
+    t.kt = kt;
+    t.streamed = streamed;
+    t.slab_double = slab_double;
+    t.blocks = blocks;
+    t.weights_in_l1 = weights_in_l1;
+    t.estimated_cycles = total;
+    out.ranked.push_back(t);
   };
-  for (int64_t rows = 1; rows <= ho; ++rows) {
+  const bool any_slab = force.slab == SlabMode::kAny;
+  for (int64_t rows = force.rows ? force.rows : 1; rows <= (force.rows ? force.rows : ho);
+       ++rows) {
     const int64_t m_ext = round_up(rows * wo, 16);
+    const std::string band = std::to_string(rows) + " output row" + (rows > 1 ? "s" : "");
     if (m_ext > 4080) {  // mmad m (12 bits), in 16-row fractals
       if (rows == 1)
-        best.reason = "one output row (" + std::to_string(wo) +
-                      " columns) exceeds the 4080 rows of an mmad; output columns are not tiled";
+        shape_reason = "one output row (" + std::to_string(wo) +
+                       " columns) exceeds the 4080 rows of an mmad; output columns are not tiled";
+      reject("tile_rows", band + " (" + std::to_string(m_ext) +
+                              " img2col rows) exceed the 4080 rows of an mmad");
       break;
     }
     if (rows == 1)
-      best.reason = "one output row (" + std::to_string(m_ext) + " img2col rows) by " +
-                    std::to_string(c0) + " columns does not fit l0a (" +
-                    std::to_string(b.l0a_bytes) + " B, double buffered)";
+      shape_reason = "one output row (" + std::to_string(m_ext) + " img2col rows) by " +
+                     std::to_string(c0) + " columns does not fit l0a (" +
+                     std::to_string(b.l0a_bytes) + " B, double buffered)";
     const int64_t slab_rows = std::min(s.window_rows(rows), s.height) * s.width;
     const int64_t resident = conv_slab_bytes(s, rows, c1);
     const bool streams = static_cast<uint64_t>(2 * conv_slab_bytes(s, rows, 1)) <= b.l1_bytes;
     if (slab_rows > 65535 || (!streams && static_cast<uint64_t>(resident) > b.l1_bytes)) {
       if (rows == 1)
-        best.reason =
+        shape_reason =
             "the L1 slab of one output row (2 x " + std::to_string(conv_slab_bytes(s, 1, 1)) +
             " B: " + std::to_string(std::min(s.window_rows(1), s.height)) + " input rows x " +
             std::to_string(s.width) + " x " + std::to_string(c0) +
             " channels, double buffered) does not fit in l1 (" + std::to_string(b.l1_bytes) + " B)";
+      reject("tile_rows", slab_rows > 65535
+                              ? "the slab of " + band + " has " + std::to_string(slab_rows) +
+                                    " pixels; one load moves at most 65535"
+                              : "the L1 slab of " + band + " (" + bytes_of(resident) +
+                                    ", or 2 x " + bytes_of(conv_slab_bytes(s, rows, 1)) +
+                                    " streamed) does not fit l1 (" +
+                                    bytes_of(static_cast<int64_t>(b.l1_bytes)) + ")");
       break;
     }
     // Whole-map tiles may fold several images (a divisor of the batch) into M.
-    for (int64_t images = 1; images <= (rows == ho ? s.batch : 1); ++images) {
-      if (s.batch % images != 0) continue;
+    for (int64_t images = force.images ? force.images : 1;
+         images <= (force.images ? force.images : rows == ho ? s.batch : 1); ++images) {
+      if (s.batch % images != 0 || (images > 1 && rows != ho)) continue;
       const int64_t m_all = images * m_ext;
-      if (m_all > 4080) break;
-      for (int64_t nt = 16; nt <= std::min<int64_t>(kg16, 256); nt += 16) {
-        if (static_cast<uint64_t>(m_all * nt * 4) > b.l0c_bytes) break;
+      if (m_all > 4080) {
+        reject("tile_images", std::to_string(images) + " images of " + band + " (" +
+                                  std::to_string(m_all) +
+                                  " img2col rows) exceed the 4080 rows of an mmad");
+        break;
+      }
+      for (int64_t nt = force.nt ? force.nt : 16;
+           nt <= (force.nt ? force.nt : std::min<int64_t>(kg16, 256)); nt += 16) {
+        const std::string tile = std::to_string(m_all) + " x " + std::to_string(nt) + " tile";
+        if (static_cast<uint64_t>(m_all * nt * 4) > b.l0c_bytes) {
+          reject("tile_n", "the " + tile + "'s 32-bit accumulators (" + bytes_of(m_all * nt * 4) +
+                               ") do not fit l0c (" +
+                               bytes_of(static_cast<int64_t>(b.l0c_bytes)) + ")");
+          break;
+        }
         // Via UB a bias needs the 32-bit tiles and the row there too (cube_bias.h).
         const int64_t ub_need =
             m_all * nt * s.out_bytes + (s.bias ? cube_bias_ub_bytes(m_all, nt, s.out_bytes) : 0);
-        if (via_ub && static_cast<uint64_t>(ub_need) > b.ub_bytes) break;
+        if (via_ub && static_cast<uint64_t>(ub_need) > b.ub_bytes) {
+          reject("tile_n", "the " + tile + " (" + bytes_of(ub_need) + " with its bias) does not " +
+                               "fit ub (" + bytes_of(static_cast<int64_t>(b.ub_bytes)) + ")");
+          break;
+        }
         // Elsewhere it is a row of the bias table, staged in L1.
         const int64_t bias_l1 = s.bias && !via_ub ? nt * 4 : 0;
-        if (static_cast<uint64_t>(bias_l1) > b.bt_bytes) break;
+        if (static_cast<uint64_t>(bias_l1) > b.bt_bytes) {
+          reject("tile_n", "the bias row of " + std::to_string(nt) + " channels (" +
+                               bytes_of(bias_l1) + ") does not fit the bias table (" +
+                               bytes_of(static_cast<int64_t>(b.bt_bytes)) + ")");
+          break;
+        }
         // Weights once in L1: one group, one block of output channels, room next to the slabs.
         const bool one_weight_set = s.groups == 1 && nt >= s.group_out_channels &&
                                     all_weights / 32 <= 65535;  // one burst copy
         for (bool in_l1 : {false, true}) {
-          if (in_l1 &&
-              (!one_weight_set || static_cast<uint64_t>(all_weights + bias_l1) >= b.l1_bytes))
+          if (force.weights == (in_l1 ? WeightsMode::kGm : WeightsMode::kL1)) continue;
+          if (in_l1 && !one_weight_set) {
+            if (force.weights == WeightsMode::kL1)
+              reject("weights", "weights=l1 needs every tile to use the same weights (one group, "
+                              "tile_n >= k / groups) and at most 65535 32-byte units of them");
             continue;
+          }
+          if (in_l1 && static_cast<uint64_t>(all_weights + bias_l1) >= b.l1_bytes) {
+            if (force.weights == WeightsMode::kL1)
+              reject("weights", "the weights (" + bytes_of(all_weights) + ") do not fit l1 (" +
+                                  bytes_of(static_cast<int64_t>(b.l1_bytes)) + ")");
+            continue;
+          }
           const uint64_t l1 = b.l1_bytes - (in_l1 ? static_cast<uint64_t>(all_weights) : 0) -
                               static_cast<uint64_t>(bias_l1);
-          for (int64_t blocks = 1; blocks <= c1; ++blocks)
-            if (static_cast<uint64_t>(2 * images * conv_slab_bytes(s, rows, blocks)) <= l1)
-              consider(rows, images, nt, blocks * taps * c0, true, blocks, m_all, in_l1, false);
+          const std::string l1_left = "the " + bytes_of(static_cast<int64_t>(l1)) + " of l1" +
+                                      (in_l1 || bias_l1 ? " left next to the weights / bias" : "");
+          const int64_t per_block = taps * c0;  // img2col columns of a channel block
+          if (any_slab || force.slab == SlabMode::kStreamed)
+            for (int64_t blocks = 1; blocks <= c1; ++blocks) {
+              if (force.kt && force.kt != blocks * per_block) continue;
+              const int64_t slab = images * conv_slab_bytes(s, rows, blocks);
+              if (static_cast<uint64_t>(2 * slab) <= l1)
+                consider(rows, images, nt, blocks * per_block, true, blocks, m_all, in_l1, false);
+              else
+                reject("tile_rows", "two streamed slabs of " + band + " x " +
+                                        std::to_string(blocks) + " channel blocks (2 x " +
+                                        bytes_of(slab) + ") do not fit " + l1_left);
+            }
           // A double slab only with the weights in L1: MTE2 runs in order, so GM -> L0B weights
           // queued behind the second slab's load would hold up the first tile's K steps.
-          for (int64_t slabs = 1; slabs <= (in_l1 ? 2 : 1); ++slabs)
-            if (static_cast<uint64_t>(slabs * images * resident) <= l1)
-              for (int64_t kt = c0; kt <= round_up(kred, c0); kt *= 2)
-                consider(rows, images, nt, kt, false, c1, m_all, in_l1, slabs == 2);
+          for (int64_t slabs = 1; slabs <= 2; ++slabs) {
+            const SlabMode mode = slabs == 2 ? SlabMode::kDouble : SlabMode::kResident;
+            if (!any_slab && force.slab != mode) continue;
+            if (slabs == 2 && !in_l1) {
+              if (force.slab == SlabMode::kDouble)
+                reject("slab", "slab=double needs the weights in L1 (weights=l1)");
+              continue;
+            }
+            if (static_cast<uint64_t>(slabs * images * resident) > l1) {
+              reject("tile_rows", std::to_string(slabs) + " resident slab" +
+                                      (slabs > 1 ? "s" : "") + " of " + band + " (" +
+                                      std::to_string(slabs) + " x " +
+                                      bytes_of(images * resident) + ") do not fit " + l1_left);
+              continue;
+            }
+            if (force.kt) {
+              consider(rows, images, nt, force.kt, false, c1, m_all, in_l1, slabs == 2);
+              continue;
+            }
+            for (int64_t kt = c0; kt <= round_up(kred, c0); kt *= 2)
+              consider(rows, images, nt, kt, false, c1, m_all, in_l1, slabs == 2);
+          }
         }
       }
     }
   }
-  if (best.estimated_cycles >= 0) best.reason.clear();
-  return best;
+  std::stable_sort(out.ranked.begin(), out.ranked.end(),
+                   [](const ConvTiling& x, const ConvTiling& y) {
+                     return x.estimated_cycles < y.estimated_cycles;
+                   });
+  if (out.ranked.empty()) {
+    out.reason = force.any() && !forced_reason.empty() ? forced_reason : shape_reason;
+    if (force.any() && !forced_reason.empty()) out.reason_key = forced_key;
+  }
+  return out;
+}
+
+ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::ChipConfig& chip,
+                              const ConvForce& force) {
+  ConvTilingRanking r = rank_conv_tilings(s, via_ub, chip, force);
+  if (!r.ranked.empty()) return r.ranked.front();
+  ConvTiling none;
+  none.reason = r.reason;
+  return none;
+}
+
+std::string conv_tiling_keys(const ConvTiling& t) {
+  return " tile_rows=" + std::to_string(t.rows) + " tile_images=" + std::to_string(t.images) +
+         " tile_n=" + std::to_string(t.nt) + " tile_k=" + std::to_string(t.kt) + " slab=" +
+         (t.streamed ? "streamed" : t.slab_double ? "double" : "resident") +
+         " weights=" + (t.weights_in_l1 ? "l1" : "gm");
 }
 
 }  // namespace npu::compiler

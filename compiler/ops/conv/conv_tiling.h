@@ -22,10 +22,14 @@
 // of HBM bandwidth; times the rounds of tiles over the cores; it keeps the cheapest. When every
 // tile uses the same weights (one group, one block of output channels) and they fit L1 next to
 // the slabs, they can be loaded into L1 once and go L1 -> L0B per step (MTE1, not MTE2).
+// Any part of the tiling can be forced (ConvForce: the op spec's tile_rows, tile_images,
+// tile_n, tile_k, slab and weights keys); the model then ranks only the tilings that agree, and
+// says why none fits when none does.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "config/chip_config.h"
 
@@ -69,11 +73,43 @@ struct ConvTiling {
   std::string reason;
 };
 
+// How the K dimension walks the slab (ConvTiling::streamed / slab_double).
+enum class SlabMode { kAny, kStreamed, kResident, kDouble };
+// Where the weights come from (ConvTiling::weights_in_l1).
+enum class WeightsMode { kAny, kGm, kL1 };
+
+// Forced parts of a tiling (0 / kAny: the model's choice).
+struct ConvForce {
+  int64_t rows = 0, images = 0, nt = 0, kt = 0;
+  SlabMode slab = SlabMode::kAny;
+  WeightsMode weights = WeightsMode::kAny;
+  bool any() const {
+    return rows || images || nt || kt || slab != SlabMode::kAny || weights != WeightsMode::kAny;
+  }
+};
+
+// Every tiling that fits and agrees with `force`, fastest first (ties in a fixed enumeration
+// order). When none does, `reason` says why and `reason_key` names the spec key (tile_rows,
+// tile_images, tile_n, tile_k, slab or weights) that the reason concerns most; empty when the
+// reason is the shape's, not a forced key's.
+struct ConvTilingRanking {
+  std::vector<ConvTiling> ranked;
+  std::string reason;
+  std::string reason_key;
+};
+ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
+                                    const config::ChipConfig& chip, const ConvForce& force = {});
+
+// The spec keys that force tiling `t` (" tile_rows=7 tile_images=1 ... weights=l1").
+std::string conv_tiling_keys(const ConvTiling& t);
+
 // Bytes of the L1 slab of a tile of `rows` output rows and `blocks` channel blocks (input rows
 // clipped to the map, 32 B per (row, column, channel block)).
 int64_t conv_slab_bytes(const ConvShape& s, int64_t rows, int64_t blocks);
 
 // via_ub: the result leaves L0C through UB (coupled 910-class cores).
-ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::ChipConfig& chip);
+// The best of rank_conv_tilings (estimated_cycles < 0 and `reason` when nothing fits).
+ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::ChipConfig& chip,
+                              const ConvForce& force = {});
 
 }  // namespace npu::compiler

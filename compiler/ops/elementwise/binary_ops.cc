@@ -103,9 +103,22 @@ OpKernel build_binary(const OpSpec& spec, const config::ChipConfig& chip) {
   isa::DataType t = get_dtype(spec, "dtype", {"fp16", "bf16", "fp32"});
   const isa::DataType compute = t == isa::DataType::kBf16 ? isa::DataType::kF32 : t;
   const StreamTensor a{"a", t, -1, 1, 0}, b{"b", t, o.b_low, o.b_high, 0}, c{"c", t};
+  StreamSpec s;
+  s.kernel_name = spec.op;
+  s.elements = shape.elements;
+  s.inputs = {a, b};
+  s.inputs[0].period = shape.period_a;
+  s.inputs[1].period = shape.period_b;
+  s.output = c;
+  s.compute = compute;
+  std::string mnemonic = o.mnemonic;
+  s.emit = [mnemonic](VectorBody& v, const std::vector<std::string>& in, const std::string& out) {
+    v.binary(mnemonic, out, in[0], in[1]);
+  };
   OpKernel r;
   std::string tiles;
-  if (shape.general) {
+  // A trailing row too long for one UB tile streams as a general broadcast, which splits it.
+  if (shape.general || !stream_fits(s, chip)) {
     BroadcastSpec g;
     g.kernel_name = spec.op;
     g.shape = collapse_broadcast(shape.a, shape.b);
@@ -117,17 +130,6 @@ OpKernel build_binary(const OpSpec& spec, const config::ChipConfig& chip) {
     r = build_general_broadcast(g, chip);
     tiles = general_broadcast_tiles(g, chip) + " (general broadcast)";
   } else {
-    StreamSpec s;
-    s.kernel_name = spec.op;
-    s.elements = shape.elements;
-    s.inputs = {a, b};
-    s.inputs[0].period = shape.period_a;
-    s.inputs[1].period = shape.period_b;
-    s.output = c;
-    s.compute = compute;
-    std::string mnemonic = o.mnemonic;
-    s.emit = [mnemonic](VectorBody& v, const std::vector<std::string>& in,
-                        const std::string& out) { v.binary(mnemonic, out, in[0], in[1]); };
     r = build_stream(s, chip);
     tiles = "tiles of " + std::to_string(stream_tile_elements(s, chip)) + " elements";
   }

@@ -3,7 +3,8 @@
 // [outer, inner_i] matrices (outer = the dimensions before the axis), input i is copied
 // GM -> UB -> GM into columns [offset_i, offset_i + inner_i) of the [outer, sum inner_i] output
 // with byte-exact padded copies, double buffered over tiles of whole rows, or over column chunks
-// of one row when a row does not fit a tile. Tiles are dealt to the vector workers.
+// of one row when a row does not fit a tile. Tiles are dealt to the vector workers; the inputs
+// take one double-buffered UB tile in turn, so their number does not depend on the event ids.
 #include <algorithm>
 
 #include "base/error.h"
@@ -65,8 +66,10 @@ OpKernel build_concat(const OpSpec& spec, const config::ChipConfig& chip) {
   const int64_t es = isa::element_size(t);
   const int64_t inputs = static_cast<int64_t>(c.shapes.size());
   const int64_t ub = static_cast<int64_t>(buffer_bytes(chip, isa::Buffer::kUb));
-  // One double-buffered tile per input (multiples of 32 B).
-  const int64_t tile_bytes = std::min<int64_t>(ub / (2 * inputs) / 32 * 32, 64 * 1024);
+  // One double-buffered tile (a multiple of 32 B) that the inputs' copies take in turn: sync
+  // insertion orders each input's first loads after the previous input's last stores, and the
+  // inputs' loops share their flags, so any number of inputs fits the chip's event ids.
+  const int64_t tile_bytes = std::min<int64_t>(ub / 2 / 32 * 32, 64 * 1024);
   const int64_t W = vector_workers(chip);
   const int64_t out_pitch = c.inner_out * es;
 
@@ -74,13 +77,14 @@ OpKernel build_concat(const OpSpec& spec, const config::ChipConfig& chip) {
   Kernel& k = r.kernel;
   k.name = "concat";
   k.cores = CoreSelect::kAiv;
+  const std::string buf = "x_ub";
+  k.tiles.push_back({buf, isa::Buffer::kUb, static_cast<uint64_t>(tile_bytes), true, {}, {}});
   int64_t offset = 0, workers = 1;
   Body inputs_body;
   for (int64_t i = 0; i < inputs; ++i) {
-    const std::string x = "in" + std::to_string(i), buf = x + "_ub";
+    const std::string x = "in" + std::to_string(i);
     const int64_t inner = c.inner[static_cast<size_t>(i)], row_bytes = inner * es;
     k.args.push_back({x, isa::ArgKind::kGmPointer, static_cast<uint64_t>(c.outer * row_bytes)});
-    k.tiles.push_back({buf, isa::Buffer::kUb, static_cast<uint64_t>(tile_bytes), true, {}, {}});
     r.tensors.push_back({.name = x,
                          .dtype = t,
                          .elements = static_cast<uint64_t>(c.outer * inner),
@@ -125,10 +129,7 @@ OpKernel build_concat(const OpSpec& spec, const config::ChipConfig& chip) {
     }
     offset += inner;
   }
-  // One pass around all inputs' loops keeps every input's tile live throughout, so buffer
-  // allocation gives each its own bytes: tiles sharing bytes across loops are not ordered by
-  // sync insertion (the next input's MTE2 would overwrite what MTE3 still reads).
-  k.body.push_back(make_loop("all", 1, false, std::move(inputs_body)));
+  k.body = std::move(inputs_body);
   k.args.push_back({"y", isa::ArgKind::kGmPointer, static_cast<uint64_t>(c.outer * out_pitch)});
   r.tensors.push_back(
       {.name = "y", .dtype = t, .elements = static_cast<uint64_t>(c.outer * c.inner_out), .output = true});

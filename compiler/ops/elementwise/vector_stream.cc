@@ -2,6 +2,7 @@
 #include "compiler/ops/elementwise/vector_stream.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "base/error.h"
@@ -207,7 +208,10 @@ struct Geometry {
   int64_t tail = 0;    // flat: elements of the last tile; padded rows: its rows
 };
 
-Geometry geometry(const StreamSpec& spec, const config::ChipConfig& chip) {
+// The tiling, or nullopt with `*too_big` set to the elements of the smallest tile the UB cannot
+// hold.
+std::optional<Geometry> try_geometry(const StreamSpec& spec, const config::ChipConfig& chip,
+                                     int64_t* too_big) {
   Layout l = layout(spec);
   const int64_t ub = static_cast<int64_t>(buffer_bytes(chip, isa::Buffer::kUb));
   const int64_t avail = std::max<int64_t>(0, ub - l.fixed_bytes - kTileSlack * l.bytes_per_element);
@@ -220,13 +224,6 @@ Geometry geometry(const StreamSpec& spec, const config::ChipConfig& chip) {
       period = in.period;
       padded = in.period * es(in.dtype) % 32 != 0;
     }
-  auto too_small = [&](int64_t elements) {
-    return UserError(spec.kernel_name + ": the UB of chip '" + chip.name + "' (" +
-                     std::to_string(ub) + " B) cannot hold one tile of " +
-                     std::to_string(elements) + " elements (" +
-                     std::to_string(l.fixed_bytes + l.bytes_per_element * (elements + kTileSlack)) +
-                     " B)");
-  };
   Geometry g;
   if (padded) {
     constexpr int64_t kMaxRows = 4095;  // nburst of the padded copies
@@ -235,7 +232,10 @@ Geometry geometry(const StreamSpec& spec, const config::ChipConfig& chip) {
     const int64_t total_rows = spec.elements / period;
     g.rows = std::min({avail / (l.bytes_per_element * g.pitch), kMaxRows,
                        ceil_div(total_rows, workers)});
-    if (g.rows < 1) throw too_small(g.pitch);
+    if (g.rows < 1) {
+      *too_big = g.pitch;
+      return std::nullopt;
+    }
     g.T = g.rows * g.pitch;
     g.NT = ceil_div(total_rows, g.rows);
     g.tail = total_rows - (g.NT - 1) * g.rows;
@@ -244,7 +244,10 @@ Geometry geometry(const StreamSpec& spec, const config::ChipConfig& chip) {
   // A tile is whole broadcast rows, so that every tile starts a row afresh.
   const int64_t quantum = period > 1 ? period : kTileQuantum;
   const int64_t most = avail / l.bytes_per_element / quantum * quantum;
-  if (most < quantum) throw too_small(quantum);
+  if (most < quantum) {
+    *too_big = quantum;
+    return std::nullopt;
+  }
   // Spread small tensors over every worker rather than filling one UB.
   g.T = std::min(most, round_up(ceil_div(spec.elements, workers), quantum));
   g.NT = ceil_div(spec.elements, g.T);
@@ -252,7 +255,23 @@ Geometry geometry(const StreamSpec& spec, const config::ChipConfig& chip) {
   return g;
 }
 
+Geometry geometry(const StreamSpec& spec, const config::ChipConfig& chip) {
+  int64_t elements = 0;
+  if (std::optional<Geometry> g = try_geometry(spec, chip, &elements)) return *g;
+  const Layout l = layout(spec);
+  throw UserError(spec.kernel_name + ": the UB of chip '" + chip.name + "' (" +
+                  std::to_string(buffer_bytes(chip, isa::Buffer::kUb)) +
+                  " B) cannot hold one tile of " + std::to_string(elements) + " elements (" +
+                  std::to_string(l.fixed_bytes + l.bytes_per_element * (elements + kTileSlack)) +
+                  " B)");
+}
+
 }  // namespace
+
+bool stream_fits(const StreamSpec& spec, const config::ChipConfig& chip) {
+  int64_t elements = 0;
+  return try_geometry(spec, chip, &elements).has_value();
+}
 
 int64_t stream_tile_elements(const StreamSpec& spec, const config::ChipConfig& chip) {
   return geometry(spec, chip).T;

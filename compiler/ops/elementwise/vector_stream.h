@@ -94,6 +94,10 @@ struct StreamSpec {
 // tolerances.
 OpKernel build_stream(const StreamSpec& spec, const config::ChipConfig& chip);
 
+// Whether the UB holds a tile of the stream: false when a broadcast row (an input's period)
+// is too long for one tile; the general broadcast (general_broadcast.h) then splits the row.
+bool stream_fits(const StreamSpec& spec, const config::ChipConfig& chip);
+
 // Elements of one UB tile the stream would use (for tests and docs).
 int64_t stream_tile_elements(const StreamSpec& spec, const config::ChipConfig& chip);
 
