@@ -34,6 +34,10 @@ struct OpKernel {
   std::vector<TensorDesc> tensors;  // in argument order
   uint32_t block_dim = 1;
   double flops = 0;
+  // Cube MACs the op itself needs: no padding of partial fractals, no masked work (causal
+  // attention's hidden halves). 0 for ops that do not use the cube. `npusim run` prints the
+  // cube utilization these alone would give next to the executed one.
+  double useful_macs = 0;
   std::string summary;  // "matmul 64x64x64 fp16 -> fp16, tiles 64x64x64"
   // Relative tolerance: |got - ref| <= atol + rtol * |ref| (docs/ops.md).
   double atol = 0, rtol = 0;

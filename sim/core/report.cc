@@ -110,6 +110,12 @@ double cube_utilization(const config::ChipConfig& config, const RunResult& run) 
   return whole > 0 ? cube_full_rate_cycles(d, totals(run).core) / whole : 0.0;
 }
 
+double useful_cube_utilization(const config::ChipConfig& config, const RunResult& run,
+                               double useful_macs) {
+  const auto executed = static_cast<double>(totals(run).core[CoreStat::kCubeMacs]);
+  return executed > 0 ? cube_utilization(config, run) * useful_macs / executed : 0.0;
+}
+
 std::string report_json(const config::ChipConfig& config, const SimOptions& options,
                         const RunResult& run) {
   const config::DerivedValues derived = config::derive(config);

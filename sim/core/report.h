@@ -22,6 +22,11 @@ std::string report_json(const config::ChipConfig& config, const SimOptions& opti
 // kernel mixing types gets each type's share of the cube's time. 0 when no cycles ran.
 double cube_utilization(const config::ChipConfig& config, const RunResult& run);
 
+// The part of cube_utilization that `useful_macs` of the executed cube MACs account for (the
+// rest is padding of partial fractals or masked work); 0 when the cube ran nothing.
+double useful_cube_utilization(const config::ChipConfig& config, const RunResult& run,
+                               double useful_macs);
+
 // The terminal summary: totals, per-core pipe utilization, stalls, cube utilization, memory.
 std::string summary_table(const config::ChipConfig& config, const RunResult& run);
 

@@ -46,6 +46,29 @@ TEST(RunCliTest, CheckPassesOnTiny) {
   EXPECT_NE(r.out.find("matmul 40x24x33 fp16 -> fp16"), std::string::npos);
 }
 
+// A 5 x 5 output map is 25 img2col rows: the cube runs 32 (73,728 MACs), the op needs 57,600,
+// so the useful utilization is 57,600 / 73,728 of the executed one. Ops without cube work print
+// no such line.
+TEST(RunCliTest, UsefulCubeUtilizationLeavesPaddingOut) {
+  CommandResult r = run_npusim("run --chip " + chip("tiny") +
+                               " --op \"conv2d n=1 c=16 h=5 w=5 k=16 r=3 s=3 pad=1 dtype=fp16\""
+                               " --timing-only --no-trace --out " + make_temp_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("cube MACs 73728,"), std::string::npos) << r.out;
+  const size_t at = r.out.find("useful cube utilization: ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(the op's 57600 MACs, without padding or masked work)\n", at),
+            std::string::npos) << r.out;
+  const double executed = std::stod(r.out.substr(r.out.find("cube utilization: ") + 18));
+  const double useful = std::stod(r.out.substr(at + 25));
+  EXPECT_NEAR(useful, executed * 57600 / 73728, 0.06) << r.out;
+  EXPECT_LT(useful, executed);
+  CommandResult add = run_npusim("run --chip " + chip("tiny") +
+                                 " --op \"add n=100 dtype=fp16\" --timing-only --no-trace --out " +
+                                 make_temp_dir());
+  EXPECT_EQ(add.out.find("useful cube utilization"), std::string::npos) << add.out;
+}
+
 TEST(RunCliTest, AutotuneReportsItsCandidatesAndRunsTheFastest) {
   CommandResult r = run_npusim("run --chip " + chip("tiny") +
                                " --op \"matmul m=64 n=48 k=100 dtype=fp16\" --autotune --check --out " +

@@ -68,6 +68,7 @@ void add_run_command(CLI::App& app) {
     runtime::Device device = runtime::Device::simulated(chip, options);
     sim::RunResult run;
     runtime::CheckResult result;
+    double useful_macs = 0;
     if (!op.empty()) {
       compiler::OpSpec spec = compiler::parse_op_spec(op);
       if (autotune) spec = runtime::autotuned_spec(chip, spec);
@@ -75,6 +76,7 @@ void add_run_command(CLI::App& app) {
       std::printf("%s\n", r.op.summary.c_str());
       run = r.run;
       result = r.check;
+      useful_macs = r.op.useful_macs;
     } else {
       compiler::Kernel kernel = compiler::parse_kernel_file(kernel_file);
       if (check) throw UserError("--check needs an op (--op SPEC): a .nk kernel has no reference");
@@ -86,6 +88,10 @@ void add_run_command(CLI::App& app) {
       run = device.launch(kernel.name, args, static_cast<uint32_t>(chip.chip.cores));
     }
     std::printf("%s", sim::summary_table(chip, run).c_str());
+    if (useful_macs > 0)
+      std::printf("useful cube utilization: %.1f%% (the op's %.0f MACs, without padding or "
+                  "masked work)\n",
+                  100.0 * sim::useful_cube_utilization(chip, run, useful_macs), useful_macs);
     const std::filesystem::path dir = prepare_out_dir(out_dir, "run");
     write_run_reports(dir, chip, options, run);
     std::printf("reports written to %s\n", dir.string().c_str());

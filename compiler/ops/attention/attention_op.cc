@@ -229,6 +229,7 @@ class Generator {
     const auto s = static_cast<double>(m_sh.s);
     const double pairs = m_sh.causal ? s * (s + 1) / 2 : s * s;
     r.flops = 4.0 * pairs * static_cast<double>(m_sh.d * m_sh.b * m_sh.h);
+    r.useful_macs = r.flops / 2;  // Q K^T and P V
     r.summary = "attention b=" + std::to_string(m_sh.b) + " h=" + std::to_string(m_sh.h) +
                 " s=" + std::to_string(m_sh.s) + " d=" + std::to_string(m_sh.d) + " " +
                 m_sh.dtype_name + (m_sh.causal ? " causal" : "") + ", blocks of " +

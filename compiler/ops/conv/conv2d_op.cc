@@ -505,6 +505,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   }
   r.flops = 2.0 * static_cast<double>(p.n * ho * wo) * static_cast<double>(p.k) *
             static_cast<double>(cg * p.r * p.s);
+  r.useful_macs = r.flops / 2;
   r.summary =
       "conv2d " + std::to_string(p.n) + "x" + std::to_string(p.h) + "x" + std::to_string(p.w) +
       "x" + std::to_string(p.c) + (p.nchw ? " (NCHW via NHWC workspaces) * " : " (NHWC) * ") +

@@ -347,6 +347,7 @@ struct MatmulGen {
         std::min<int64_t>(s.batch * MT * NT * split, static_cast<int64_t>(chip.chip.cores)));
     r.flops = 2.0 * static_cast<double>(s.batch) * static_cast<double>(s.m) *
               static_cast<double>(s.n) * static_cast<double>(s.k);
+    r.useful_macs = r.flops / 2;
     std::string shape = (s.batched ? std::to_string(s.batch) + "x" : "") + std::to_string(s.m) +
                         "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
     r.summary = k.name + " " + shape + " " + std::string(isa::long_name(s.in)) + " -> " +
