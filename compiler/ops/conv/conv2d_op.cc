@@ -292,10 +292,15 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const int64_t k_tail = t.streamed ? blocks_tail * taps * c0 : kred - (KK - 1) * kt;
   const int64_t TH = ceil_div(ho, rows), TN = ceil_div(kg, nt);
   const int64_t row_tail = ho - (TH - 1) * rows, n_tail = kg - (TN - 1) * nt;
-  const int64_t m_img = round_up(rows * wo, 16);  // img2col rows of one image's band
-  const int64_t m_ext = IB * m_img;
+  // img2col rows of a tile; stacked images' output rows start every `m_img` rows.
+  const int64_t m_ext = conv_tile_m(sh, rows, IB);
+  const int64_t m_img = sh.stacked_row_period() * wo;
   const int64_t n1 = nt / 16, n1_tail = ceil_div(n_tail, 16);
-  const int64_t slab_img = conv_slab_bytes(sh, rows, t.streamed ? t.blocks : c1);
+  const int64_t slab_bytes = conv_tile_slab_bytes(sh, rows, IB, t.streamed ? t.blocks : c1);
+  // Stacked images: image i's input rows start at row i * (h + gap) of the feature map, and
+  // when there is padding the gap rows between images are zeros (from a zeroed workspace).
+  const int64_t gap = sh.stack_gap(), fmap_rows = IB > 1 ? sh.stacked_rows(IB) : 0;
+  const bool zero_gaps = IB > 1 && (sh.pad_top > 0 || sh.pad_bottom > 0);
   const std::string in_sfx = p.int8 ? "s8" : "f16";
   const std::string out_sfx = p.out_type == isa::DataType::kS32   ? "s32"
                               : p.out_type == isa::DataType::kF32 ? "f32"
@@ -319,8 +324,11 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
     k.args.push_back({"x_nhwc", isa::ArgKind::kGmPointer, x_bytes});
     k.args.push_back({"y_nhwc", isa::ArgKind::kGmPointer, y_bytes});
   }
+  // The zeros of a gap: gap x w pixels of cg channels.
+  const int64_t zero_bytes = gap * p.w * cg * es;
+  if (zero_gaps) k.args.push_back({"gap_zeros", isa::ArgKind::kGmPointer, u64(zero_bytes)});
   const bool slab_slots = t.streamed || t.slab_double;
-  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(IB * slab_img), slab_slots, {}, {}},
+  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(slab_bytes), slab_slots, {}, {}},
              {"a_l0", isa::Buffer::kL0a, u64(m_ext * kt * es), true, {}, {}},
              {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
              {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}};
@@ -368,17 +376,24 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
       cols = tail_select("kk", KK - 1, cg - (KK - 1) * t.blocks * c0, t.blocks * c0);
     }
     Body slab;
+    const int64_t height = IB > 1 ? fmap_rows : b.slab_rows;  // of the feature map in L1
     for (int64_t i = 0; i < IB; ++i) {
       Affine src_i = src;
       src_i.constant += i * p.h * row_bytes;
+      const int64_t row0 = i * (p.h + gap);  // the image's first row in the feature map
       slab.push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
-                        {tile("fmap_l1", i * slab_img), gm(x_arg, src_i)},
+                        {tile("fmap_l1", row0 * p.w * 32), gm(x_arg, src_i)},
                         {field("rows", b.slab_rows * p.w), field("cols", cols),
-                         field("src_row_stride", p.c), field("dst_c0_stride", b.slab_rows * p.w)}));
+                         field("src_row_stride", p.c), field("dst_c0_stride", height * p.w)}));
+      if (zero_gaps && i + 1 < IB)
+        slab.push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
+                          {tile("fmap_l1", (row0 + p.h) * p.w * 32), gm("gap_zeros", Affine{})},
+                          {field("rows", gap * p.w), field("cols", cols),
+                           field("src_row_stride", cg), field("dst_c0_stride", height * p.w)}));
     }
     Body fmatrix;
     fmatrix.push_back(op("set_fmatrix", {},
-                         {field("width", p.w), field("height", b.slab_rows),
+                         {field("width", p.w), field("height", height),
                           field("pad_left", sh.pad_left), field("pad_right", sh.pad_right),
                           field("pad_top", b.pad_top), field("pad_bottom", b.pad_bottom)}));
     for (Stmt& st : guarded_range("th", lo, hi, TH, std::move(fmatrix)))
@@ -415,16 +430,13 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   if (!t.streamed) k_start.vars = var_expr("kk", kt);
   const Value channels =
       t.streamed ? tail_select("kk", KK - 1, blocks_tail * c0, t.blocks * c0) : constant(c1 * c0);
-  // Image i's img2col rows start at fractal row i * m_img / 16 of the ZZ tile.
-  for (int64_t i = 0; i < IB; ++i)
-    kbody.push_back(
-        op("load3d_l1_to_l0a." + in_sfx,
-           {tile("a_l0", tail_select("kk", KK - 1, i * m_img * k_tail * es, i * m_img * kt * es)),
-            tile("fmap_l1", i * slab_img)},
-           {field("k_extension", kv), field("m_extension", m_img), field("k_start", k_start),
-            field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
-            field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
-            field("dilation_h", p.dilation_h), field("channels", channels)}));
+  // One load3d for the tile (stacked images included).
+  kbody.push_back(
+      op("load3d_l1_to_l0a." + in_sfx, {tile("a_l0"), tile("fmap_l1")},
+         {field("k_extension", kv), field("m_extension", m_ext), field("k_start", k_start),
+          field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
+          field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
+          field("dilation_h", p.dilation_h), field("channels", channels)}));
   // The first K step starts from zero (or the bias table's row), the others accumulate.
   const int64_t first = bias_table ? 2 : 1;
   Value init{first, std::nullopt, 0};
@@ -442,7 +454,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
                       .add("th", rows * wo * p.k * eo)
                       .add("tg", kg * eo)
                       .add("tn", nt * eo);
-  // Image i's rows start at fractal row i * m_img / 16 of L0C (1024 B per 16 x 16 fractal).
+  // Image i's rows start at row i * m_img of L0C (64 B per row within a column of fractals).
   for (int64_t i = 0; i < IB; ++i) {
     Affine y_i = y_addr;
     y_i.constant += i * ho * wo * p.k * eo;
@@ -500,6 +512,12 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   for (const char* ws : {"x_nhwc", "y_nhwc"}) {
     if (!p.nchw) break;
     TensorDesc d{ws, isa::DataType::kU8, k.args[static_cast<size_t>(k.find_arg(ws))].bytes, false};
+    d.workspace = true;
+    r.tensors.push_back(d);
+  }
+  if (zero_gaps) {
+    TensorDesc d{"gap_zeros", isa::DataType::kU8, u64(zero_bytes), false};
+    d.zero_init = true;
     d.workspace = true;
     r.tensors.push_back(d);
   }
