@@ -301,6 +301,9 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   // when there is padding the gap rows between images are zeros (from a zeroed workspace).
   const int64_t gap = sh.stack_gap(), fmap_rows = IB > 1 ? sh.stacked_rows(IB) : 0;
   const bool zero_gaps = IB > 1 && (sh.pad_top > 0 || sh.pad_bottom > 0);
+  const int64_t tiles = p.n / IB * p.groups * TH * TN;
+  const int64_t items = t.slab_double ? ceil_div(tiles, 2) : tiles;  // pfor iterations
+  const int64_t block_dim = std::min<int64_t>(items, static_cast<int64_t>(chip.chip.cores));
   const std::string in_sfx = p.int8 ? "s8" : "f16";
   const std::string out_sfx = p.out_type == isa::DataType::kS32   ? "s32"
                               : p.out_type == isa::DataType::kF32 ? "f32"
@@ -375,7 +378,11 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
       src.add("kk", t.blocks * c0 * es);
       cols = tail_select("kk", KK - 1, cg - (KK - 1) * t.blocks * c0, t.blocks * c0);
     }
-    Body slab;
+    // The gap rows: with one slab slot nothing else writes them, so a core's first tile zeroes
+    // them (pfor: tile i on worker i mod block_dim); with two slots (streamed, double), with
+    // NCHW (whose phases may widen block_dim) or with one tile per core, every slab load does.
+    const bool zero_each_slab = slab_slots || p.nchw || tiles <= block_dim;
+    Body slab, gap_zeroing;
     const int64_t height = IB > 1 ? fmap_rows : b.slab_rows;  // of the feature map in L1
     for (int64_t i = 0; i < IB; ++i) {
       Affine src_i = src;
@@ -385,11 +392,12 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
                         {tile("fmap_l1", row0 * p.w * 32), gm(x_arg, src_i)},
                         {field("rows", b.slab_rows * p.w), field("cols", cols),
                          field("src_row_stride", p.c), field("dst_c0_stride", height * p.w)}));
-      if (zero_gaps && i + 1 < IB)
-        slab.push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
-                          {tile("fmap_l1", (row0 + p.h) * p.w * 32), gm("gap_zeros", Affine{})},
-                          {field("rows", gap * p.w), field("cols", cols),
-                           field("src_row_stride", cg), field("dst_c0_stride", height * p.w)}));
+      if (!zero_gaps || i + 1 == IB) continue;
+      (zero_each_slab ? slab : gap_zeroing)
+          .push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
+                        {tile("fmap_l1", (row0 + p.h) * p.w * 32), gm("gap_zeros", Affine{})},
+                        {field("rows", gap * p.w), field("cols", cols),
+                         field("src_row_stride", cg), field("dst_c0_stride", height * p.w)}));
     }
     Body fmatrix;
     fmatrix.push_back(op("set_fmatrix", {},
@@ -398,6 +406,9 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
                           field("pad_top", b.pad_top), field("pad_bottom", b.pad_bottom)}));
     for (Stmt& st : guarded_range("th", lo, hi, TH, std::move(fmatrix)))
       tbody.push_back(std::move(st));
+    if (!gap_zeroing.empty())
+      add_guarded(tbody, Condition{var_expr("t"), Condition::Op::kLt, block_dim},
+                  std::move(gap_zeroing));
     for (Stmt& st : guarded_range("th", lo, hi, TH, std::move(slab)))
       (t.streamed ? kbody : tbody).push_back(std::move(st));
     lo = hi;
@@ -495,13 +506,10 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
             field("gm_gap", tail_select("tn", TN - 1, (p.k - n_tail) * eo, (p.k - nt) * eo)),
             field("local_gap", tail_select("tn", TN - 1, gap32(n_tail), gap32(nt)))}));
   }
-  const int64_t tiles = p.n / IB * p.groups * TH * TN;
   k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
   // A double resident slab alternates over each core's tiles: tiles go in pairs.
   if (t.slab_double) unroll_by_two(*k.body.back().loop, {"fmap_l1"}, true);
-  const int64_t items = t.slab_double ? ceil_div(tiles, 2) : tiles;
-  r.block_dim =
-      static_cast<uint32_t>(std::min<int64_t>(items, static_cast<int64_t>(chip.chip.cores)));
+  r.block_dim = static_cast<uint32_t>(block_dim);
   if (p.nchw) add_nchw_phases(p, chip, r);
 
   const double in_low = p.int8 ? -128 : -1, in_high = p.int8 ? 127 : 1;
