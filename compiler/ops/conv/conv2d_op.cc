@@ -18,7 +18,8 @@
 // mmad; the tile leaves L0C through the fixpipe (to GM, or via UB on 910-class cores). A K
 // step is either kt columns of a slab of all channels loaded once per tile ("resident", the
 // img2col k_start steps with the loop) or whole channel blocks whose slab piece is loaded with
-// the step ("streamed", double buffered). Small maps stack several images in M. Bands whose
+// the step ("streamed", double buffered). Small maps stack several images in one feature map,
+// zero gap rows apart, so one load3d covers them and M is padded to 16 once per tile. Bands whose
 // slab or padding differ (first, last) get their own guarded slab load and set_fmatrix;
 // everything else is shared, with select() on the last band / channel block / K step. The
 // choice of all of this is the cost model's (conv_tiling.h).
