@@ -86,11 +86,15 @@ class Gen:
         r = self.rng
         op = r.choice(["maxpool", "avgpool", "global_avgpool"])
         n, c = r.randint(1, 3), self.dim(1, 200)
+        dtype = r.choice(FLOAT + ["int8", "uint8"] * (op == "maxpool"))
+        tail = f" dtype={dtype}" + " layout=nchw" * (r.random() < .4)
         if op == "global_avgpool":
-            return f"{op} n={n} c={c} h={r.randint(1, 20)} w={r.randint(1, 20)} dtype=fp16"
-        k = r.randint(1, 5)
-        return (f"{op} n={n} c={c} h={r.randint(k, 40)} w={r.randint(k, 40)} kernel={k} "
-                f"stride={r.randint(1, 4)} pad={r.randint(0, k // 2)} dtype=fp16")
+            return f"{op} n={n} c={c} h={r.randint(1, 20)} w={r.randint(1, 20)}" + tail
+        kh, kw = r.randint(1, 5), r.randint(1, 5)
+        return (f"{op} n={n} c={c} h={r.randint(kh, 40)} w={r.randint(kw, 40)} kernel_h={kh} "
+                f"kernel_w={kw} stride_h={r.randint(1, 4)} stride_w={r.randint(1, 4)} "
+                f"pad_h={r.randint(0, kh // 2)} pad_w={r.randint(0, kw // 2)}"
+                + " count_include_pad=0" * (op == "avgpool" and r.random() < .4) + tail)
 
     def rows(self):
         r = self.rng

@@ -8,7 +8,7 @@
 #include "base/error.h"
 #include "compiler/passes/buffer_allocation.h"
 #include "compiler/ir/nk_printer.h"
-#include "compiler/passes/sync_insertion.h"
+#include "compiler/passes/op_operands.h"
 #include "isa/instruction.h"
 #include "isa/packed.h"
 

@@ -3,9 +3,13 @@
 
 #include <cstddef>
 #include <iterator>
+#include <optional>
 #include <set>
+#include <utility>
 
-#include "compiler/passes/sync_insertion.h"
+#include "base/diagnostic.h"
+
+#include "compiler/passes/op_operands.h"
 
 namespace npu::compiler {
 namespace {
@@ -44,23 +48,60 @@ void set_slots(Body& body, const std::set<std::string>& doubles, int slot) {
   }
 }
 
-void transform(Body& body, const std::set<std::string>& doubles) {
+// The first op of `body` (in program order, nested bodies included) with an unassigned operand
+// naming `tile`: whether it only reads the tile, and where it is. nullopt if there is none.
+std::optional<std::pair<bool, SourceLocation>> first_use(const Body& body,
+                                                        const std::string& tile) {
+  for (const Stmt& s : body) {
+    if (s.kind == Stmt::Kind::kOp) {
+      std::optional<bool> reads_only;
+      for (size_t i = 0; i < s.op.operands.size(); ++i) {
+        const Operand& o = s.op.operands[i];
+        if (o.kind != OperandKind::kTile || o.slot >= 0 || o.name != tile) continue;
+        reads_only = reads_only.value_or(true) && !operand_written(s.op, i);
+      }
+      if (reads_only) return std::make_pair(*reads_only, s.loc);
+      continue;
+    }
+    const Body* inner = s.kind == Stmt::Kind::kLoop ? &s.loop->body
+                        : s.kind == Stmt::Kind::kIf ? &s.when->body
+                        : s.kind == Stmt::Kind::kOn ? &s.on->body
+                                                    : nullptr;
+    if (!inner) continue;
+    if (auto use = first_use(*inner, tile)) return use;
+  }
+  return std::nullopt;
+}
+
+void transform(Body& body, const std::set<std::string>& doubles, DiagnosticList& diags) {
   for (Stmt& s : body) {
     if (s.kind == Stmt::Kind::kIf) {
-      transform(s.when->body, doubles);
+      transform(s.when->body, doubles, diags);
       continue;
     }
     if (s.kind == Stmt::Kind::kOn) {
       s.on = std::make_shared<OnStmt>(*s.on);
-      transform(s.on->body, doubles);
+      transform(s.on->body, doubles, diags);
       continue;
     }
     if (s.kind != Stmt::Kind::kLoop) continue;
     LoopStmt& loop = *s.loop;
     // Innermost first: a double-buffered tile belongs to the innermost loop that uses it.
-    transform(loop.body, doubles);
+    transform(loop.body, doubles, diags);
     if (loop.parallel || !uses_unassigned(loop.body, doubles)) continue;
-    unroll_by_two(loop, doubles);
+    // A tile read at the start of the body and written later in it is a prefetch for the next
+    // iteration: its slot would have to alternate between the write and the next read, which
+    // the even / odd copies do not do.
+    bool prefetched = false;
+    for (const std::string& tile : doubles) {
+      auto use = first_use(loop.body, tile);
+      if (!use || !use->first) continue;
+      diags.error(use->second, "double-buffered tile '" + tile + "' is read at the start of a "
+                               "loop body before it is written there (a prefetch for the next "
+                               "iteration): a prefetched tile cannot be double-buffered");
+      prefetched = true;
+    }
+    if (!prefetched) unroll_by_two(loop, doubles);
   }
 }
 
@@ -150,7 +191,9 @@ void double_buffer(Kernel& kernel) {
   for (const Tile& t : kernel.tiles)
     if (t.double_buffered) doubles.insert(t.name);
   if (doubles.empty()) return;
-  transform(kernel.body, doubles);
+  DiagnosticList diags;
+  transform(kernel.body, doubles, diags);
+  diags.throw_if_any();
   set_slots(kernel.body, doubles, 0);
 }
 

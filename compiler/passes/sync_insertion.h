@@ -21,17 +21,24 @@
 //    waited after their outermost loop, each reuse linked through the scalar unit (`set_flag P,
 //    s` after the last wait, `wait_flag P, s` before the next set); more flags pending at once
 //    than ids is a compile error.
+//  * a loop that reads a tile at the start of its body and writes it later in it for the next
+//    iteration (a prefetch), written just before the loop for the first: the RAW flag across
+//    the back edge is set after the write before the loop, waited before the first read and set
+//    after the last write in each iteration, and waited once after the loop (sync_requests.h);
 // Tiles of an `on aic` / `on aiv` block belong to that core type: their wrap-around tokens are
 // set at the start of the block and waited at its end (the other core type never runs them).
 // Cross-core flags are not inserted here: the op generator places them (see
 // compiler/ops/handoff.h).
+//
+// The steps, one file each: tile_accesses (every tile slot's accesses), body_tree (where bodies
+// sit, program-order points), sync_requests (requests from accesses, merging), sync_flags
+// (flags and event ids, links of reused ids), sync_placement (the set / wait statements).
 #pragma once
 
 #include <vector>
 
 #include "compiler/ir/kernel_ir.h"
 #include "config/chip_config.h"
-#include "isa/instruction.h"
 
 namespace npu::compiler {
 
@@ -41,14 +48,5 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip);
 // Every loop and if of `body` gets its own copy (passes that edit in place need unshared
 // bodies).
 void unshare(Body& body);
-
-// The pipe an op runs in and whether operand i is written: from the ISA table.
-isa::Pipe op_pipe(const OpStmt& op);
-// The row of an op's mnemonic (the part before the first '.'); nullptr if unknown.
-const isa::InstructionInfo* op_info(const OpStmt& op);
-// The register fields an op's operands stand for, in order: positional register fields that
-// are not packed parameter words (those are spelled as named fields).
-std::vector<const isa::FieldSpec*> operand_specs(const isa::InstructionInfo& info);
-bool operand_written(const OpStmt& op, size_t index);
 
 }  // namespace npu::compiler

@@ -41,11 +41,9 @@ TEST(ElementwiseErrorTest, BadSpecsAreReportedByText) {
             "<op>:1:16: error: relu needs either 'n' or 'shape' (e.g. n=4096 or shape=64x1024)");
   EXPECT_EQ(build_error("gelu n=5 dtype=fp16 approx=fast"),
             "<op>:1:28: error: unsupported approx 'fast' (supported: none, tanh)");
-  EXPECT_EQ(build_error("cast n=5 dtype=int8 to=fp32"),
-            "<op>:1:24: error: no cast from int8 to fp32 (supported: fp16->fp32, fp32->fp16, "
-            "bf16->fp32, fp32->bf16, fp32->int32, int32->fp32, fp16->int32, int32->fp16, "
-            "fp16->int8, int8->fp16, fp16->uint8, uint8->fp16, fp16->bf16, bf16->fp16, "
-            "bf16->int32)");
+  EXPECT_EQ(build_error("cast n=5 dtype=int8 to=int16"),
+            "<op>:1:24: error: unsupported to 'int16' (supported: fp16, bf16, fp32, int8, uint8, "
+            "int32)");
   EXPECT_EQ(build_error("reshape shape=4x6 to=5x5 dtype=fp16"),
             "<op>:1:22: error: cannot reshape 4x6 (24 elements) to 5x5 (25 elements)");
   EXPECT_EQ(build_error("concat shapes=4x3,5x3 axis=1 dtype=fp16"),
@@ -148,7 +146,7 @@ TEST(PermuteTest, CanonicalFormDropsOnesAndMergesNeighbours) {
 }
 
 // The ways and tile sizes of the types that go through wider copies.
-TEST(PermuteTest, EightBitAndInt32TypesTakeTheirWays) {
+TEST(PermuteTest, EightBitAnd32BitTypesTakeTheirWays) {
   GmPermute p;
   p.shape = {100, 70};
   p.perm = {1, 0};
@@ -158,10 +156,22 @@ TEST(PermuteTest, EightBitAndInt32TypesTakeTheirWays) {
   ASSERT_EQ(code.tiles.size(), 5u);
   EXPECT_EQ(code.tiles[0].bytes, 128u * 96u);      // x_ub, int8
   EXPECT_EQ(code.tiles[2].bytes, 128u * 96u * 2);  // z_ub, fp16
+  // 32-bit: x_ub and z_ub, double buffered, 16 rb cb bytes; rows of at most 128 words, and on
+  // a large UB 128 rows (whole 512-byte L2 lines both ways).
   p.dtype = isa::DataType::kS32;
   code = build_gm_permute(p, chip("ascend910b"));
-  EXPECT_EQ(code.method, "per-column reductions on two fp32 halves, tiles 104x64");
-  EXPECT_EQ(code.tiles.size(), 5u);
+  EXPECT_EQ(code.method, "16 x 16 blocks on 16-bit halves, tiles 112x72");
+  ASSERT_EQ(code.tiles.size(), 2u);
+  EXPECT_EQ(code.tiles[0].bytes, 112u * 72u * 4);
+  EXPECT_TRUE(code.tiles[0].double_buffered && code.tiles[1].double_buffered);
+  p.shape = {4096, 4096};
+  p.dtype = isa::DataType::kF32;
+  EXPECT_EQ(build_gm_permute(p, chip("ascend910")).method,
+            "16 x 16 blocks on 16-bit halves, tiles 128x128");
+  EXPECT_EQ(build_gm_permute(p, chip("ascend910b")).method,
+            "16 x 16 blocks on 16-bit halves, tiles 96x128");
+  EXPECT_EQ(build_gm_permute(p, chip("tiny")).method,
+            "16 x 16 blocks on 16-bit halves, tiles 16x128");
   p.shape = {3, 300000};
   EXPECT_EQ(error_of([&] { build_gm_permute(p, chip("tiny")); }),
             "error: permute: a row stride of 300000 elements is beyond the copies' reach "

@@ -1,7 +1,7 @@
-// The elementwise ops (binary with broadcasting, unary and activations, cast) and the data
-// movement ops (reshape, concat, transpose) run on the simulated chips through the runtime with
-// the race check on, checked against the fp64 host reference. Spec errors and compilation
-// without a chip: elementwise_compile_test.cc.
+// The elementwise ops (binary with broadcasting, unary and activations) and the data movement
+// ops (reshape, concat, transpose) run on the simulated chips through the runtime with the race
+// check on, checked against the fp64 host reference. cast: cast_test.cc. Spec errors and
+// compilation without a chip: elementwise_compile_test.cc.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -31,16 +31,13 @@ TEST_P(ElementwiseTest, MatchesTheReferenceRaceFree) {
   }
 }
 
-// Groups cases by op name and data types (`dtype=`, and cast's `to=`), in order.
+// Groups cases by op name and data type (`dtype=`), in order.
 std::vector<Group> grouped(const std::vector<Case>& cases) {
   std::vector<Group> out;
   for (const Case& c : cases) {
     std::string key = c.spec.substr(0, c.spec.find(' '));
-    for (const char* word : {" dtype=", " to="}) {
-      size_t at = c.spec.find(word);
-      if (at != std::string::npos && (key == "cast" || word[1] == 'd'))
-        key += c.spec.substr(at, c.spec.find(' ', at + 1) - at);
-    }
+    if (size_t at = c.spec.find(" dtype="); at != std::string::npos)
+      key += c.spec.substr(at, c.spec.find(' ', at + 1) - at);
     if (out.empty() || out.back().name != key) out.push_back({key, {}});
     out.back().cases.push_back(c);
   }
@@ -88,21 +85,6 @@ std::vector<Case> unary_cases() {
   return out;
 }
 
-std::vector<Case> cast_cases() {
-  std::vector<Case> out;
-  const char* pairs[][2] = {{"fp16", "fp32"}, {"fp32", "fp16"}, {"bf16", "fp32"}, {"fp32", "bf16"},
-                            {"fp32", "int32"}, {"int32", "fp32"}, {"fp16", "int32"},
-                            {"int32", "fp16"}, {"fp16", "int8"},  {"int8", "fp16"},
-                            {"fp16", "uint8"}, {"uint8", "fp16"}, {"fp16", "bf16"},
-                            {"bf16", "fp16"},  {"bf16", "int32"}};
-  for (const auto& p : pairs)
-    for (Case& c : sized("cast", std::string("dtype=") + p[0] + " to=" + p[1])) out.push_back(c);
-  for (const char* spec : {"cast n=4099 dtype=fp32 to=fp16 round=", "cast n=1000 dtype=fp16 to=int8 round="})
-    for (const char* mode : {"floor", "ceil", "away", "zero", "odd"})
-      for (const char* c : kChips) out.push_back({c, spec + std::string(mode)});
-  return out;
-}
-
 std::vector<Case> movement_cases() {
   std::vector<Case> out;
   for (const char* t : {"fp16", "bf16", "fp32", "int8", "int32"})
@@ -133,7 +115,6 @@ std::vector<Case> movement_cases() {
 INSTANTIATE_TEST_SUITE_P(Movement, ElementwiseTest, ::testing::ValuesIn(grouped(movement_cases())));
 INSTANTIATE_TEST_SUITE_P(Binary, ElementwiseTest, ::testing::ValuesIn(grouped(binary_cases())));
 INSTANTIATE_TEST_SUITE_P(Unary, ElementwiseTest, ::testing::ValuesIn(grouped(unary_cases())));
-INSTANTIATE_TEST_SUITE_P(Cast, ElementwiseTest, ::testing::ValuesIn(grouped(cast_cases())));
 
 // Concats of more inputs than the chips' event ids could give a double-buffered tile each
 // (4 on the 910, 8 on tiny): the inputs take one UB tile in turn.

@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "compiler/compile.h"
+#include "runtime/device.h"
 #include "runtime/op_runner.h"
 #include "tests/compiler/compiler_test_util.h"
 
@@ -23,6 +26,40 @@ inline runtime::OpRun expect_op_matches_reference(const std::string& chip_name,
   EXPECT_EQ(r.check.mismatches, 0u);
   EXPECT_GT(r.run.cycles, 0u);
   return r;
+}
+
+// Runs `spec` on the chip (race check on) with its input tensors' bytes given, in the op's
+// tensor order; returns the bytes of its first output. For bit-exact tests: NaN payloads,
+// every value of a type.
+inline std::vector<uint8_t> run_op_on_bytes(const std::string& chip_name, const std::string& spec,
+                                            const std::vector<std::vector<uint8_t>>& inputs) {
+  const config::ChipConfig config = chip(chip_name);
+  const OpKernel op = build_op(parse_op_spec(spec), config);
+  const CompileResult compiled = compile_kernel(op.kernel, config);
+  sim::SimOptions options;
+  options.racecheck = true;
+  runtime::Device device = runtime::Device::simulated(config, options);
+  std::vector<uint64_t> args;
+  size_t next_input = 0, first_output = op.tensors.size();
+  for (size_t i = 0; i < op.tensors.size(); ++i) {
+    const TensorDesc& t = op.tensors[i];
+    const uint64_t bytes = t.elements * isa::element_size(t.dtype);
+    args.push_back(device.malloc(bytes, t.name));
+    if (t.output || t.workspace) {
+      if (t.output && first_output == op.tensors.size()) first_output = i;
+      if (t.zero_init) device.copy_to_device(args.back(), std::vector<uint8_t>(bytes, 0));
+      continue;
+    }
+    NPU_CHECK(next_input < inputs.size() && inputs[next_input].size() == bytes,
+              "run_op_on_bytes: input " + t.name + " needs " + std::to_string(bytes) + " bytes");
+    device.copy_to_device(args.back(), inputs[next_input++]);
+  }
+  device.load(compiled.binary);
+  device.launch(op.kernel.name, args, op.block_dim);
+  const TensorDesc& y = op.tensors.at(first_output);
+  std::vector<uint8_t> out(y.elements * isa::element_size(y.dtype));
+  device.copy_to_host(out, args[first_output]);
+  return out;
 }
 
 // A case of a parameterised op test: a chip by name and an op spec.

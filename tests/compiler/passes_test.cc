@@ -19,6 +19,7 @@
 #include "compiler/passes/sync_insertion.h"
 #include "compiler/ops/matmul/matmul_tiling.h"
 #include "config/loader.h"
+#include "isa/packed.h"
 #include "tests/compiler/compiler_test_util.h"
 
 #ifndef NPUSIM_SOURCE_DIR

@@ -165,7 +165,9 @@ Plan choose_plan(const Shape& sh, const config::ChipConfig& chip) {
 int64_t float_bits(double v) { return std::bit_cast<uint32_t>(static_cast<float>(v)); }
 
 // The vector mask of `n` active fp32 elements (0..64) of a repeat.
-int64_t mask_bits(int64_t n) { return n >= 64 ? kAllOnes : (int64_t{1} << n) - 1; }
+int64_t mask_bits(int64_t n) {
+  return n >= 64 ? kAllOnes : static_cast<int64_t>((uint64_t{1} << n) - 1);
+}
 
 Affine plus(Affine a, int64_t c) {
   a.constant += c;

@@ -6,7 +6,7 @@
 // cube's FRACTAL_Z layout (the real toolchain's TransData pre-pass; see docs/ops.md for the
 // formula), an optional bias of k 32-bit values (compiler/ops/cube_bias.h: the bias table, or a
 // vector add in UB on 910-class cores). NCHW runs the NHWC kernel below between two layout
-// phases on the vector cores (add_nchw_phases, GM permutes of ops/elementwise/transpose.h):
+// phases on the vector cores (add_nchw_phases of nchw_phases.h, GM permutes):
 // input NCHW -> NHWC workspace, sync_all, the convolution into an NHWC workspace, sync_all,
 // workspace -> output NCHW.
 // One `pfor` over output tiles (image or group of images, group, band of whole output rows,
@@ -30,6 +30,7 @@
 #include "compiler/ir/ir_builder.h"
 #include "compiler/ops/conv/conv2d_tilings.h"
 #include "compiler/ops/conv/conv_tiling.h"
+#include "compiler/ops/conv/nchw_phases.h"
 #include "compiler/ops/cube_bias.h"
 #include "compiler/ops/elementwise/transpose.h"
 #include "compiler/ops/ops.h"
@@ -223,32 +224,6 @@ Body guarded_range(const std::string& var, int64_t lo, int64_t hi, int64_t count
     body = std::move(outer);
   }
   return body;
-}
-
-// layout=nchw: puts the NHWC convolution (the kernel's body so far, reading x_nhwc and writing
-// y_nhwc) on the AIC between the two layout phases, GM permutes on the vector workers (perm
-// 0,2,1 of the input's N x C x H*W and of the NHWC result's N x Ho*Wo x K), ordered by sync_all
-// (every core of the launch, both core types, drains and meets); block_dim widens to the
-// permutes' work so that every vector worker of the chip takes a share.
-void add_nchw_phases(const ConvSpec& p, const config::ChipConfig& chip, OpKernel& r) {
-  const ConvShape& sh = p.shape;
-  GmPermute in{"x", "x_nhwc", {p.n, p.c, p.h * p.w}, {0, 2, 1}, p.in_type, "in_"};
-  GmPermute out{"y_nhwc", "y", {p.n, sh.out_height() * sh.out_width(), p.k}, {0, 2, 1},
-                p.out_type, "out_"};
-  PermuteCode in_code = build_gm_permute(in, chip), out_code = build_gm_permute(out, chip);
-  r.block_dim = std::max({r.block_dim, in_code.block_dim, out_code.block_dim});
-  const int64_t block_dim = r.block_dim;
-  Kernel& k = r.kernel;
-  k.cores = CoreSelect::kAll;
-  for (const PermuteCode* code : {&in_code, &out_code})
-    k.tiles.insert(k.tiles.end(), code->tiles.begin(), code->tiles.end());
-  Body conv = std::move(k.body);
-  k.body.clear();
-  k.body.push_back(permute_on_aiv(std::move(in_code), block_dim, chip));
-  k.body.push_back(op("sync_all", {}, {}));
-  k.body.push_back(make_on(CoreSelect::kAic, "", std::move(conv)));
-  k.body.push_back(op("sync_all", {}, {}));
-  k.body.push_back(permute_on_aiv(std::move(out_code), block_dim, chip));
 }
 
 OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
@@ -511,7 +486,9 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   // A double resident slab alternates over each core's tiles: tiles go in pairs.
   if (t.slab_double) unroll_by_two(*k.body.back().loop, {"fmap_l1"}, true);
   r.block_dim = static_cast<uint32_t>(block_dim);
-  if (p.nchw) add_nchw_phases(p, chip, r);
+  if (p.nchw)
+    add_nchw_phases({p.n, p.c, p.h * p.w, p.k, ho * wo, p.in_type, p.out_type, "k"},
+                    CoreSelect::kAic, chip, r);
 
   const double in_low = p.int8 ? -128 : -1, in_high = p.int8 ? 127 : 1;
   r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, in_low, in_high},

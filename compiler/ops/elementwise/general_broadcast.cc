@@ -158,7 +158,7 @@ std::pair<int64_t, int64_t> first_lanes(int64_t n) {
   auto bits = [](int64_t c) -> int64_t {
     if (c <= 0) return 0;
     if (c >= 64) return -1;
-    return (int64_t{1} << c) - 1;
+    return static_cast<int64_t>((uint64_t{1} << c) - 1);
   };
   return {bits(n - 64), bits(n)};
 }

@@ -1,7 +1,7 @@
 // The GM permute (see transpose.h): canonical form, the plan (a batch of R x C matrices with
 // their input and output strides), the tile code of its ways on a TileGrid (strided copy; 2-D
-// transpose by 16 x 16 blocks, by blocks on fp16 copies for 8-bit types, by per-block reductions
-// for fp32 and on two fp32 halves for int32), and its placement in an `on aiv` block.
+// transpose by 16 x 16 blocks, by blocks on fp16 copies for 8-bit types and on the 16-bit halves
+// of 32-bit types), and its placement in an `on aiv` block.
 #include "compiler/ops/elementwise/transpose.h"
 
 #include <algorithm>
@@ -27,7 +27,7 @@ constexpr int64_t kMaxGmGap = 1048575;  // pad word gm_gap (bytes)
 constexpr int64_t kMaxNburst = 4095;    // pad word nburst
 
 // How a 2-D transpose moves a type (kNone: it does not; see transpose.h).
-enum class TransposeKind : uint8_t { kBlocks, kBytes, kReductions, kHalves, kNone };
+enum class TransposeKind : uint8_t { kBlocks, kBytes, kWords, kNone };
 
 TransposeKind transpose_kind(isa::DataType dt) {
   switch (dt) {
@@ -39,9 +39,8 @@ TransposeKind transpose_kind(isa::DataType dt) {
     case isa::DataType::kU8:
       return TransposeKind::kBytes;
     case isa::DataType::kF32:
-      return TransposeKind::kReductions;
     case isa::DataType::kS32:
-      return TransposeKind::kHalves;
+      return TransposeKind::kWords;
     case isa::DataType::kS64:
       break;
   }
@@ -112,7 +111,7 @@ Value scaled(Value v, int64_t s, int64_t add) {
 
 struct Names {
   std::string x, y, x_ub, y_ub, z_ub, sfx;
-  // Single-buffered temporaries of the 8-bit and int32 kinds.
+  // Single-buffered temporaries of the 8-bit kind.
   std::string wide() const { return x_ub + "_wide"; }
   std::string blocks() const { return y_ub + "_blocks"; }
 };
@@ -185,10 +184,11 @@ void transpose_blocks(Body& out, const TileGrid& g, const std::string& sfx, cons
                        {tile(to, (s * slices + k) * 512), tile(z, (k * strips + s) * 512)}, {}));
 }
 
-// MTE3: strip s of y_ub (32 bytes of rows of X: 32 / es rows) is a segment of each of the tile's
-// cb rows of Y, at byte s * cb * 32; one padded copy per strip.
-void store_strips(Body& out, const Plan& p, const TileGrid& g, int64_t es, const Names& n) {
-  const int64_t h = 32 / es, strips = g.tile_rows() / h, cb = g.tile_cols();
+// MTE3: strip s of tile `from` (h rows of X, h * es a multiple of 32) is a segment of each of
+// the tile's cb rows of Y, at byte s * cb * h * es: one padded copy per strip.
+void store_strips(Body& out, const Plan& p, const TileGrid& g, int64_t es, int64_t h,
+                  const std::string& from, const Names& n) {
+  const int64_t strips = g.tile_rows() / h, cb = g.tile_cols(), segment = h * es;
   Affine dst = affine_plus(g.batch_offset(p.out_batch), g.col_start(p.out_row));
   dst = affine_plus(dst, g.row_start(1));
   const Affine dst_bytes = affine_times(dst, es);
@@ -197,11 +197,16 @@ void store_strips(Body& out, const Plan& p, const TileGrid& g, int64_t es, const
     if (last_height < 1 && g.row_tiles() == 1) continue;
     Value height = g.on_last_row(std::max<int64_t>(last_height, 1), h);
     Affine a = dst_bytes;
-    a.constant += s * 32;
+    a.constant += s * segment;
+    std::vector<Field> fields = {field("nburst", g.cols_value()),
+                                 field("burst_bytes", scaled(height, es, 0)),
+                                 field("gm_gap", scaled(height, -es, p.out_row * es))};
+    // A short last segment (fewer 32-byte blocks than a full one) skips the rest in UB.
+    const int64_t short_gap = (segment - round_up(std::max<int64_t>(last_height, 1) * es, 32)) / 32;
+    if (short_gap > 0) fields.push_back(field("local_gap", g.on_last_row(short_gap, 0)));
     Body copy;
-    copy.push_back(op("copy_ub_to_gm_pad", {gm(n.y, a), tile(n.y_ub, s * cb * 32)},
-                      {field("nburst", g.cols_value()), field("burst_bytes", scaled(height, es, 0)),
-                       field("gm_gap", scaled(height, -es, p.out_row * es))}));
+    copy.push_back(
+        op("copy_ub_to_gm_pad", {gm(n.y, a), tile(from, s * cb * segment)}, std::move(fields)));
     std::optional<Condition> unless_last;  // a strip past the last row tile's height
     if (last_height < 1) unless_last = g.not_last_row();
     add_guarded(out, unless_last, std::move(copy));
@@ -213,7 +218,7 @@ Body blocks_tile(const Plan& p, const TileGrid& g, const Names& n) {
   Body out;
   out.push_back(load_rows(p, g, 2, g.tile_cols() * 2, n));
   transpose_blocks(out, g, n.sfx, n.x_ub, n.z_ub, n.y_ub);
-  store_strips(out, p, g, 2, n);
+  store_strips(out, p, g, 2, 16, n.y_ub, n);
   return out;
 }
 
@@ -235,75 +240,53 @@ Body bytes_tile(const Plan& p, const TileGrid& g, const Names& n) {
           {tile(wide, u * cb * 64 + half * 32), tile(blocks, (2 * u + half) * slices * 512)},
           {field("repeat", 2 * slices), field("dst_blk_stride", 2), field("dst_rep_stride", 16)}));
   over_tile(out, "vconv." + n.sfx + ".f16", rb * cb / 128, {{n.y_ub, 4}, {wide, 8}});
-  store_strips(out, p, g, 1, n);
+  store_strips(out, p, g, 1, 32, n.y_ub, n);
   return out;
 }
 
-// fp32 per-block reductions, one column at a time: for each lane of a block (mask: that lane of
-// every block), one vcgmax per UB block column of `from` (rows of m blocks) gathers column
-// (blk * 8 + lane) of the rows (8 per repeat, each block's only active element, exact) into row
-// (blk * 8 + lane) of `to` (rows of Q bytes). Each `from` tile goes to its `to` tile.
-void gather_columns(Body& out, const TileGrid& g, int64_t m, int64_t Q,
-                    const std::vector<std::pair<std::string, std::string>>& from_to) {
-  const int64_t lanes = 8;
-  Value repeats = g.on_last_row(ceil_div(g.row_tail(), 8), g.tile_rows() / 8);
-  for (int64_t lane = 0; lane < lanes; ++lane) {
-    int64_t lo = 0;
-    for (int64_t b = 0; b < 8; ++b) lo |= int64_t{1} << (b * lanes + lane);
-    out.push_back(op("set_mask", {imm(0), imm(lo)}, {}));
-    for (const auto& [from, to] : from_to)
-      for (int64_t blk = 0; blk < m; ++blk)
-        out.push_back(op("vcgmax.f32", {tile(to, (blk * lanes + lane) * Q), tile(from, blk * 32)},
-                         {field("repeat", repeats), field("src0_blk_stride", m),
-                          field("src0_rep_stride", 8 * m), field("dst_rep_stride", 1)}));
-  }
-}
-
-// MTE3 for the 32-bit kinds: y_ub's cb rows of Q bytes.
-Stmt store_rows(const Plan& p, const TileGrid& g, int64_t Q, const Names& n) {
-  const int64_t es = 4;
-  Affine dst = affine_plus(g.batch_offset(p.out_batch), g.col_start(p.out_row));
-  dst = affine_plus(dst, g.row_start(1));
-  Value out_gap = g.on_last_row((Q - round_up(g.row_tail() * es, 32)) / 32, 0);
-  return op("copy_ub_to_gm_pad", {gm(n.y, affine_times(dst, es)), tile(n.y_ub)},
-            {field("nburst", g.cols_value()), field("burst_bytes", g.rows_value(es)),
-             field("gm_gap", g.rows_value(-es, p.out_row * es)), field("local_gap", out_gap)});
-}
-
-// fp32: per-block reductions. m: 32-byte blocks per UB row of x_ub.
-Body reductions_tile(const Plan& p, const TileGrid& g, int64_t m, const Names& n) {
-  const int64_t Q = round_up(g.tile_rows() * 4, 32);  // output tile pitch
+// 32-bit types (fp32, int32: bits moved, never computed on) as 16 x 16 blocks of 16-bit halves.
+// vtranspose exchanges a block's row index with its column index (the half's place in a 32-byte
+// row): to come out as words, a strip of 16 rows x 8 words (one slice) must go in as the block
+// whose row 2q + h holds, as word c, half h of X[q][c] (low half) and half h of X[8 + q][c] (high
+// half), q < 8. Then the block's row 2c + j is word column c of rows 8j .. 8j + 7, in order: a
+// 32-byte segment of Y's row c. Those input blocks are built from x_ub by four instructions,
+// bit-exact for every pattern (little-endian: the even half of a word is its low half):
+// - row 2q: X[8 + q] << 16, then its even halves from X[q] (vcopy.s16, even halves' mask);
+// - row 2q + 1: X[q] >> 16, then its odd halves from X[8 + q] (vcopy.s16, odd halves' mask).
+// Each is one instruction per strip: 8 blocks (q) per repeat, one repeat per slice. vtranspose
+// then works in place, and z_ub holds Y's segments strip-major like the 16-bit kinds' y_ub
+// (strips of 16 rows, 64 bytes per Y row). The last mask set is the odd halves'.
+Body words_tile(const Plan& p, const TileGrid& g, const Names& n) {
+  const int64_t rb = g.tile_rows(), cb = g.tile_cols();
+  const int64_t strips = rb / 16, slices = cb / 8, row_blocks = cb / 8;
+  constexpr int64_t kEven = 0x5555555555555555, kOdd = ~kEven;
   Body out;
-  out.push_back(load_rows(p, g, 4, m * 32, n));
-  gather_columns(out, g, m, Q, {{n.x_ub, n.y_ub}});
-  out.push_back(store_rows(p, g, Q, n));
-  return out;
-}
-
-// int32: the fp32 reductions on two exact fp32 halves. v = hi * 2^16 + lo with hi = v >> 16
-// (arithmetic, |hi| <= 2^15) and lo = v - (hi << 16) in [0, 2^16): both convert to fp32 exactly
-// and are normal numbers or zero, which vcgmax passes through unchanged. hi and lo are gathered
-// into y_ub and `blocks`, converted back (exact) and joined: v = (hi << 16) + lo. The
-// elementwise steps run under a full mask.
-Body halves_tile(const Plan& p, const TileGrid& g, int64_t m, const Names& n) {
-  const int64_t rb = g.tile_rows(), cb = g.tile_cols(), Q = round_up(rb * 4, 32);
-  const std::string hi = n.wide(), lo = n.z_ub, out_lo = n.blocks();
-  const int64_t in_repeats = rb * m * 8 / 64, out_repeats = cb * Q / 4 / 64;
-  Body out;
-  out.push_back(load_rows(p, g, 4, m * 32, n));
+  out.push_back(load_rows(p, g, 4, cb * 4, n));
+  // Block rows 2q + h of every block of the tile from rows from_row + q (q < 8) of x_ub: strip
+  // st's block of slice k is at z byte (st * slices + k) * 512. (Every strip: rows past the last
+  // tile's are stale UB data, transposed into the Y columns that are never stored.)
+  const auto build_rows = [&](const std::string& mnemonic, int64_t h, int64_t from_row,
+                              std::optional<int64_t> shift) {
+    for (int64_t st = 0; st < strips; ++st) {
+      std::vector<Operand> operands = {tile(n.z_ub, (st * slices * 16 + h) * 32),
+                                       tile(n.x_ub, (16 * st + from_row) * row_blocks * 32)};
+      if (shift) operands.push_back(imm(*shift));
+      out.push_back(
+          op(mnemonic, std::move(operands),
+             {field("repeat", slices), field("dst_blk_stride", 2), field("dst_rep_stride", 16),
+              field("src0_blk_stride", row_blocks), field("src0_rep_stride", 1)}));
+    }
+  };
   out.push_back(op("set_mask", {imm(-1), imm(-1)}, {}));
-  over_tile(out, "vshr.s32", in_repeats, {{hi, 8}, {n.x_ub, 8}}, 16);
-  over_tile(out, "vshl.s32", in_repeats, {{lo, 8}, {hi, 8}}, 16);
-  over_tile(out, "vsub.s32", in_repeats, {{lo, 8}, {n.x_ub, 8}, {lo, 8}});
-  over_tile(out, "vconv.f32.s32", in_repeats, {{hi, 8}, {hi, 8}});
-  over_tile(out, "vconv.f32.s32", in_repeats, {{lo, 8}, {lo, 8}});
-  gather_columns(out, g, m, Q, {{hi, n.y_ub}, {lo, out_lo}});
-  out.push_back(op("set_mask", {imm(-1), imm(-1)}, {}));
-  over_tile(out, "vconv.s32.f32", out_repeats, {{n.y_ub, 8}, {n.y_ub, 8}});
-  over_tile(out, "vconv.s32.f32", out_repeats, {{out_lo, 8}, {out_lo, 8}});
-  over_tile(out, "vshl.s32", out_repeats, {{n.y_ub, 8}, {n.y_ub, 8}}, 16);
-  over_tile(out, "vadd.s32", out_repeats, {{n.y_ub, 8}, {n.y_ub, 8}, {out_lo, 8}});
-  out.push_back(store_rows(p, g, Q, n));
+  build_rows("vshl.s32", 0, 8, 16);
+  build_rows("vshr.s32", 1, 0, 16);
+  out.push_back(op("set_mask", {imm(kEven), imm(kEven)}, {}));
+  build_rows("vcopy.s16", 0, 0, std::nullopt);
+  out.push_back(op("set_mask", {imm(kOdd), imm(kOdd)}, {}));
+  build_rows("vcopy.s16", 1, 8, std::nullopt);
+  for (int64_t b = 0; b < strips * slices; ++b)
+    out.push_back(op("vtranspose.s16", {tile(n.z_ub, b * 512), tile(n.z_ub, b * 512)}, {}));
+  store_strips(out, p, g, 4, 16, n.z_ub, n);
   return out;
 }
 
@@ -456,33 +439,20 @@ PermuteCode build_gm_permute(const GmPermute& gp, const config::ChipConfig& chip
       }
       code.body.push_back(op("set_mask", {imm(-1), imm(-1)}, {}));
     } else {
-      // 32-bit: rows of m 32-byte blocks in (x_ub), cb = 8 m rows of rb values out (y_ub), each
-      // double buffered; int32 adds two single temporaries of each input size (hi, lo) and one
-      // of the output's (lo gathered).
-      const bool halves = kind == TransposeKind::kHalves;
-      const int64_t m = std::min<int64_t>(8, ceil_div(p.C, 8));
-      cb = m * 8;
-      const auto in_bytes = [m](int64_t rows) { return rows * m * 32; };
-      const auto out_bytes = [cb](int64_t rows) { return cb * round_up(rows * 4, 32); };
-      const auto bytes_for = [&](int64_t rows) {
-        return halves ? 4 * in_bytes(rows) + 3 * out_bytes(rows)
-                      : 2 * (in_bytes(rows) + out_bytes(rows));
-      };
-      rb = std::min<int64_t>(2040, round_up(p.R, 8));  // 255 repeats of 8 rows
-      while (rb > 8 && bytes_for(rb) > ub) rb -= 8;
-      if (bytes_for(rb) > ub) throw too_small();
-      add_tile(n.x_ub, in_bytes(rb), true);
-      add_tile(n.y_ub, out_bytes(rb), true);
-      if (halves) {
-        add_tile(n.wide(), in_bytes(rb), false);
-        add_tile(n.z_ub, in_bytes(rb), false);
-        add_tile(n.blocks(), out_bytes(rb), false);
-        tile_code = [&, m](const TileGrid& g) { return halves_tile(p, g, m, n); };
-        code.method = "per-column reductions on two fp32 halves";
-      } else {
-        tile_code = [&, m](const TileGrid& g) { return reductions_tile(p, g, m, n); };
-        code.method = "per-column reductions";
-      }
+      // 32-bit: rb x cb words; x_ub and z_ub double buffered: 16 rb cb bytes. cb is a multiple
+      // of 8, up to 128 (a row of 512 bytes: an L2 line read whole by one tile); rb a multiple
+      // of 16, and of an L2 line's words when it reaches one (the tile then writes whole lines
+      // of each Y row).
+      const int64_t line = static_cast<int64_t>(chip.l2.line_bytes) / 4;
+      cb = std::min<int64_t>(128, round_up(p.C, 8));
+      while (cb > 8 && 16 * 16 * cb > ub) cb -= 8;  // a small UB: narrower tiles
+      rb = std::min({int64_t{4080}, round_up(p.R, 16), ub / (16 * cb) / 16 * 16});
+      if (line % 16 == 0 && rb > line) rb = rb / line * line;
+      if (rb < 16 || 16 * rb * cb > ub) throw too_small();
+      add_tile(n.x_ub, rb * cb * 4, true);
+      add_tile(n.z_ub, rb * cb * 4, true);
+      tile_code = [&](const TileGrid& g) { return words_tile(p, g, n); };
+      code.method = "16 x 16 blocks on 16-bit halves";
     }
   }
   TileGrid grid(p.batch, p.R, p.C, rb, cb, workers, gp.prefix);

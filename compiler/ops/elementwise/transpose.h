@@ -17,9 +17,9 @@
 //     gathers each 16-column slice so that every 16 rows form one block);
 //   - 8-bit (int8, uint8): the same blocks on exact fp16 copies (`vconv` widening, strided
 //     `vcopy` interleaving pairs of 16-row strips into 32-byte segments, `vconv` narrowing);
-//   - fp32: per-block reductions (`vcgmax` with one active lane per block gathers a column);
-//   - int32: the fp32 reductions on two halves that are exact fp32 numbers (v = hi * 2^16 + lo),
-//     split and joined by shifts, a subtraction, an addition and conversions.
+//   - 32-bit (fp32, int32): the 16-bit blocks on the words' halves, bit-exact: shifts and
+//     half-masked `vcopy`s pair the halves of rows q and q + 8 into the blocks (16 rows x 8
+//     words), `vtranspose` in place turns them into 8-word segments of the output rows.
 #pragma once
 
 #include <cstdint>

@@ -162,8 +162,11 @@ void VectorBody::binary(const std::string& mnemonic, const std::string& dst,
 void VectorBody::scalar(const std::string& mnemonic, const std::string& dst,
                         const std::string& src, double value) {
   NPU_CHECK(type(dst) == type(src), mnemonic + " between tiles of different types");
-  emit(mnemonic + "." + suffix(type(dst)), {tile(dst), tile(src)}, float_bits(type(dst), value),
-       {});
+  const isa::DataType t = type(dst);
+  NPU_CHECK(isa::is_float(t) || value == static_cast<double>(static_cast<int64_t>(value)),
+            mnemonic + ": a fractional scalar for an integer tile");
+  emit(mnemonic + "." + suffix(t), {tile(dst), tile(src)},
+       isa::is_float(t) ? float_bits(t, value) : static_cast<int64_t>(value), {});
 }
 
 void VectorBody::convert(const std::string& dst, const std::string& src,

@@ -38,7 +38,8 @@ class VectorBody {
   // dst = OP(src0, src1): vadd vsub vmul vdiv vmax vmin.
   void binary(const std::string& mnemonic, const std::string& dst, const std::string& src0,
               const std::string& src1);
-  // dst = OP(src, scalar): vadds vmuls vmaxs vmins; `scalar` is rounded to the tile's type.
+  // dst = OP(src, scalar): vadds vmuls vmaxs vmins; `scalar` is rounded to the tile's type
+  // (float tiles) or is an integer (integer tiles).
   void scalar(const std::string& mnemonic, const std::string& dst, const std::string& src,
               double value);
   // dst = convert(src) with the rounding mode (one vconv; the pair must exist in the ISA).
