@@ -122,6 +122,52 @@ std::vector<OpCase> forced_cases() {
 
 INSTANTIATE_TEST_SUITE_P(Forced, Conv2dTest, ::testing::ValuesIn(forced_cases()));
 
+// Tiles of several images stacked in one feature map (one load3d, M padded once per tile): zero
+// gap rows as the padding between images (pad 1, pad 2 with dilation 2, unequal pad_h), a gap
+// widened to a whole number of strides (odd heights at stride 2, 3), no zeros without padding,
+// primes, groups, depthwise, int8, bias (table or UB add), NCHW, streamed and double slabs, fp32
+// out.
+std::vector<OpCase> stacked_cases() {
+  return op_cases_on_every_chip({
+      "conv2d n=4 c=32 h=7 w=7 k=32 r=3 s=3 pad=1 dtype=fp16 tile_images=4",
+      "conv2d n=6 c=20 h=9 w=5 k=24 r=3 s=3 stride=2 pad=1 dtype=fp16 tile_images=3",
+      "conv2d n=3 c=16 h=11 w=3 k=16 r=3 s=3 stride=3 pad=1 dtype=fp16 tile_images=3 "
+      "out_dtype=fp32",
+      "conv2d n=4 c=16 h=6 w=6 k=16 r=3 s=3 pad=2 dilation=2 dtype=fp16 tile_images=4 bias=1",
+      "conv2d n=3 c=17 h=5 w=7 k=19 r=3 s=2 pad_h=2 pad_w=1 dtype=fp16 tile_images=3",
+      "conv2d n=4 c=16 h=7 w=7 k=16 r=3 s=3 dtype=int8 tile_images=2 bias=1",
+      "conv2d n=4 c=32 h=5 w=5 k=32 r=3 s=3 pad=1 groups=32 dtype=fp16 tile_images=4",
+      "conv2d n=6 c=24 h=7 w=6 k=20 r=3 s=3 pad=1 groups=2 dtype=int8 tile_images=3",
+      "conv2d n=4 c=24 h=7 w=5 k=16 r=3 s=3 stride=2 pad=1 layout=nchw bias=1 dtype=fp16 "
+      "tile_images=2",
+      "conv2d n=4 c=48 h=7 w=4 k=16 r=3 s=1 pad_h=1 dtype=fp16 tile_images=2 slab=streamed "
+      "tile_k=48",
+      "conv2d n=8 c=16 h=5 w=5 k=16 r=3 s=3 pad=1 dtype=fp16 tile_images=2 slab=double "
+      "weights=l1",
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Stacked, Conv2dTest, ::testing::ValuesIn(stacked_cases()));
+
+// L1 keeps its contents from one launch to the next: after a kernel that left input data where
+// the stacked feature map has its gap rows, the gaps must still read as zeros (they are copied
+// from a zeroed workspace, not assumed): by every slab load (910: 28 tiles, one per core) or
+// by each core's first tile (tiny, 910B: more tiles than cores).
+TEST(Conv2dStackedTest, GapRowsAreZeroedNotAssumed) {
+  for (const char* chip_name : {"tiny", "ascend910", "ascend910b"}) {
+    sim::SimOptions options;
+    options.racecheck = true;
+    runtime::Device device = runtime::Device::simulated(chip(chip_name), options);
+    const std::string shape = "conv2d n=8 c=32 h=7 w=7 k=112 r=3 s=3 pad=1 dtype=fp16 tile_n=16 "
+                              "slab=resident weights=gm ";
+    runtime::OpRun dirty = runtime::run_op(device, parse_op_spec(shape + "tile_images=1"), true);
+    ASSERT_TRUE(dirty.check.passed) << chip_name;
+    runtime::OpRun r = runtime::run_op(device, parse_op_spec(shape + "tile_images=2"), true);
+    EXPECT_TRUE(r.check.passed) << chip_name << ": " << r.check.first_mismatch;
+    EXPECT_EQ(r.check.mismatches, 0u) << chip_name;
+  }
+}
+
 // A forced key is used as given; the other parts stay the model's.
 TEST(Conv2dTilingKeysTest, ForcedKeysShowInTheKernelAndTheRestIsChosen) {
   const std::string base = "conv2d n=2 c=32 h=12 w=10 k=48 r=3 s=3 pad=1 dtype=fp16";

@@ -37,6 +37,35 @@ TEST(ConvTilingTest, FoldsImagesForSmallMaps) {
   EXPECT_EQ(t.nt, 256);
 }
 
+TEST(ConvTilingTest, StacksImagesWithZeroGapsAndPadsMOncePerTile) {
+  ConvShape s = resnet_layer(512, 7);  // 7 x 7 out
+  EXPECT_EQ(s.stack_gap(), 1);
+  EXPECT_EQ(s.stacked_rows(2), 15);
+  EXPECT_EQ(s.stacked_row_period(), 8);
+  EXPECT_EQ(s.stacked_pixels(2), 105);  // 49, a dropped row of 7, 49
+  EXPECT_EQ(conv_tile_m(s, 7, 2), 112);  // not 2 x 64
+  EXPECT_EQ(conv_tile_m(s, 7, 1), 64);
+  EXPECT_EQ(conv_tile_slab_bytes(s, 7, 2, 32), 32 * 15 * 7 * 32);
+  EXPECT_EQ(conv_tile_slab_bytes(s, 7, 1, 32), 32 * 7 * 7 * 32);
+  // Stride 2 on 14 rows (7 out): a gap of 2 keeps each image's first row on a stride.
+  ConvShape s2 = resnet_layer(512, 14);
+  s2.stride_h = s2.stride_w = 2;
+  EXPECT_EQ(s2.stack_gap(), 2);
+  EXPECT_EQ(s2.stacked_row_period(), 8);
+  EXPECT_EQ(s2.stacked_pixels(16), (15 * 8 + 7) * 7);
+  // Odd height at stride 2, padding 2 / 0 rows: the gap grows to a whole number of strides.
+  ConvShape s3 = resnet_layer(16, 9);
+  s3.stride_h = 2;
+  s3.pad_top = 2;
+  s3.pad_bottom = 0;
+  EXPECT_EQ(s3.stack_gap(), 3);
+  s3.pad_top = 0;
+  EXPECT_EQ(s3.stack_gap(), 1);
+  s3.stride_h = 1;
+  EXPECT_EQ(s3.stack_gap(), 0);
+  EXPECT_EQ(s3.stacked_rows(3), 27);
+}
+
 ConvShape stride2_layer(int64_t channels, int64_t size) {
   ConvShape s = resnet_layer(channels, size);
   s.stride_h = s.stride_w = 2;

@@ -18,7 +18,8 @@
 // mmad; the tile leaves L0C through the fixpipe (to GM, or via UB on 910-class cores). A K
 // step is either kt columns of a slab of all channels loaded once per tile ("resident", the
 // img2col k_start steps with the loop) or whole channel blocks whose slab piece is loaded with
-// the step ("streamed", double buffered). Small maps stack several images in M. Bands whose
+// the step ("streamed", double buffered). Small maps stack several images in one feature map,
+// zero gap rows apart, so one load3d covers them and M is padded to 16 once per tile. Bands whose
 // slab or padding differ (first, last) get their own guarded slab load and set_fmatrix;
 // everything else is shared, with select() on the last band / channel block / K step. The
 // choice of all of this is the cost model's (conv_tiling.h).
@@ -267,10 +268,18 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const int64_t k_tail = t.streamed ? blocks_tail * taps * c0 : kred - (KK - 1) * kt;
   const int64_t TH = ceil_div(ho, rows), TN = ceil_div(kg, nt);
   const int64_t row_tail = ho - (TH - 1) * rows, n_tail = kg - (TN - 1) * nt;
-  const int64_t m_img = round_up(rows * wo, 16);  // img2col rows of one image's band
-  const int64_t m_ext = IB * m_img;
+  // img2col rows of a tile; stacked images' output rows start every `m_img` rows.
+  const int64_t m_ext = conv_tile_m(sh, rows, IB);
+  const int64_t m_img = sh.stacked_row_period() * wo;
   const int64_t n1 = nt / 16, n1_tail = ceil_div(n_tail, 16);
-  const int64_t slab_img = conv_slab_bytes(sh, rows, t.streamed ? t.blocks : c1);
+  const int64_t slab_bytes = conv_tile_slab_bytes(sh, rows, IB, t.streamed ? t.blocks : c1);
+  // Stacked images: image i's input rows start at row i * (h + gap) of the feature map, and
+  // when there is padding the gap rows between images are zeros (from a zeroed workspace).
+  const int64_t gap = sh.stack_gap(), fmap_rows = IB > 1 ? sh.stacked_rows(IB) : 0;
+  const bool zero_gaps = IB > 1 && (sh.pad_top > 0 || sh.pad_bottom > 0);
+  const int64_t tiles = p.n / IB * p.groups * TH * TN;
+  const int64_t items = t.slab_double ? ceil_div(tiles, 2) : tiles;  // pfor iterations
+  const int64_t block_dim = std::min<int64_t>(items, static_cast<int64_t>(chip.chip.cores));
   const std::string in_sfx = p.int8 ? "s8" : "f16";
   const std::string out_sfx = p.out_type == isa::DataType::kS32   ? "s32"
                               : p.out_type == isa::DataType::kF32 ? "f32"
@@ -294,8 +303,11 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
     k.args.push_back({"x_nhwc", isa::ArgKind::kGmPointer, x_bytes});
     k.args.push_back({"y_nhwc", isa::ArgKind::kGmPointer, y_bytes});
   }
+  // The zeros of a gap: gap x w pixels of cg channels.
+  const int64_t zero_bytes = gap * p.w * cg * es;
+  if (zero_gaps) k.args.push_back({"gap_zeros", isa::ArgKind::kGmPointer, u64(zero_bytes)});
   const bool slab_slots = t.streamed || t.slab_double;
-  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(IB * slab_img), slab_slots, {}, {}},
+  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(slab_bytes), slab_slots, {}, {}},
              {"a_l0", isa::Buffer::kL0a, u64(m_ext * kt * es), true, {}, {}},
              {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
              {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}};
@@ -342,22 +354,37 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
       src.add("kk", t.blocks * c0 * es);
       cols = tail_select("kk", KK - 1, cg - (KK - 1) * t.blocks * c0, t.blocks * c0);
     }
-    Body slab;
+    // The gap rows: with one slab slot nothing else writes them, so a core's first tile zeroes
+    // them (pfor: tile i on worker i mod block_dim); with two slots (streamed, double), with
+    // NCHW (whose phases may widen block_dim) or with one tile per core, every slab load does.
+    const bool zero_each_slab = slab_slots || p.nchw || tiles <= block_dim;
+    Body slab, gap_zeroing;
+    const int64_t height = IB > 1 ? fmap_rows : b.slab_rows;  // of the feature map in L1
     for (int64_t i = 0; i < IB; ++i) {
       Affine src_i = src;
       src_i.constant += i * p.h * row_bytes;
+      const int64_t row0 = i * (p.h + gap);  // the image's first row in the feature map
       slab.push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
-                        {tile("fmap_l1", i * slab_img), gm(x_arg, src_i)},
+                        {tile("fmap_l1", row0 * p.w * 32), gm(x_arg, src_i)},
                         {field("rows", b.slab_rows * p.w), field("cols", cols),
-                         field("src_row_stride", p.c), field("dst_c0_stride", b.slab_rows * p.w)}));
+                         field("src_row_stride", p.c), field("dst_c0_stride", height * p.w)}));
+      if (!zero_gaps || i + 1 == IB) continue;
+      (zero_each_slab ? slab : gap_zeroing)
+          .push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
+                        {tile("fmap_l1", (row0 + p.h) * p.w * 32), gm("gap_zeros", Affine{})},
+                        {field("rows", gap * p.w), field("cols", cols),
+                         field("src_row_stride", cg), field("dst_c0_stride", height * p.w)}));
     }
     Body fmatrix;
     fmatrix.push_back(op("set_fmatrix", {},
-                         {field("width", p.w), field("height", b.slab_rows),
+                         {field("width", p.w), field("height", height),
                           field("pad_left", sh.pad_left), field("pad_right", sh.pad_right),
                           field("pad_top", b.pad_top), field("pad_bottom", b.pad_bottom)}));
     for (Stmt& st : guarded_range("th", lo, hi, TH, std::move(fmatrix)))
       tbody.push_back(std::move(st));
+    if (!gap_zeroing.empty())
+      add_guarded(tbody, Condition{var_expr("t"), Condition::Op::kLt, block_dim},
+                  std::move(gap_zeroing));
     for (Stmt& st : guarded_range("th", lo, hi, TH, std::move(slab)))
       (t.streamed ? kbody : tbody).push_back(std::move(st));
     lo = hi;
@@ -390,16 +417,13 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   if (!t.streamed) k_start.vars = var_expr("kk", kt);
   const Value channels =
       t.streamed ? tail_select("kk", KK - 1, blocks_tail * c0, t.blocks * c0) : constant(c1 * c0);
-  // Image i's img2col rows start at fractal row i * m_img / 16 of the ZZ tile.
-  for (int64_t i = 0; i < IB; ++i)
-    kbody.push_back(
-        op("load3d_l1_to_l0a." + in_sfx,
-           {tile("a_l0", tail_select("kk", KK - 1, i * m_img * k_tail * es, i * m_img * kt * es)),
-            tile("fmap_l1", i * slab_img)},
-           {field("k_extension", kv), field("m_extension", m_img), field("k_start", k_start),
-            field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
-            field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
-            field("dilation_h", p.dilation_h), field("channels", channels)}));
+  // One load3d for the tile (stacked images included).
+  kbody.push_back(
+      op("load3d_l1_to_l0a." + in_sfx, {tile("a_l0"), tile("fmap_l1")},
+         {field("k_extension", kv), field("m_extension", m_ext), field("k_start", k_start),
+          field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
+          field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
+          field("dilation_h", p.dilation_h), field("channels", channels)}));
   // The first K step starts from zero (or the bias table's row), the others accumulate.
   const int64_t first = bias_table ? 2 : 1;
   Value init{first, std::nullopt, 0};
@@ -417,7 +441,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
                       .add("th", rows * wo * p.k * eo)
                       .add("tg", kg * eo)
                       .add("tn", nt * eo);
-  // Image i's rows start at fractal row i * m_img / 16 of L0C (1024 B per 16 x 16 fractal).
+  // Image i's rows start at row i * m_img of L0C (64 B per row within a column of fractals).
   for (int64_t i = 0; i < IB; ++i) {
     Affine y_i = y_addr;
     y_i.constant += i * ho * wo * p.k * eo;
@@ -458,13 +482,10 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
             field("gm_gap", tail_select("tn", TN - 1, (p.k - n_tail) * eo, (p.k - nt) * eo)),
             field("local_gap", tail_select("tn", TN - 1, gap32(n_tail), gap32(nt)))}));
   }
-  const int64_t tiles = p.n / IB * p.groups * TH * TN;
   k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
   // A double resident slab alternates over each core's tiles: tiles go in pairs.
   if (t.slab_double) unroll_by_two(*k.body.back().loop, {"fmap_l1"}, true);
-  const int64_t items = t.slab_double ? ceil_div(tiles, 2) : tiles;
-  r.block_dim =
-      static_cast<uint32_t>(std::min<int64_t>(items, static_cast<int64_t>(chip.chip.cores)));
+  r.block_dim = static_cast<uint32_t>(block_dim);
   if (p.nchw)
     add_nchw_phases({p.n, p.c, p.h * p.w, p.k, ho * wo, p.in_type, p.out_type, "k"},
                     CoreSelect::kAic, chip, r);
@@ -477,6 +498,12 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   for (const char* ws : {"x_nhwc", "y_nhwc"}) {
     if (!p.nchw) break;
     TensorDesc d{ws, isa::DataType::kU8, k.args[static_cast<size_t>(k.find_arg(ws))].bytes, false};
+    d.workspace = true;
+    r.tensors.push_back(d);
+  }
+  if (zero_gaps) {
+    TensorDesc d{"gap_zeros", isa::DataType::kU8, u64(zero_bytes), false};
+    d.zero_init = true;
     d.workspace = true;
     r.tensors.push_back(d);
   }

@@ -24,8 +24,23 @@ int64_t ConvShape::out_width() const {
   return span < 0 ? 0 : span / stride_w + 1;
 }
 
+int64_t ConvShape::stack_gap() const {
+  int64_t gap = std::max(pad_top, pad_bottom);
+  while ((height + gap) % stride_h != 0) ++gap;
+  return gap;
+}
+
 int64_t conv_slab_bytes(const ConvShape& s, int64_t rows, int64_t blocks) {
   return blocks * std::min(s.window_rows(rows), s.height) * s.width * 32;
+}
+
+int64_t conv_tile_slab_bytes(const ConvShape& s, int64_t rows, int64_t images, int64_t blocks) {
+  return images == 1 ? conv_slab_bytes(s, rows, blocks)
+                     : blocks * s.stacked_rows(images) * s.width * 32;
+}
+
+int64_t conv_tile_m(const ConvShape& s, int64_t rows, int64_t images) {
+  return round_up(images == 1 ? rows * s.out_width() : s.stacked_pixels(images), 16);
 }
 
 // A double slab's estimate counts this much more: its pairs of tiles contend for the memory
@@ -102,7 +117,7 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
                                                 ceil_div(kt, static_cast<int64_t>(cube.k0)));
     const double t_cube = static_cast<double>(chip.cube.startup_cycles) +
                           fractals * static_cast<double>(cube.cycles_per_fractal);
-    const double t_load3d = static_cast<double>(images * 2) +  // latency per load3d
+    const double t_load3d = 2.0 +  // one load3d (stacked images included)
                             static_cast<double>(a_bytes) / load3d_bw;
     const double t_weights = weights_in_l1 ? 0.0
                                            : gm_read_cycles(chip.paths.gm_to_l0b,
@@ -111,13 +126,14 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
                                     ? static_cast<double>(chip.paths.l1_to_l0b.latency_cycles) +
                                           static_cast<double>(w_bytes) / weights_l1_bw
                                     : 0.0;
+    // Stacked images: their slab with the zero gap rows between them (copied from GM too).
     const double slab =
-        static_cast<double>(images * conv_slab_bytes(s, rows, streamed ? blocks : c1));
+        static_cast<double>(conv_tile_slab_bytes(s, rows, images, streamed ? blocks : c1));
     const double t_slab_load =
         gm_read_cycles(chip.paths.gm_to_l1, slab, std::min(l2_share, hbm_share));
     const double t_slab = streamed ? t_slab_load : 0.0;
     // The slab and the weights both come in through MTE2.
-    // Each extra image adds a load3d (and a slab load when streamed) to a step.
+    // Each extra image adds a slab load (and a gap's zeros) when streamed.
     const double scalar = step_scalar + 40.0 * static_cast<double>(images - 1) /
                                             static_cast<double>(chip.scalar.issue_width);
     // load3d and L1 -> L0B share MTE1; the slab and GM -> L0B weights share MTE2.
@@ -195,7 +211,13 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
     for (int64_t images = force.images ? force.images : 1;
          images <= (force.images ? force.images : rows == ho ? s.batch : 1); ++images) {
       if (s.batch % images != 0 || (images > 1 && rows != ho)) continue;
-      const int64_t m_all = images * m_ext;
+      const int64_t m_all = conv_tile_m(s, rows, images);
+      if (images > 1 && s.stacked_rows(images) * s.width > 65535) {
+        reject("tile_images", "the slab of " + std::to_string(images) + " stacked images has " +
+                                  std::to_string(s.stacked_rows(images) * s.width) +
+                                  " pixels; one load moves at most 65535");
+        break;
+      }
       if (m_all > 4080) {
         reject("tile_images", std::to_string(images) + " images of " + band + " (" +
                                   std::to_string(m_all) +
@@ -252,7 +274,7 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
           if (any_slab || force.slab == SlabMode::kStreamed)
             for (int64_t blocks = 1; blocks <= c1; ++blocks) {
               if (force.kt && force.kt != blocks * per_block) continue;
-              const int64_t slab = images * conv_slab_bytes(s, rows, blocks);
+              const int64_t slab = conv_tile_slab_bytes(s, rows, images, blocks);
               if (static_cast<uint64_t>(2 * slab) <= l1)
                 consider(rows, images, nt, blocks * per_block, true, blocks, m_all, in_l1, false);
               else
@@ -270,11 +292,12 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
                 reject("slab", "slab=double needs the weights in L1 (weights=l1)");
               continue;
             }
-            if (static_cast<uint64_t>(slabs * images * resident) > l1) {
+            const int64_t tile_slab = conv_tile_slab_bytes(s, rows, images, c1);
+            if (static_cast<uint64_t>(slabs * tile_slab) > l1) {
               reject("tile_rows", std::to_string(slabs) + " resident slab" +
                                       (slabs > 1 ? "s" : "") + " of " + band + " (" +
                                       std::to_string(slabs) + " x " +
-                                      bytes_of(images * resident) + ") do not fit " + l1_left);
+                                      bytes_of(tile_slab) + ") do not fit " + l1_left);
               continue;
             }
             if (force.kt) {

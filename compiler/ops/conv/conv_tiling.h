@@ -1,7 +1,12 @@
 // Tiling of a conv2d (img2col on load3d) by an analytical cost model built from the chip config.
 // An output tile is `rows` whole output rows (all Wo columns) of one image and one group, by
 // `nt` output channels; small maps fold `images` whole images into one tile (their img2col
-// matrices stacked in M), so each weight byte feeds more MACs. Two ways to walk its img2col K
+// matrices stacked in M), so each weight byte feeds more MACs. The images of such a tile are
+// stacked in one feature map, `stack_gap()` zero rows apart (the rows serve as the bottom
+// padding of one image and the top padding of the next), so one load3d produces their img2col
+// rows back to back: M is padded to 16 once per tile, not once per image; the output rows
+// that straddle two images (stack_gap() / stride of them between images) are computed and
+// dropped. Two ways to walk its img2col K
 // dimension (columns (c1, kh, kw, c0)):
 //  * streamed: a K step is `blocks` whole channel blocks (blocks x r x s x C0 columns); the
 //    step's slab of the band's input rows for those channels goes GM -> L1 double buffered, so
@@ -54,6 +59,19 @@ struct ConvShape {
   int64_t reduction() const { return channel_blocks() * filter_h * filter_w * c0(); }  // img2col K
   int64_t out_height() const;  // 0 when the dilated filter does not fit the padded input
   int64_t out_width() const;
+  // Zero input rows between two images stacked in one feature map: at least the padding on
+  // either side, and a whole number of strides per image so every image's output rows align.
+  int64_t stack_gap() const;
+  // Rows of the feature map of `images` stacked whole images (gaps included).
+  int64_t stacked_rows(int64_t images) const {
+    return images * (height + stack_gap()) - stack_gap();
+  }
+  // Output rows from one stacked image's first output row to the next one's.
+  int64_t stacked_row_period() const { return (height + stack_gap()) / stride_h; }
+  // img2col rows of `images` stacked images: their output pixels and the dropped rows between.
+  int64_t stacked_pixels(int64_t images) const {
+    return ((images - 1) * stacked_row_period() + out_height()) * out_width();
+  }
   // Input rows a tile of `rows` output rows reads, padding included.
   int64_t window_rows(int64_t rows) const {
     return (rows - 1) * stride_h + (filter_h - 1) * dilation_h + 1;
@@ -106,6 +124,10 @@ std::string conv_tiling_keys(const ConvTiling& t);
 // Bytes of the L1 slab of a tile of `rows` output rows and `blocks` channel blocks (input rows
 // clipped to the map, 32 B per (row, column, channel block)).
 int64_t conv_slab_bytes(const ConvShape& s, int64_t rows, int64_t blocks);
+// The same for a tile of `images` images (> 1: stacked whole images, gaps included).
+int64_t conv_tile_slab_bytes(const ConvShape& s, int64_t rows, int64_t images, int64_t blocks);
+// img2col rows (M) of such a tile, rounded up to the cube's 16.
+int64_t conv_tile_m(const ConvShape& s, int64_t rows, int64_t images);
 
 // via_ub: the result leaves L0C through UB (coupled 910-class cores).
 // The best of rank_conv_tilings (estimated_cycles < 0 and `reason` when nothing fits).
