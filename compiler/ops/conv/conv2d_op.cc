@@ -32,7 +32,6 @@
 #include "compiler/ops/conv/conv_tiling.h"
 #include "compiler/ops/conv/nchw_phases.h"
 #include "compiler/ops/cube_bias.h"
-#include "compiler/ops/elementwise/transpose.h"
 #include "compiler/ops/ops.h"
 #include "compiler/passes/double_buffering.h"
 
@@ -57,6 +56,11 @@ struct ConvSpec {
   ConvShape shape;
   ConvForce force;  // tile_rows, tile_images, tile_n, tile_k, slab, weights
 };
+
+// layout=nchw: the N x C x H*W input and N x K x Ho*Wo output around the NHWC kernel.
+NchwTensors nchw_tensors(const ConvSpec& p, const ConvShape& sh) {
+  return {p.n, p.c, p.h * p.w, p.k, sh.out_height() * sh.out_width(), p.in_type, p.out_type, "k"};
+}
 
 // The forced tiling keys, each checked against the values a tiling of this shape can take
 // (whether the buffers hold the result is the cost model's to say).
@@ -161,21 +165,7 @@ ConvSpec parse_conv(const OpSpec& spec) {
                             ") must be smaller than the dilated filter (" +
                             std::to_string((p.r - 1) * p.dilation_h + 1) + " x " +
                             std::to_string((p.s - 1) * p.dilation_w + 1) + ")");
-  if (p.nchw) {
-    // The layout phases transpose c x h*w input and h_out*w_out x k output matrices (copies
-    // when one side is 1, which reach any stride).
-    const int64_t in_most = permute_max_stride(p.in_type);
-    const int64_t out_most = permute_max_stride(p.out_type);
-    const int64_t out_plane = sh.out_height() * sh.out_width();
-    if (p.c > 1 && p.h * p.w > 1 && std::max(p.c, p.h * p.w) > in_most)
-      spec.fail_at("layout", "layout=nchw: h * w = " + std::to_string(p.h * p.w) +
-                                 " and c must be at most " + std::to_string(in_most) +
-                                 " (the layout transpose's copies)");
-    if (out_plane > 1 && p.k > 1 && std::max(out_plane, p.k) > out_most)
-      spec.fail_at("layout", "layout=nchw: the output's h * w = " + std::to_string(out_plane) +
-                                 " and k must be at most " + std::to_string(out_most) +
-                                 " (the layout transpose's copies)");
-  }
+  if (p.nchw) check_nchw_layout(spec, nchw_tensors(p, sh));
   if (sh.reduction() > 65535 - sh.c0())
     spec.fail_at("c", "the img2col matrix has " + std::to_string(sh.reduction()) +
                           " columns per group (c / groups x r x s, channels rounded up to " +
@@ -487,8 +477,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   if (t.slab_double) unroll_by_two(*k.body.back().loop, {"fmap_l1"}, true);
   r.block_dim = static_cast<uint32_t>(block_dim);
   if (p.nchw)
-    add_nchw_phases({p.n, p.c, p.h * p.w, p.k, ho * wo, p.in_type, p.out_type, "k"},
-                    CoreSelect::kAic, chip, r);
+    add_nchw_phases(nchw_tensors(p, sh), CoreSelect::kAic, chip, r);
 
   const double in_low = p.int8 ? -128 : -1, in_high = p.int8 ? 127 : 1;
   r.tensors = {{"x", p.in_type, u64(p.n * p.h * p.w * p.c), false, in_low, in_high},
