@@ -43,6 +43,19 @@ bool OnStmt::operator==(const OnStmt& o) const {
   return cores == o.cores && sub_var == o.sub_var && body == o.body;
 }
 
+const Body* Stmt::nested_body() const {
+  switch (kind) {
+    case Kind::kLoop:
+      return &loop->body;
+    case Kind::kIf:
+      return &when->body;
+    case Kind::kOn:
+      return &on->body;
+    default:
+      return nullptr;
+  }
+}
+
 bool Stmt::operator==(const Stmt& o) const {
   if (kind != o.kind) return false;
   switch (kind) {

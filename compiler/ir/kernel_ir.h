@@ -161,6 +161,8 @@ struct Stmt {
   SyncStmt sync;
   std::shared_ptr<OnStmt> on;
   bool operator==(const Stmt& other) const;
+  // The body a loop, `if` or `on` statement holds; nullptr for the others.
+  const Body* nested_body() const;
 };
 
 struct Tile {

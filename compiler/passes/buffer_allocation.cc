@@ -52,11 +52,8 @@ void scan(const Body& body, int& counter, bool in_loop, std::map<std::string, Ra
         if (r.first < 0) r.first = at;
         r.last = std::max(r.last, at);
       }
-    } else if (s.kind == Stmt::Kind::kLoop || s.kind == Stmt::Kind::kIf ||
-               s.kind == Stmt::Kind::kOn) {
-      const Body& inner = s.kind == Stmt::Kind::kLoop ? s.loop->body
-                          : s.kind == Stmt::Kind::kIf ? s.when->body
-                                                      : s.on->body;
+    } else if (const Body* nested = s.nested_body()) {
+      const Body& inner = *nested;
       bool outermost_loop = s.kind == Stmt::Kind::kLoop && !in_loop;
       int start = counter;
       std::map<std::string, Range> inner_ranges;

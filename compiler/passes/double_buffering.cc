@@ -19,12 +19,8 @@ bool uses_unassigned(const Body& body, const std::set<std::string>& doubles) {
     if (s.kind == Stmt::Kind::kOp) {
       for (const Operand& o : s.op.operands)
         if (o.kind == OperandKind::kTile && o.slot < 0 && doubles.count(o.name)) return true;
-    } else if (s.kind == Stmt::Kind::kLoop) {
-      if (uses_unassigned(s.loop->body, doubles)) return true;
-    } else if (s.kind == Stmt::Kind::kIf) {
-      if (uses_unassigned(s.when->body, doubles)) return true;
-    } else if (s.kind == Stmt::Kind::kOn) {
-      if (uses_unassigned(s.on->body, doubles)) return true;
+    } else if (const Body* inner = s.nested_body()) {
+      if (uses_unassigned(*inner, doubles)) return true;
     }
   }
   return false;
@@ -63,10 +59,7 @@ std::optional<std::pair<bool, SourceLocation>> first_use(const Body& body,
       if (reads_only) return std::make_pair(*reads_only, s.loc);
       continue;
     }
-    const Body* inner = s.kind == Stmt::Kind::kLoop ? &s.loop->body
-                        : s.kind == Stmt::Kind::kIf ? &s.when->body
-                        : s.kind == Stmt::Kind::kOn ? &s.on->body
-                                                    : nullptr;
+    const Body* inner = s.nested_body();
     if (!inner) continue;
     if (auto use = first_use(*inner, tile)) return use;
   }
