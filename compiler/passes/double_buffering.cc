@@ -179,6 +179,101 @@ void unroll_by_two(LoopStmt& loop, const std::set<std::string>& tiles, bool earl
   loop.count = (loop.count + 1) / 2;
 }
 
+namespace {
+
+// `tile` renamed `to` in every op of `body` (nested bodies copied: they may be shared).
+void rename_tile(Body& body, const std::string& tile, const std::string& to) {
+  for (Stmt& s : body) {
+    if (s.kind == Stmt::Kind::kOp) {
+      for (Operand& o : s.op.operands)
+        if (o.kind == OperandKind::kTile && o.name == tile) o.name = to;
+    } else if (s.kind == Stmt::Kind::kLoop) {
+      s.loop = std::make_shared<LoopStmt>(*s.loop);
+      rename_tile(s.loop->body, tile, to);
+    } else if (s.kind == Stmt::Kind::kIf) {
+      s.when = std::make_shared<IfStmt>(*s.when);
+      rename_tile(s.when->body, tile, to);
+    } else if (s.kind == Stmt::Kind::kOn) {
+      s.on = std::make_shared<OnStmt>(*s.on);
+      rename_tile(s.on->body, tile, to);
+    }
+  }
+}
+
+// One item's copy of a loop body: its lets, its loads of the tile, the rest.
+struct ItemCopy {
+  Body lets, loads, rest;
+};
+
+// The copy of `body` for the item `item` (affine in the new loop variables): `let VAR_sfx =
+// item`, the body's lets renamed NAME_sfx, `tile` renamed `to`.
+ItemCopy item_copy(const Body& body, const std::string& var, const Affine& item,
+                   const std::string& sfx, const std::string& tile, const std::string& to) {
+  Body b = body;
+  substitute_var(b, var, var + sfx, 1, 0);
+  for (const std::string& name : let_names(b)) {
+    for (Stmt& s : b)
+      if (s.kind == Stmt::Kind::kLet && s.let.name == name) s.let.name = name + sfx;
+    substitute_var(b, name, name + sfx, 1, 0);
+  }
+  rename_tile(b, tile, to);
+  ItemCopy out;
+  out.lets.push_back(make_let(var + sfx, item, false, 1));
+  for (Stmt& s : b) {
+    if (s.kind == Stmt::Kind::kLet) out.lets.push_back(std::move(s));
+    else if (is_load_of(s, {to})) out.loads.push_back(std::move(s));
+    else out.rest.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
+                     const std::string& tile, int64_t cores) {
+  const std::string core = var + "_core", pair = var + "_pair";
+  const int64_t per_core = (count + cores - 1) / cores, pairs = (per_core + 1) / 2;
+  // Item k of pair p on core c: c + cores * (2p + k), k = 0 (even), 1 (odd), 2 (next even).
+  const auto item = [&](int64_t k) {
+    Affine a;
+    a.add(core, 1).add(pair, 2 * cores);
+    a.constant = k * cores;
+    return a;
+  };
+  // Its statements, under `if item < count` unless every core has every odd item (then it has
+  // every even one too). Even and odd items are guarded alike: sync insertion gives the tokens
+  // of a tile read in both (a bias) one id only when both sit at the same depth.
+  const bool all_there = cores - 1 + cores * (2 * pairs - 1) < count;
+  const auto guarded = [&](int64_t k, Body stmts, Body& into) {
+    if (stmts.empty()) return;
+    if (k < 2 && all_there) {
+      for (Stmt& s : stmts) into.push_back(std::move(s));
+      return;
+    }
+    into.push_back(make_if(Condition{item(k), Condition::Op::kLt, count}, std::move(stmts)));
+  };
+  const std::string a = tile + "_a", b = tile + "_b";
+  ItemCopy even = item_copy(body, var, item(0), "", tile, a);
+  ItemCopy odd = item_copy(body, var, item(1), "_odd", tile, b);
+  ItemCopy next = item_copy(body, var, item(2), "_next", tile, a);
+  Body loop;
+  for (Stmt& s : even.lets) loop.push_back(std::move(s));
+  for (Stmt& s : odd.lets) loop.push_back(std::move(s));
+  guarded(1, std::move(odd.loads), loop);
+  guarded(0, std::move(even.rest), loop);
+  for (Stmt& s : next.lets) loop.push_back(std::move(s));
+  guarded(2, std::move(next.loads), loop);
+  guarded(1, std::move(odd.rest), loop);
+
+  Affine first;
+  first.add(core, 1);
+  ItemCopy head = item_copy(body, var, first, "_first", tile, a);
+  Body per_core_body = std::move(head.lets);
+  for (Stmt& s : head.loads) per_core_body.push_back(std::move(s));
+  per_core_body.push_back(make_loop(pair, pairs, false, std::move(loop)));
+  return make_loop(core, cores, true, std::move(per_core_body));
+}
+
 void double_buffer(Kernel& kernel) {
   std::set<std::string> doubles;
   for (const Tile& t : kernel.tiles)

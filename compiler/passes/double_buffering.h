@@ -6,8 +6,9 @@
 //
 // A double-buffered tile belongs to the innermost loop using it. An op generator that wants a
 // tile to alternate over an outer loop (a conv's input slab over the tiles a core computes, read
-// in the K loop inside) unrolls that loop itself with unroll_by_two before the pass runs; a
-// `pfor` unrolled so walks its iterations in pairs (pair p = iterations 2p and 2p + 1).
+// in the K loop inside) rewrites that loop itself before the pass runs: with unroll_by_two (a
+// `pfor` unrolled so walks its iterations in pairs, pair p = iterations 2p and 2p + 1), or with
+// prefetch_by_two (each core's items two at a time, the next one's load prefetched).
 #pragma once
 
 #include <set>
@@ -26,5 +27,25 @@ void double_buffer(Kernel& kernel);
 // even copy's loads: a pipe queue holds one instruction, so a load placed after the even copy's
 // long inner loop would be issued only when that loop is nearly done, and could not overlap it.
 void unroll_by_two(LoopStmt& loop, const std::set<std::string>& tiles, bool early_loads = false);
+
+// The body of `pfor var in count` (item i on core i mod `cores`), rewritten so that each core
+// walks its items c, c + cores, c + 2 cores, ... two at a time with `tile` alternating between
+// `tile_a` (the core's even items) and `tile_b` (its odd items), `tile`'s loads prefetched:
+//   pfor var_core in cores {
+//     first item's lets and loads of tile_a
+//     for var_pair in ceil(items per core / 2) {
+//       even and odd items' lets; the odd item's loads of tile_b;
+//       the even item's other statements (reading tile_a);
+//       the next even item's lets and loads of tile_a   (a prefetch for the next iteration);
+//       the odd item's other statements (reading tile_b)
+//     }
+//   }
+// Loads are top-level ops of the body writing only `tile`, or ifs holding only those; each
+// item's part is guarded by `if item < count` where some core has fewer items. So a tile's load
+// overlaps the previous item's work on the other tile (unroll_by_two with early loads waits for
+// both loads of a pair before its first item, and loads a pair's first tile only after the
+// previous pair is issued). The caller declares tile_a and tile_b in place of `tile`.
+Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
+                     const std::string& tile, int64_t cores);
 
 }  // namespace npu::compiler

@@ -268,8 +268,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const int64_t gap = sh.stack_gap(), fmap_rows = IB > 1 ? sh.stacked_rows(IB) : 0;
   const bool zero_gaps = IB > 1 && (sh.pad_top > 0 || sh.pad_bottom > 0);
   const int64_t tiles = p.n / IB * p.groups * TH * TN;
-  const int64_t items = t.slab_double ? ceil_div(tiles, 2) : tiles;  // pfor iterations
-  const int64_t block_dim = std::min<int64_t>(items, static_cast<int64_t>(chip.chip.cores));
+  const int64_t block_dim = std::min<int64_t>(tiles, static_cast<int64_t>(chip.chip.cores));
   const std::string in_sfx = p.int8 ? "s8" : "f16";
   const std::string out_sfx = p.out_type == isa::DataType::kS32   ? "s32"
                               : p.out_type == isa::DataType::kF32 ? "f32"
@@ -297,10 +296,16 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const int64_t zero_bytes = gap * p.w * cg * es;
   if (zero_gaps) k.args.push_back({"gap_zeros", isa::ArgKind::kGmPointer, u64(zero_bytes)});
   const bool slab_slots = t.streamed || t.slab_double;
-  k.tiles = {{"fmap_l1", isa::Buffer::kL1, u64(slab_bytes), slab_slots, {}, {}},
+  // A double resident slab is two tiles (prefetch_by_two below), a streamed one a double tile.
+  if (t.slab_double)
+    for (const char* name : {"fmap_l1_a", "fmap_l1_b"})
+      k.tiles.push_back({name, isa::Buffer::kL1, u64(slab_bytes), false, {}, {}});
+  else
+    k.tiles.push_back({"fmap_l1", isa::Buffer::kL1, u64(slab_bytes), t.streamed, {}, {}});
+  k.tiles.insert(k.tiles.end(), {
              {"a_l0", isa::Buffer::kL0a, u64(m_ext * kt * es), true, {}, {}},
              {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
-             {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}};
+             {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}});
   if (via_ub) k.tiles.push_back({"c_ub", isa::Buffer::kUb, u64(m_ext * nt * eo), false, {}, {}});
   if (p.bias) add_cube_bias_tiles(k, bias_table, m_ext, nt, eo);
   if (t.weights_in_l1) {
@@ -472,9 +477,12 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
             field("gm_gap", tail_select("tn", TN - 1, (p.k - n_tail) * eo, (p.k - nt) * eo)),
             field("local_gap", tail_select("tn", TN - 1, gap32(n_tail), gap32(nt)))}));
   }
-  k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
-  // A double resident slab alternates over each core's tiles: tiles go in pairs.
-  if (t.slab_double) unroll_by_two(*k.body.back().loop, {"fmap_l1"}, true);
+  // A double resident slab alternates over each core's tiles, the next one's loaded while
+  // the core works on the current one.
+  if (t.slab_double)
+    k.body.push_back(prefetch_by_two("t", tiles, tbody, "fmap_l1", block_dim));
+  else
+    k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
   r.block_dim = static_cast<uint32_t>(block_dim);
   if (p.nchw)
     add_nchw_phases(nchw_tensors(p, sh), CoreSelect::kAic, chip, r);
@@ -508,7 +516,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
       (IB > 1 ? std::to_string(IB) + " images x " : "") + std::to_string(rows) + " rows x " +
       std::to_string(nt) + " channels, K step " + std::to_string(kt) +
       (t.streamed      ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
-       : t.slab_double ? " (resident slab, double buffered over tile pairs)"
+       : t.slab_double ? " (resident slab, double buffered, the next one prefetched)"
                        : " (resident slab)") +
       (t.weights_in_l1 ? ", weights in L1" : "") + ", " + std::to_string(tiles) + " output tiles";
   // fp32 (or exact int32) accumulation; fp16 output adds one rounding (as matmul).

@@ -43,9 +43,10 @@ int64_t conv_tile_m(const ConvShape& s, int64_t rows, int64_t images) {
   return round_up(images == 1 ? rows * s.out_width() : s.stacked_pixels(images), 16);
 }
 
-// A double slab's estimate counts this much more: its pairs of tiles contend for the memory
-// system at once and keep two tiles' scalar state, which the model does not see; with this
-// margin no layer of docs/performance.md's conv table gets slower (measured).
+// A double slab's estimate counts this much more: two slab loads in flight contend for the
+// memory system and the core keeps two tiles' scalar state, which the model does not see; with
+// this margin and the per-tile fill no layer of docs/performance.md's conv table got slower
+// (measured on both chips when the next slab became a prefetch).
 constexpr double kDoubleSlabMargin = 1.1;
 
 ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
@@ -141,21 +142,19 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
     const double steps = static_cast<double>(streamed ? ceil_div(c1, blocks) : ceil_div(kred, kt));
     const double exposed = streamed ? slab_latency : t_slab_load;
     const double t_out = static_cast<double>(m_ext * nt * 4) / out_bw;
-    // A double slab (weights in L1): a pair of tiles loads both slabs up front, so the second
-    // one loads under the first tile's K steps; the first one is issued only when the scalar
-    // unit is past the previous pair's K steps, so it hides only under their last step and
-    // the write-out.
+    // A double slab (weights in L1): the next tile's slab loads under this tile's K steps
+    // (prefetch_by_two); only a core's first slab is exposed. Its tiles are many and small,
+    // so each also pays its first K step's loads (without it the model took 2-row tiles for
+    // the 910B's 56 x 56 stride-2 layer: 13% slower than 3-row ones).
     const double per_tile =
-        slab_double ? steps * t_step + t_out +
-                          (std::max(0.0, t_slab_load - t_step - t_out) +
-                           std::max(0.0, t_slab_load - steps * t_step)) / 2
+        slab_double ? steps * t_step + t_out + std::max(0.0, t_slab_load - steps * t_step) +
+                          t_load3d + t_weights_l1
                     : steps * t_step + exposed + t_out;
     const double tiles = static_cast<double>(s.batch / images * s.groups * ceil_div(ho, rows) *
                                              ceil_div(s.group_out_channels, nt));
-    // Pairs of tiles go round the cores when the slab alternates.
-    const double per_core =
-        slab_double ? 2 * std::ceil(std::ceil(tiles / 2) / cores) : std::ceil(tiles / cores);
-    const double total = (slab_double ? kDoubleSlabMargin : 1.0) * per_core * per_tile +
+    const double total = (slab_double ? kDoubleSlabMargin : 1.0) * std::ceil(tiles / cores) *
+                             per_tile +
+                         (slab_double ? t_slab_load : 0.0) +
                          (weights_in_l1 ? gm_read_cycles(chip.paths.gm_to_l1,
                                                          static_cast<double>(all_weights), l2_share)
                                         : 0.0);

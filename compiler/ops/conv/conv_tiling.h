@@ -14,15 +14,17 @@
 //  * resident: the band's slab of all channels of the group is loaded once per tile, and K
 //    steps of `kt` columns (any multiple of C0, so a large r x s fits small L0A) walk it;
 //    when two slabs fit L1 next to the weights (which must be in L1, or their GM -> L0B loads
-//    would queue behind the slab's on MTE2) the slab is double buffered over pairs of tiles:
-//    both slabs load first, so the second tile's loads under the first one's K steps.
+//    would queue behind the slab's on MTE2) the slab is double buffered over a core's tiles:
+//    the next tile's slab loads under this tile's K steps (prefetch_by_two), so only a core's
+//    first slab waits.
 // For every candidate that fits the buffers (L0A / L0B double buffered, L0C, UB on coupled
 // chips, L1; plus a bias row's room in L1 and the bias table, or in UB) the model estimates
 //   per K step: max(cube fractals, load3d bytes over L1 -> L0A, weight bytes over GM -> L0B,
 //               streamed slab bytes over GM -> L1, scalar set-up),
-//   per tile:   K steps + the exposed slab load (resident; with a double slab half of one,
-//               plus what the second load of a pair takes beyond the first tile's K steps)
-//               + fixpipe write-out,
+//   per tile:   K steps + the exposed slab load (resident; with a double slab what the next
+//               slab's load takes beyond the K steps, plus the first step's loads, which
+//               nothing overlaps) + fixpipe write-out; a double slab adds one exposed load
+//               per core (its first),
 // where GM reads get the core's share of L2 and, for the feature map (read once from HBM),
 // of HBM bandwidth; times the rounds of tiles over the cores; it keeps the cheapest. When every
 // tile uses the same weights (one group, one block of output channels) and they fit L1 next to
