@@ -230,7 +230,7 @@ ItemCopy item_copy(const Body& body, const std::string& var, const Affine& item,
 }  // namespace
 
 Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
-                     const std::string& tile, int64_t cores) {
+                     const std::string& tile, int64_t cores, const Body& prologue) {
   const std::string core = var + "_core", pair = var + "_pair";
   const int64_t per_core = (count + cores - 1) / cores, pairs = (per_core + 1) / 2;
   // Item k of pair p on core c: c + cores * (2p + k), k = 0 (even), 1 (odd), 2 (next even).
@@ -261,15 +261,24 @@ Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
   for (Stmt& s : odd.lets) loop.push_back(std::move(s));
   guarded(1, std::move(odd.loads), loop);
   guarded(0, std::move(even.rest), loop);
-  for (Stmt& s : next.lets) loop.push_back(std::move(s));
-  guarded(2, std::move(next.loads), loop);
+  // The next item's lets inside its guard: a let holds a register to the end of its body.
+  for (Stmt& s : next.loads) next.lets.push_back(std::move(s));
+  guarded(2, std::move(next.lets), loop);
   guarded(1, std::move(odd.rest), loop);
 
   Affine first;
   first.add(core, 1);
-  ItemCopy head = item_copy(body, var, first, "_first", tile, a);
-  Body per_core_body = std::move(head.lets);
-  for (Stmt& s : head.loads) per_core_body.push_back(std::move(s));
+  Body with_prologue = body;
+  with_prologue.insert(with_prologue.begin(), prologue.begin(), prologue.end());
+  ItemCopy head = item_copy(with_prologue, var, first, "_first", tile, a);
+  Body first_item = std::move(head.lets);
+  // The prologue (no lets, no loads of the tile) leads the first item's other statements.
+  for (size_t i = 0; i < prologue.size() && i < head.rest.size(); ++i)
+    first_item.push_back(std::move(head.rest[i]));
+  for (Stmt& s : head.loads) first_item.push_back(std::move(s));
+  // In an `if` that always holds, so that its lets' registers are free again for the loop.
+  Body per_core_body;
+  per_core_body.push_back(make_if(Condition{first, Condition::Op::kLt, cores}, std::move(first_item)));
   per_core_body.push_back(make_loop(pair, pairs, false, std::move(loop)));
   return make_loop(core, cores, true, std::move(per_core_body));
 }

@@ -32,6 +32,7 @@ void unroll_by_two(LoopStmt& loop, const std::set<std::string>& tiles, bool earl
 // walks its items c, c + cores, c + 2 cores, ... two at a time with `tile` alternating between
 // `tile_a` (the core's even items) and `tile_b` (its odd items), `tile`'s loads prefetched:
 //   pfor var_core in cores {
+//     `prologue` (written with the body's lets, of the core's first item)
 //     first item's lets and loads of tile_a
 //     for var_pair in ceil(items per core / 2) {
 //       even and odd items' lets; the odd item's loads of tile_b;
@@ -46,6 +47,6 @@ void unroll_by_two(LoopStmt& loop, const std::set<std::string>& tiles, bool earl
 // both loads of a pair before its first item, and loads a pair's first tile only after the
 // previous pair is issued). The caller declares tile_a and tile_b in place of `tile`.
 Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
-                     const std::string& tile, int64_t cores);
+                     const std::string& tile, int64_t cores, const Body& prologue = {});
 
 }  // namespace npu::compiler

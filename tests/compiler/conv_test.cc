@@ -122,6 +122,45 @@ std::vector<OpCase> forced_cases() {
 
 INSTANTIATE_TEST_SUITE_P(Forced, Conv2dTest, ::testing::ValuesIn(forced_cases()));
 
+// A double slab with each core's block of output channels in L1 (k / tile_n blocks dividing the
+// cores used): the weights load once per core before its first tile; bias, stride 2, cores
+// with one tile fewer than others (ragged), int8, stacked images, and 4 channel blocks.
+std::vector<OpCase> core_weights_cases() {
+  std::vector<OpCase> out;
+  for (const char* c : {"ascend910", "ascend910b"})
+    for (const char* s : {
+             "conv2d n=3 c=32 h=16 w=12 k=64 r=3 s=3 stride=2 pad=1 dtype=fp16 tile_rows=3 "
+             "tile_n=32 slab=double weights=l1 bias=1",
+             "conv2d n=5 c=48 h=20 w=9 k=96 r=3 s=3 pad=1 dtype=fp16 tile_rows=2 tile_n=48 "
+             "slab=double weights=l1",
+             "conv2d n=2 c=64 h=11 w=11 k=128 r=3 s=3 stride=2 pad=1 dtype=int8 tile_rows=2 "
+             "tile_n=32 slab=double weights=l1",
+             "conv2d n=8 c=32 h=5 w=5 k=64 r=3 s=3 pad=1 dtype=fp16 tile_images=2 tile_n=32 "
+             "slab=double weights=l1",
+         })
+      out.push_back({c, s});
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(CoreWeights, Conv2dTest, ::testing::ValuesIn(core_weights_cases()));
+
+TEST(Conv2dTilingKeysTest, CoreWeightsNeedTheBlocksToDivideTheCores) {
+  // tiny has one core: two channel blocks cannot each stay in one core's L1.
+  EXPECT_NE(op_build_error("tiny", "conv2d n=3 c=32 h=16 w=12 k=64 r=3 s=3 pad=1 dtype=fp16 "
+                                   "tile_rows=3 tile_n=32 slab=double weights=l1")
+                .find("or slab=double with tile_n dividing k and k / tile_n dividing the cores "
+                      "used"),
+            std::string::npos);
+  // On the 910 the kernel loads the core's block once, into a w_l1 of that block's size.
+  const OpKernel k = build_op(parse_op_spec("conv2d n=3 c=32 h=16 w=12 k=64 r=3 s=3 pad=1 "
+                                            "dtype=fp16 tile_rows=3 tile_n=32 slab=double "
+                                            "weights=l1"),
+                              chip("ascend910"));
+  const Tile* w = k.kernel.find_tile("w_l1");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->bytes, 288u * 32 * 2);  // kred 288 x 32 channels of fp16
+}
+
 // Tiles of several images stacked in one feature map (one load3d, M padded once per tile): zero
 // gap rows as the padding between images (pad 1, pad 2 with dilation 2, unequal pad_h), a gap
 // widened to a whole number of strides (odd heights at stride 2, 3), no zeros without padding,
@@ -211,7 +250,8 @@ TEST(Conv2dTilingKeysTest, RejectsIllegalValuesAndTilingsThatDoNotFit) {
   EXPECT_EQ(op_build_error("tiny", base + "weights=l1 tile_n=16"),
             "<op>:1:65: error: no conv2d tiling with tile_n=16 weights=l1 fits chip 'tiny': "
             "weights=l1 needs every tile to use the same weights (one group, tile_n >= k / "
-            "groups) and at most 65535 32-byte units of them");
+            "groups) and at most 65535 32-byte units of them, or slab=double with tile_n "
+            "dividing k and k / tile_n dividing the cores used");
   EXPECT_EQ(op_build_error("tiny", base + "tile_rows=12 tile_n=48 slab=resident tile_k=288"),
             "<op>:1:101: error: no conv2d tiling with tile_rows=12 tile_n=48 tile_k=288 "
             "slab=resident fits chip 'tiny': a K step of 288 columns by 128 img2col rows (2 x "

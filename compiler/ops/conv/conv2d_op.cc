@@ -308,11 +308,18 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
              {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}});
   if (via_ub) k.tiles.push_back({"c_ub", isa::Buffer::kUb, u64(m_ext * nt * eo), false, {}, {}});
   if (p.bias) add_cube_bias_tiles(k, bias_table, m_ext, nt, eo);
+  // Weights in L1: all of them when every tile uses them all (TN == 1); otherwise (a double
+  // slab) each core's block of output channels, loaded by the core before its first tile.
+  const bool core_weights = t.weights_in_l1 && TN > 1;
+  const int64_t n1w = core_weights ? n1 : n1g;  // fractal columns of w_l1
+  Body core_prologue;
   if (t.weights_in_l1) {
-    const int64_t bytes = k1g * n1g * 512;
-    k.tiles.push_back({"w_l1", isa::Buffer::kL1, u64(bytes), false, {}, {}});
-    k.body.push_back(op("copy_gm_to_l1", {tile("w_l1"), gm("wgt", Affine{})},
-                        {field("nburst", 1), field("burst_len", bytes / 32)}));
+    k.tiles.push_back({"w_l1", isa::Buffer::kL1, u64(k1g * n1w * 512), false, {}, {}});
+    (core_weights ? core_prologue : k.body)
+        .push_back(op("copy_gm_to_l1",
+                      {tile("w_l1"), gm("wgt", core_weights ? var_expr("tn", n1 * 512) : Affine{})},
+                      {field("nburst", k1g), field("burst_len", n1w * 16),
+                       field("src_gap", (n1g - n1w) * 16)}));
   }
 
   Body tbody;
@@ -395,10 +402,10 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
     // Every tile uses the same weights (one group, one channel block): fractals of a step are
     // consecutive in L1 in the order the mmad wants.
     Value from = constant(0);
-    from.vars = var_expr("kk", (kt / c0) * n1g * 512);
+    from.vars = var_expr("kk", (kt / c0) * n1w * 512);
     kbody.push_back(
         op("load2d_l1_to_l0b." + in_sfx, {tile("b_l0"), tile("w_l1", from)},
-           {field("repeat", tail_select("kk", KK - 1, k_tail / c0 * n1g, kt / c0 * n1g)),
+           {field("repeat", tail_select("kk", KK - 1, k_tail / c0 * n1w, kt / c0 * n1w)),
             field("src_stride", 1)}));
   } else {
     kbody.push_back(
@@ -480,7 +487,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   // A double resident slab alternates over each core's tiles, the next one's loaded while
   // the core works on the current one.
   if (t.slab_double)
-    k.body.push_back(prefetch_by_two("t", tiles, tbody, "fmap_l1", block_dim));
+    k.body.push_back(prefetch_by_two("t", tiles, tbody, "fmap_l1", block_dim, core_prologue));
   else
     k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
   r.block_dim = static_cast<uint32_t>(block_dim);

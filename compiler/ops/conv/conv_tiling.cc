@@ -95,7 +95,8 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
   // Bytes of one group's FRACTAL_Z weights (every output channel).
   const int64_t all_weights = kred * round_up(s.group_out_channels, 16) * s.in_bytes;
   auto consider = [&](int64_t rows, int64_t images, int64_t nt, int64_t kt, bool streamed,
-                      int64_t blocks, int64_t m_ext, bool weights_in_l1, bool slab_double) {
+                      int64_t blocks, int64_t m_ext, bool weights_in_l1, bool slab_double,
+                      int64_t l1_weights) {
     const int64_t a_bytes = m_ext * kt * s.in_bytes, w_bytes = kt * nt * s.in_bytes;
     const std::string step = "a K step of " + std::to_string(kt) + " columns";
     if (kt > 4095)  // mmad k (12 bits)
@@ -156,7 +157,7 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
                              per_tile +
                          (slab_double ? t_slab_load : 0.0) +
                          (weights_in_l1 ? gm_read_cycles(chip.paths.gm_to_l1,
-                                                         static_cast<double>(all_weights), l2_share)
+                                                         static_cast<double>(l1_weights), l2_share)
                                         : 0.0);
     ConvTiling t;
     t.rows = rows;
@@ -251,21 +252,32 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
         // Weights once in L1: one group, one block of output channels, room next to the slabs.
         const bool one_weight_set = s.groups == 1 && nt >= s.group_out_channels &&
                                     all_weights / 32 <= 65535;  // one burst copy
+        // Or, with a double slab, each core's block of output channels: the tiles of a core
+        // (c, c + cores, ...) share their channel block when the blocks divide the cores.
+        const int64_t blocks_n = s.group_out_channels / nt;
+        const int64_t used_cores = std::min<int64_t>(
+            s.batch / images * ceil_div(ho, rows) * blocks_n, chip.chip.cores);
+        const bool core_weight_set = s.groups == 1 && blocks_n > 1 &&
+                                     s.group_out_channels % nt == 0 &&
+                                     used_cores % blocks_n == 0 && kred / c0 <= 4095;
         for (bool in_l1 : {false, true}) {
           if (force.weights == (in_l1 ? WeightsMode::kGm : WeightsMode::kL1)) continue;
-          if (in_l1 && !one_weight_set) {
+          if (in_l1 && !one_weight_set && !core_weight_set) {
             if (force.weights == WeightsMode::kL1)
               reject("weights", "weights=l1 needs every tile to use the same weights (one group, "
-                              "tile_n >= k / groups) and at most 65535 32-byte units of them");
+                              "tile_n >= k / groups) and at most 65535 32-byte units of them, or "
+                              "slab=double with tile_n dividing k and k / tile_n dividing the cores used");
             continue;
           }
-          if (in_l1 && static_cast<uint64_t>(all_weights + bias_l1) >= b.l1_bytes) {
+          const int64_t l1_weights =
+              !in_l1 ? 0 : one_weight_set ? all_weights : kred * nt * s.in_bytes;
+          if (in_l1 && static_cast<uint64_t>(l1_weights + bias_l1) >= b.l1_bytes) {
             if (force.weights == WeightsMode::kL1)
-              reject("weights", "the weights (" + bytes_of(all_weights) + ") do not fit l1 (" +
+              reject("weights", "the weights (" + bytes_of(l1_weights) + ") do not fit l1 (" +
                                   bytes_of(static_cast<int64_t>(b.l1_bytes)) + ")");
             continue;
           }
-          const uint64_t l1 = b.l1_bytes - (in_l1 ? static_cast<uint64_t>(all_weights) : 0) -
+          const uint64_t l1 = b.l1_bytes - static_cast<uint64_t>(l1_weights) -
                               static_cast<uint64_t>(bias_l1);
           const std::string l1_left = "the " + bytes_of(static_cast<int64_t>(l1)) + " of l1" +
                                       (in_l1 || bias_l1 ? " left next to the weights / bias" : "");
@@ -274,8 +286,10 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
             for (int64_t blocks = 1; blocks <= c1; ++blocks) {
               if (force.kt && force.kt != blocks * per_block) continue;
               const int64_t slab = conv_tile_slab_bytes(s, rows, images, blocks);
+              if (in_l1 && !one_weight_set) break;  // per-core weights: double slabs only
               if (static_cast<uint64_t>(2 * slab) <= l1)
-                consider(rows, images, nt, blocks * per_block, true, blocks, m_all, in_l1, false);
+                consider(rows, images, nt, blocks * per_block, true, blocks, m_all, in_l1, false,
+                         l1_weights);
               else
                 reject("tile_rows", "two streamed slabs of " + band + " x " +
                                         std::to_string(blocks) + " channel blocks (2 x " +
@@ -286,6 +300,7 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
           for (int64_t slabs = 1; slabs <= 2; ++slabs) {
             const SlabMode mode = slabs == 2 ? SlabMode::kDouble : SlabMode::kResident;
             if (!any_slab && force.slab != mode) continue;
+            if (slabs == 1 && in_l1 && !one_weight_set) continue;  // per-core weights: double
             if (slabs == 2 && !in_l1) {
               if (force.slab == SlabMode::kDouble)
                 reject("slab", "slab=double needs the weights in L1 (weights=l1)");
@@ -300,11 +315,12 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
               continue;
             }
             if (force.kt) {
-              consider(rows, images, nt, force.kt, false, c1, m_all, in_l1, slabs == 2);
+              consider(rows, images, nt, force.kt, false, c1, m_all, in_l1, slabs == 2,
+                       l1_weights);
               continue;
             }
             for (int64_t kt = c0; kt <= round_up(kred, c0); kt *= 2)
-              consider(rows, images, nt, kt, false, c1, m_all, in_l1, slabs == 2);
+              consider(rows, images, nt, kt, false, c1, m_all, in_l1, slabs == 2, l1_weights);
           }
         }
       }
