@@ -276,9 +276,11 @@ Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
   for (size_t i = 0; i < prologue.size() && i < head.rest.size(); ++i)
     first_item.push_back(std::move(head.rest[i]));
   for (Stmt& s : head.loads) first_item.push_back(std::move(s));
-  // In an `if` that always holds, so that its lets' registers are free again for the loop.
+  // In an `if` (its lets' registers are free again for the loop), which holds unless the
+  // core has no item at all (more cores than items).
   Body per_core_body;
-  per_core_body.push_back(make_if(Condition{first, Condition::Op::kLt, cores}, std::move(first_item)));
+  per_core_body.push_back(
+      make_if(Condition{first, Condition::Op::kLt, count}, std::move(first_item)));
   per_core_body.push_back(make_loop(pair, pairs, false, std::move(loop)));
   return make_loop(core, cores, true, std::move(per_core_body));
 }

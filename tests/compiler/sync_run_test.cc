@@ -121,5 +121,58 @@ TEST(SyncRunTest, SiblingLoopsOfAPairShareTheirFlags) {
   }
 }
 
+// The same tile loop rewritten by prefetch_by_two for `cores` cores: each core walks its tiles
+// over s_a / s_b, the next even tile's slab loaded after the even tile's inner loop (a prefetch
+// across the pair loop's back edge), the items of a ragged last pair guarded.
+Kernel prefetched_kernel(int tiles, int64_t cores) {
+  Kernel k = parse_kernel(
+      "kernel prefetched\narg x gm\narg y gm\ntile s ub 512\ntile s_a ub 512\n"
+      "tile s_b ub 512\ntile a ub 256 double\n"
+      "pfor t in " + std::to_string(tiles) + " {\n"
+      "  copy_gm_to_ub s, x[512*t], burst_len=16\n"
+      "  for k in 2 {\n"
+      "    vadds.f16 a, s[256*k], 15360, repeat=1\n"
+      "    copy_ub_to_gm y[512*t + 256*k], a, burst_len=8\n"
+      "  }\n"
+      "}\n",
+      "prefetched.nk");
+  const Body body = k.body[0].loop->body;
+  k.body[0] = prefetch_by_two("t", tiles, body, "s", cores);
+  k.tiles.erase(k.tiles.begin());  // s: now s_a and s_b
+  return k;
+}
+
+TEST(SyncRunTest, PrefetchByTwoRunsEveryTileOnceRaceFree) {
+  for (const char* chip_name : {"tiny", "ascend910"}) {
+    for (uint32_t workers : {1u, 3u}) {
+      if (workers > chip(chip_name).chip.cores) continue;
+      for (int tiles : {1, 2, 7, 8}) {
+        sim::SimOptions options;
+        options.racecheck = true;
+        runtime::Device device = runtime::Device::simulated(chip(chip_name), options);
+        const Kernel k = prefetched_kernel(tiles, workers);
+        ASSERT_EQ(k.body[0].loop->count, static_cast<int64_t>(workers));
+        CompileResult c = compile_kernel(k, device.config());
+        const size_t elements = 256 * static_cast<size_t>(tiles);
+        std::vector<double> x(elements);
+        for (size_t i = 0; i < elements; ++i)
+          x[i] = static_cast<double>(static_cast<int>(i % 13) - 6);
+        uint64_t px = device.malloc(2 * elements, "x"), py = device.malloc(2 * elements, "y");
+        device.copy_to_device(px, runtime::encode(isa::DataType::kF16, x));
+        device.copy_to_device(py, std::vector<uint8_t>(2 * elements, 0));
+        device.load(c.binary);
+        std::vector<uint64_t> args = {px, py};
+        device.launch("prefetched", args, workers);
+        std::vector<uint8_t> bytes(2 * elements);
+        device.copy_to_host(bytes, py);
+        std::vector<double> y = runtime::decode(isa::DataType::kF16, bytes);
+        for (size_t i = 0; i < elements; ++i)
+          ASSERT_EQ(y[i], x[i] + 1) << chip_name << " workers " << workers << " tiles " << tiles
+                                    << " element " << i;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace npu::compiler
