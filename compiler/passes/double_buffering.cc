@@ -2,6 +2,7 @@
 #include "compiler/passes/double_buffering.h"
 
 #include <cstddef>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <set>
@@ -26,22 +27,30 @@ bool uses_unassigned(const Body& body, const std::set<std::string>& doubles) {
   return false;
 }
 
-void set_slots(Body& body, const std::set<std::string>& doubles, int slot) {
+// Applies `fn` to every tile operand of every op in `body` (nested bodies copied first: copies
+// made by unrolling share them).
+void for_each_tile_operand(Body& body, const std::function<void(Operand&)>& fn) {
   for (Stmt& s : body) {
     if (s.kind == Stmt::Kind::kOp) {
       for (Operand& o : s.op.operands)
-        if (o.kind == OperandKind::kTile && o.slot < 0 && doubles.count(o.name)) o.slot = slot;
+        if (o.kind == OperandKind::kTile) fn(o);
     } else if (s.kind == Stmt::Kind::kLoop) {
       s.loop = std::make_shared<LoopStmt>(*s.loop);
-      set_slots(s.loop->body, doubles, slot);
+      for_each_tile_operand(s.loop->body, fn);
     } else if (s.kind == Stmt::Kind::kIf) {
       s.when = std::make_shared<IfStmt>(*s.when);
-      set_slots(s.when->body, doubles, slot);
+      for_each_tile_operand(s.when->body, fn);
     } else if (s.kind == Stmt::Kind::kOn) {
       s.on = std::make_shared<OnStmt>(*s.on);
-      set_slots(s.on->body, doubles, slot);
+      for_each_tile_operand(s.on->body, fn);
     }
   }
+}
+
+void set_slots(Body& body, const std::set<std::string>& doubles, int slot) {
+  for_each_tile_operand(body, [&](Operand& o) {
+    if (o.slot < 0 && doubles.count(o.name)) o.slot = slot;
+  });
 }
 
 // The first op of `body` (in program order, nested bodies included) with an unassigned operand
@@ -181,25 +190,6 @@ void unroll_by_two(LoopStmt& loop, const std::set<std::string>& tiles, bool earl
 
 namespace {
 
-// `tile` renamed `to` in every op of `body` (nested bodies copied: they may be shared).
-void rename_tile(Body& body, const std::string& tile, const std::string& to) {
-  for (Stmt& s : body) {
-    if (s.kind == Stmt::Kind::kOp) {
-      for (Operand& o : s.op.operands)
-        if (o.kind == OperandKind::kTile && o.name == tile) o.name = to;
-    } else if (s.kind == Stmt::Kind::kLoop) {
-      s.loop = std::make_shared<LoopStmt>(*s.loop);
-      rename_tile(s.loop->body, tile, to);
-    } else if (s.kind == Stmt::Kind::kIf) {
-      s.when = std::make_shared<IfStmt>(*s.when);
-      rename_tile(s.when->body, tile, to);
-    } else if (s.kind == Stmt::Kind::kOn) {
-      s.on = std::make_shared<OnStmt>(*s.on);
-      rename_tile(s.on->body, tile, to);
-    }
-  }
-}
-
 // One item's copy of a loop body: its lets, its loads of the tile, the rest.
 struct ItemCopy {
   Body lets, loads, rest;
@@ -216,7 +206,9 @@ ItemCopy item_copy(const Body& body, const std::string& var, const Affine& item,
       if (s.kind == Stmt::Kind::kLet && s.let.name == name) s.let.name = name + sfx;
     substitute_var(b, name, name + sfx, 1, 0);
   }
-  rename_tile(b, tile, to);
+  for_each_tile_operand(b, [&](Operand& o) {
+    if (o.name == tile) o.name = to;
+  });
   ItemCopy out;
   out.lets.push_back(make_let(var + sfx, item, false, 1));
   for (Stmt& s : b) {

@@ -94,31 +94,35 @@ Kernel sibling_loops_kernel(int tiles) {
   return k;
 }
 
+// Runs kernel `k` (y = x + 1 over `tiles` x 256 fp16, args x, y) on `workers` cores with the
+// race check on and checks every element.
+void expect_adds_one(const char* chip_name, const Kernel& k, int tiles, uint32_t workers) {
+  sim::SimOptions options;
+  options.racecheck = true;
+  runtime::Device device = runtime::Device::simulated(chip(chip_name), options);
+  CompileResult c = compile_kernel(k, device.config());
+  const size_t elements = 256 * static_cast<size_t>(tiles);
+  std::vector<double> x(elements);
+  for (size_t i = 0; i < elements; ++i) x[i] = static_cast<double>(static_cast<int>(i % 11) - 5);
+  uint64_t px = device.malloc(2 * elements, "x"), py = device.malloc(2 * elements, "y");
+  device.copy_to_device(px, runtime::encode(isa::DataType::kF16, x));
+  device.copy_to_device(py, std::vector<uint8_t>(2 * elements, 0));
+  device.load(c.binary);
+  std::vector<uint64_t> args = {px, py};
+  device.launch(k.name, args, workers);
+  std::vector<uint8_t> bytes(2 * elements);
+  device.copy_to_host(bytes, py);
+  std::vector<double> y = runtime::decode(isa::DataType::kF16, bytes);
+  for (size_t i = 0; i < elements; ++i)
+    ASSERT_EQ(y[i], x[i] + 1) << chip_name << " workers " << workers << " tiles " << tiles
+                              << " element " << i;
+}
+
 TEST(SyncRunTest, SiblingLoopsOfAPairShareTheirFlags) {
-  for (const char* chip_name : {"tiny", "ascend910"}) {
-    for (uint32_t workers : {1u, 3u}) {
-      if (workers > chip(chip_name).chip.cores) continue;
-      const int tiles = 5;
-      sim::SimOptions options;
-      options.racecheck = true;
-      runtime::Device device = runtime::Device::simulated(chip(chip_name), options);
-      CompileResult c = compile_kernel(sibling_loops_kernel(tiles), device.config());
-      size_t elements = 256 * tiles;
-      std::vector<double> x(elements);
-      for (size_t i = 0; i < elements; ++i)
-        x[i] = static_cast<double>(static_cast<int>(i % 11) - 5);
-      uint64_t px = device.malloc(2 * elements, "x"), py = device.malloc(2 * elements, "y");
-      device.copy_to_device(px, runtime::encode(isa::DataType::kF16, x));
-      device.load(c.binary);
-      std::vector<uint64_t> args = {px, py};
-      device.launch("siblings", args, workers);
-      std::vector<uint8_t> bytes(2 * elements);
-      device.copy_to_host(bytes, py);
-      std::vector<double> y = runtime::decode(isa::DataType::kF16, bytes);
-      for (size_t i = 0; i < elements; ++i)
-        ASSERT_EQ(y[i], x[i] + 1) << chip_name << " workers " << workers << " element " << i;
-    }
-  }
+  for (const char* chip_name : {"tiny", "ascend910"})
+    for (uint32_t workers : {1u, 3u})
+      if (workers <= chip(chip_name).chip.cores)
+        expect_adds_one(chip_name, sibling_loops_kernel(5), 5, workers);
 }
 
 // The same tile loop rewritten by prefetch_by_two for `cores` cores: each core walks its tiles
@@ -143,35 +147,14 @@ Kernel prefetched_kernel(int tiles, int64_t cores) {
 }
 
 TEST(SyncRunTest, PrefetchByTwoRunsEveryTileOnceRaceFree) {
-  for (const char* chip_name : {"tiny", "ascend910"}) {
-    for (uint32_t workers : {1u, 3u}) {
-      if (workers > chip(chip_name).chip.cores) continue;
+  for (const char* chip_name : {"tiny", "ascend910"})
+    for (uint32_t workers : {1u, 3u})
       for (int tiles : {1, 2, 7, 8}) {
-        sim::SimOptions options;
-        options.racecheck = true;
-        runtime::Device device = runtime::Device::simulated(chip(chip_name), options);
+        if (workers > chip(chip_name).chip.cores) continue;
         const Kernel k = prefetched_kernel(tiles, workers);
         ASSERT_EQ(k.body[0].loop->count, static_cast<int64_t>(workers));
-        CompileResult c = compile_kernel(k, device.config());
-        const size_t elements = 256 * static_cast<size_t>(tiles);
-        std::vector<double> x(elements);
-        for (size_t i = 0; i < elements; ++i)
-          x[i] = static_cast<double>(static_cast<int>(i % 13) - 6);
-        uint64_t px = device.malloc(2 * elements, "x"), py = device.malloc(2 * elements, "y");
-        device.copy_to_device(px, runtime::encode(isa::DataType::kF16, x));
-        device.copy_to_device(py, std::vector<uint8_t>(2 * elements, 0));
-        device.load(c.binary);
-        std::vector<uint64_t> args = {px, py};
-        device.launch("prefetched", args, workers);
-        std::vector<uint8_t> bytes(2 * elements);
-        device.copy_to_host(bytes, py);
-        std::vector<double> y = runtime::decode(isa::DataType::kF16, bytes);
-        for (size_t i = 0; i < elements; ++i)
-          ASSERT_EQ(y[i], x[i] + 1) << chip_name << " workers " << workers << " tiles " << tiles
-                                    << " element " << i;
+        expect_adds_one(chip_name, k, tiles, workers);
       }
-    }
-  }
 }
 
 }  // namespace
