@@ -18,15 +18,23 @@ ConvShape resnet_layer(int64_t channels, int64_t size) {
   return s;
 }
 
-TEST(ConvTilingTest, StreamsSlabsWithWeightsInL1ForTheFirstResNetStage) {
+TEST(ConvTilingTest, DoubleSlabsWithWeightsInL1ForTheFirstResNetStage) {
+  // 4 rows x 56 = 224 img2col rows (no padding), the next slab prefetched under the K steps.
   ConvTiling t = choose_conv_tiling(resnet_layer(64, 56), true, chip("ascend910"));
-  EXPECT_TRUE(t.streamed);
+  EXPECT_FALSE(t.streamed);
+  EXPECT_TRUE(t.slab_double);
   EXPECT_TRUE(t.weights_in_l1);
-  EXPECT_EQ(t.rows, 2);
+  EXPECT_EQ(t.rows, 4);
   EXPECT_EQ(t.images, 1);
   EXPECT_EQ(t.nt, 64);
-  EXPECT_EQ(t.kt, 144);  // one channel block x 3 x 3 taps x 16
   EXPECT_GT(t.estimated_cycles, 0);
+  // Forced to stream, it steps one channel block x 3 x 3 taps x 16 at a time.
+  ConvForce f;
+  f.slab = SlabMode::kStreamed;
+  const ConvTiling s = choose_conv_tiling(resnet_layer(64, 56), true, chip("ascend910"), f);
+  EXPECT_TRUE(s.streamed);
+  EXPECT_TRUE(s.weights_in_l1);
+  EXPECT_EQ(s.kt, 144);
 }
 
 TEST(ConvTilingTest, FoldsImagesForSmallMaps) {

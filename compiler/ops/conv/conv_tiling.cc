@@ -47,7 +47,7 @@ int64_t conv_tile_m(const ConvShape& s, int64_t rows, int64_t images) {
 // memory system and the core keeps two tiles' scalar state, which the model does not see; with
 // this margin and the per-tile fill no layer of docs/performance.md's conv table got slower
 // (measured on both chips when the next slab became a prefetch).
-constexpr double kDoubleSlabMargin = 1.1;
+constexpr double kDoubleSlabMargin = 1.05;
 
 ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
                                     const config::ChipConfig& chip, const ConvForce& force) {
