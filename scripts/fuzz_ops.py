@@ -70,6 +70,13 @@ class Gen:
 
     def conv2d(self):
         r = self.rng
+        if r.random() < .15:  # each core's block of output channels in L1 (k / tile_n blocks)
+            tn = 16 * r.randint(1, 3)
+            return (f"conv2d n={r.randint(1, 4)} c={r.randint(1, 64)} h={r.randint(3, 20)} "
+                    f"w={r.randint(3, 20)} k={tn * r.choice([2, 4, 8])} r=3 s=3 "
+                    f"stride={r.randint(1, 2)} pad=1 dtype={r.choice(['fp16', 'int8'])}"
+                    + " bias=1" * (r.random() < .3) + " layout=nchw" * (r.random() < .2)
+                    + f" slab=double weights=l1 tile_rows={r.randint(1, 3)} tile_n={tn}")
         fr, fs, dil = r.randint(1, 5), r.randint(1, 5), r.choice([1, 1, 1, 2])
         h, w = r.randint((fr - 1) * dil + 1, 40), r.randint((fs - 1) * dil + 1, 40)
         g = r.choice([1, 1, 1, 2, 4])
@@ -80,7 +87,12 @@ class Gen:
         s = (f"conv2d n={r.randint(1, 3)} c={c} h={h} w={w} k={k} r={fr} s={fs} "
              f"stride={r.randint(1, 3)} pad={pad} dilation={dil} groups={g} "
              f"dtype={r.choice(['fp16', 'int8'])}")
-        return s + " layout=nchw" * (r.random() < .3) + " bias=1" * (r.random() < .3)
+        s += " layout=nchw" * (r.random() < .3) + " bias=1" * (r.random() < .3)
+        if r.random() < .3:  # a forced double slab, maybe with each core's channel block in L1
+            s += f" slab=double weights=l1 tile_rows={r.randint(1, 4)}"
+            if r.random() < .5:
+                s += f" tile_n={16 * r.randint(1, 4)}"
+        return s
 
     def pool(self):
         r = self.rng
