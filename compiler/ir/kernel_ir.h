@@ -172,9 +172,13 @@ struct Tile {
   bool double_buffered = false;
   std::optional<uint64_t> offset;  // set by buffer allocation: slot 0; slot 1 follows
   SourceLocation loc;  // where a .nk file declared it (not part of equality)
+  // `apart`: sync insertion does not join a later load of another tile into this tile's RAW
+  // flag, so this tile's readers wait for its own load only (e.g. pieces of weights read one
+  // after the other), while the chip's event ids allow.
+  bool apart = false;
   bool operator==(const Tile& o) const {
     return name == o.name && buffer == o.buffer && bytes == o.bytes &&
-           double_buffered == o.double_buffered && offset == o.offset;
+           double_buffered == o.double_buffered && apart == o.apart && offset == o.offset;
   }
 };
 

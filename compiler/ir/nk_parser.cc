@@ -309,8 +309,9 @@ class Parser {
       t.bytes = static_cast<uint64_t>(bytes);
       while (!p.at_end()) {
         Token a = p.peek();
-        std::string attr = p.ident("'double' or 'at OFFSET'");
+        std::string attr = p.ident("'double', 'apart' or 'at OFFSET'");
         if (attr == "double") t.double_buffered = true;
+        else if (attr == "apart") t.apart = true;
         else if (attr == "at") t.offset = static_cast<uint64_t>(p.integer("a byte offset"));
         else throw LineError{a.col, "unknown tile attribute '" + attr + "'"};
       }

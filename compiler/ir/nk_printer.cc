@@ -129,6 +129,7 @@ std::string print_kernel(const Kernel& kernel) {
   for (const Tile& t : kernel.tiles) {
     os << "tile " << t.name << " " << isa::name(t.buffer) << " " << t.bytes;
     if (t.double_buffered) os << " double";
+    if (t.apart) os << " apart";
     if (t.offset) os << " at " << *t.offset;
     os << "\n";
   }

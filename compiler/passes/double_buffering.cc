@@ -222,8 +222,10 @@ ItemCopy item_copy(const Body& body, const std::string& var, const Affine& item,
 }  // namespace
 
 Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
-                     const std::string& tile, int64_t cores, const Body& prologue) {
+                     const std::string& tile, int64_t cores, const Body& first_pair) {
   const std::string core = var + "_core", pair = var + "_pair";
+  Affine pair_var;
+  pair_var.add(pair, 1);
   const int64_t per_core = (count + cores - 1) / cores, pairs = (per_core + 1) / 2;
   // Item k of pair p on core c: c + cores * (2p + k), k = 0 (even), 1 (odd), 2 (next even).
   const auto item = [&](int64_t k) {
@@ -245,12 +247,27 @@ Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
     into.push_back(make_if(Condition{item(k), Condition::Op::kLt, count}, std::move(stmts)));
   };
   const std::string a = tile + "_a", b = tile + "_b";
-  ItemCopy even = item_copy(body, var, item(0), "", tile, a);
+  Body with_first_pair = first_pair;
+  with_first_pair.insert(with_first_pair.end(), body.begin(), body.end());
+  ItemCopy even = item_copy(with_first_pair, var, item(0), "", tile, a);
   ItemCopy odd = item_copy(body, var, item(1), "_odd", tile, b);
   ItemCopy next = item_copy(body, var, item(2), "_next", tile, a);
   Body loop;
   for (Stmt& s : even.lets) loop.push_back(std::move(s));
   for (Stmt& s : odd.lets) loop.push_back(std::move(s));
+  // first_pair (no lets, no loads of the tile: the first statements of the even item's rest),
+  // in the first pair only.
+  if (!first_pair.empty()) {
+    Body once(even.rest.begin(), even.rest.begin() + static_cast<std::ptrdiff_t>(first_pair.size()));
+    even.rest.erase(even.rest.begin(), even.rest.begin() + static_cast<std::ptrdiff_t>(first_pair.size()));
+    // One `if` each: sync insertion orders statements of the loop body, so each piece gets a
+    // flag of its own and its readers wait for it alone.
+    for (Stmt& st : once) {
+      Body one;
+      one.push_back(std::move(st));
+      loop.push_back(make_if(Condition{pair_var, Condition::Op::kEq, 0}, std::move(one)));
+    }
+  }
   guarded(1, std::move(odd.loads), loop);
   guarded(0, std::move(even.rest), loop);
   // The next item's lets inside its guard: a let holds a register to the end of its body.
@@ -260,13 +277,8 @@ Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
 
   Affine first;
   first.add(core, 1);
-  Body with_prologue = body;
-  with_prologue.insert(with_prologue.begin(), prologue.begin(), prologue.end());
-  ItemCopy head = item_copy(with_prologue, var, first, "_first", tile, a);
+  ItemCopy head = item_copy(body, var, first, "_first", tile, a);
   Body first_item = std::move(head.lets);
-  // The prologue (no lets, no loads of the tile) leads the first item's other statements.
-  for (size_t i = 0; i < prologue.size() && i < head.rest.size(); ++i)
-    first_item.push_back(std::move(head.rest[i]));
   for (Stmt& s : head.loads) first_item.push_back(std::move(s));
   // In an `if` (its lets' registers are free again for the loop), which holds unless the
   // core has no item at all (more cores than items).

@@ -32,21 +32,23 @@ void unroll_by_two(LoopStmt& loop, const std::set<std::string>& tiles, bool earl
 // walks its items c, c + cores, c + 2 cores, ... two at a time with `tile` alternating between
 // `tile_a` (the core's even items) and `tile_b` (its odd items), `tile`'s loads prefetched:
 //   pfor var_core in cores {
-//     `prologue` (written with the body's lets, of the core's first item)
 //     first item's lets and loads of tile_a
 //     for var_pair in ceil(items per core / 2) {
-//       even and odd items' lets; the odd item's loads of tile_b;
+//       even and odd items' lets; if var_pair == 0: `first_pair`;
+//       the odd item's loads of tile_b;
 //       the even item's other statements (reading tile_a);
 //       the next even item's lets and loads of tile_a   (a prefetch for the next iteration);
 //       the odd item's other statements (reading tile_b)
 //     }
 //   }
-// Loads are top-level ops of the body writing only `tile`, or ifs holding only those; each
+// `first_pair` (written with the body's lets: of the core's first item) loads what every item
+// reads, e.g. weights, in pieces that the first item's loops wait for one by one. Loads are
+// top-level ops of the body writing only `tile`, or ifs holding only those; each
 // item's part is guarded by `if item < count` where some core has fewer items. So a tile's load
 // overlaps the previous item's work on the other tile (unroll_by_two with early loads waits for
 // both loads of a pair before its first item, and loads a pair's first tile only after the
 // previous pair is issued). The caller declares tile_a and tile_b in place of `tile`.
 Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
-                     const std::string& tile, int64_t cores, const Body& prologue = {});
+                     const std::string& tile, int64_t cores, const Body& first_pair = {});
 
 }  // namespace npu::compiler

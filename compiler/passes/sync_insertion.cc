@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/diagnostic.h"
+#include "base/error.h"
 #include "compiler/passes/body_tree.h"
 #include "compiler/passes/buffer_allocation.h"
 #include "compiler/passes/sync_flags.h"
@@ -79,14 +80,27 @@ void insert_syncs(Kernel& kernel, const config::ChipConfig& chip) {
 
   DiagnosticList diags;
   RequestBuilder builder(tree, diags);
-  for (auto& [tile, list] : accesses) builder.tile_slot(tile, list);
+  for (auto& [tile, list] : accesses) {
+    const size_t first = builder.requests().size();
+    builder.tile_slot(tile, list);
+    const Tile* t = kernel.find_tile(tile.substr(0, tile.rfind('.')));
+    for (size_t i = first; t && t->apart && i < builder.requests().size(); ++i)
+      builder.requests()[i].apart = true;
+  }
   diags.throw_if_any();
 
   order_shared_bytes(kernel, chip, accesses, builder);
   diags.throw_if_any();
 
-  std::vector<SyncRequest> merged = merge_requests(std::move(builder.requests()));
-  FlagPlan plan = plan_flags(merged, tree, kernel, chip);
+  // Each reader waits for its own data where the event ids allow; else the fewest flags.
+  std::vector<SyncRequest> merged = merge_requests(builder.requests(), true);
+  FlagPlan plan;
+  try {
+    plan = plan_flags(merged, tree, kernel, chip);
+  } catch (const UserError&) {
+    merged = merge_requests(std::move(builder.requests()), false);
+    plan = plan_flags(merged, tree, kernel, chip);
+  }
   place_syncs(kernel, merged, plan);
   kernel.syncs_inserted = true;
 }

@@ -339,7 +339,7 @@ std::optional<std::set<isa::Pipe>> RequestBuilder::prefetch_loop(
   return pipes_of(runs[0]);
 }
 
-std::vector<SyncRequest> merge_requests(std::vector<SyncRequest> requests) {
+std::vector<SyncRequest> merge_requests(std::vector<SyncRequest> requests, bool keep_apart) {
   std::vector<SyncRequest> merged;
   std::stable_sort(requests.begin(), requests.end(),
                    [](const SyncRequest& a, const SyncRequest& b) {
@@ -353,7 +353,13 @@ std::vector<SyncRequest> merge_requests(std::vector<SyncRequest> requests) {
         continue;
       size_t s = std::max(m.set_after, r.set_after);
       size_t w = std::min(m.wait_before, r.wait_before);
-      if (s < w) {
+      // Requests come by their waits. Joined, m's reader would also wait for r's write: when
+      // that write comes later and r's reader too, r keeps a flag of its own if m's tile is
+      // `apart` (a piece of data loaded after another and read after it: each reader waits
+      // for its own piece).
+      const bool delays = keep_apart && m.apart && r.set_after > m.set_after &&
+                          r.wait_before > m.wait_before;
+      if (s < w && !delays) {
         m.set_after = s;
         m.wait_before = w;
         m.token = m.wait_before >= m.n && !m.seed_body;

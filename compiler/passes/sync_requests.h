@@ -50,6 +50,7 @@ struct SyncRequest {
   Body* seed_body = nullptr;
   size_t seed_after = 0;
   size_t loop_index = 0;
+  bool apart = false;  // of a tile declared `apart`: later loads' flags are not joined in
 };
 
 // Turns the accesses of each tile slot, and the byte sharing of placed tiles, into requests.
@@ -91,7 +92,10 @@ class RequestBuilder {
 };
 
 // Merges requests of one pipe pair in one body and one tile slot whose intervals overlap; a
-// merged request whose wait is in the next execution is a token.
-std::vector<SyncRequest> merge_requests(std::vector<SyncRequest> requests);
+// merged request whose wait is in the next execution is a token. With `keep_apart`, a request
+// whose write and read both come after those of an `apart` request is not merged into it (that
+// would make the earlier reader wait for the later write); insert_syncs uses it unless the
+// kernel then needs more event ids than the chip has.
+std::vector<SyncRequest> merge_requests(std::vector<SyncRequest> requests, bool keep_apart);
 
 }  // namespace npu::compiler

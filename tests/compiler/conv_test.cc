@@ -151,14 +151,18 @@ TEST(Conv2dTilingKeysTest, CoreWeightsNeedTheBlocksToDivideTheCores) {
                 .find("or slab=double with tile_n dividing k and k / tile_n dividing the cores "
                       "used"),
             std::string::npos);
-  // On the 910 the kernel loads the core's block once, into a w_l1 of that block's size.
+  // On the 910 the kernel loads the core's block once, in two pieces of K steps (w_l1_0 and
+  // w_l1_1, the first one no smaller) that together are that block's size.
   const OpKernel k = build_op(parse_op_spec("conv2d n=3 c=32 h=16 w=12 k=64 r=3 s=3 pad=1 "
                                             "dtype=fp16 tile_rows=3 tile_n=32 slab=double "
                                             "weights=l1"),
                               chip("ascend910"));
-  const Tile* w = k.kernel.find_tile("w_l1");
-  ASSERT_NE(w, nullptr);
-  EXPECT_EQ(w->bytes, 288u * 32 * 2);  // kred 288 x 32 channels of fp16
+  const Tile* w0 = k.kernel.find_tile("w_l1_0");
+  const Tile* w1 = k.kernel.find_tile("w_l1_1");
+  ASSERT_NE(w0, nullptr);
+  ASSERT_NE(w1, nullptr);
+  EXPECT_EQ(w0->bytes + w1->bytes, 288u * 32 * 2);  // kred 288 x 32 channels of fp16
+  EXPECT_GE(w0->bytes, w1->bytes);
 }
 
 // Tiles of several images stacked in one feature map (one load3d, M padded once per tile): zero

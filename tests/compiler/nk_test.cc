@@ -13,7 +13,7 @@ const char* kKernel =
     "arg a gm 4096\n"
     "arg c gm\n"
     "tile t l1 1024 double\n"
-    "tile u l0a 512 at 512\n"
+    "tile u l0a 512 apart at 512\n"
     "pfor p in 4 {\n"
     "  let q = p / 2\n"
     "  for i in 3 {\n"
@@ -34,6 +34,8 @@ TEST(NkTest, PrintParseRoundTrip) {
   ASSERT_EQ(k.body.size(), 1u);
   EXPECT_TRUE(k.body[0].loop->parallel);
   EXPECT_EQ(k.tiles[1].offset, 512u);
+  EXPECT_TRUE(k.tiles[1].apart);
+  EXPECT_FALSE(k.tiles[0].apart);
   EXPECT_EQ(k.args[0].bytes, 4096u);
   // A field affine in loop variables, on top of a select.
   const Field& repeat = k.body[0].loop->body[1].loop->body[1].op.fields[0];

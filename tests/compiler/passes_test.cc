@@ -160,16 +160,57 @@ TEST(SyncInsertionTest, RawFlagsAndWarTokensWithPrologueAndEpilogue) {
             "epilogue wait_flag mte3, mte2, 1\n");
 }
 
-TEST(SyncInsertionTest, MergesOverlappingRequestsIntoOneFlag) {
-  // Two tiles loaded by MTE2 and both read by MTE1: one flag covers both.
+// Two tiles loaded by MTE2 and read by MTE1, a read first (`a` declared apart or not).
+Kernel two_loads_kernel(bool reads_together, bool apart = true) {
+  const std::string loads =
+      "load2d_l1_to_l0a.f16 p, a, repeat=1\nload2d_l1_to_l0b.f16 q, b, repeat=1\n";
   Kernel k = parse_kernel(
-      "kernel k\narg x gm\ntile a l1 512\ntile b l1 512\ntile p l0a 512\ntile q l0b 512\n"
-      "copy_gm_to_l1 a, x, burst_len=16\ncopy_gm_to_l1 b, x, burst_len=16\n"
-      "load2d_l1_to_l0a.f16 p, a, repeat=1\nload2d_l1_to_l0b.f16 q, b, repeat=1\n",
+      std::string("kernel k\narg x gm\ntile a l1 512") + (apart ? " apart" : "") +
+          "\ntile b l1 512\ntile p l0a 512\ntile q l0b 512\n"
+          "copy_gm_to_l1 a, x, burst_len=16\ncopy_gm_to_l1 b, x, burst_len=16\n" +
+          (reads_together ? "for i in 1 {\n" + loads + "}\n" : loads),
       "k.nk");
   allocate_buffers(k, chip("tiny"));
+  return k;
+}
+
+TEST(SyncInsertionTest, MergesOverlappingRequestsIntoOneFlag) {
+  // Both read in one statement (a loop): one flag covers both loads.
+  Kernel k = two_loads_kernel(true);
   insert_syncs(k, chip("tiny"));
   std::string text = print_kernel(k);
+  EXPECT_EQ(text.substr(text.find("copy_gm_to_l1 a")),
+            "copy_gm_to_l1 a, x, burst_len=16\ncopy_gm_to_l1 b, x, burst_len=16\n"
+            "set_flag mte2, mte1, 0\nwait_flag mte2, mte1, 0\nfor i in 1 {\n"
+            "  load2d_l1_to_l0a.f16 p, a, repeat=1\n  load2d_l1_to_l0b.f16 q, b, repeat=1\n}\n"
+            "set_flag mte1, mte2, 0\nepilogue wait_flag mte1, mte2, 0\n");
+}
+
+TEST(SyncInsertionTest, EachReaderOfAnApartTileWaitsForItsOwnLoadWhileTheIdsLast) {
+  // a's reader comes first: joined with b's flag it would wait for b's load as well.
+  Kernel k = two_loads_kernel(false);
+  insert_syncs(k, chip("tiny"));
+  std::string text = print_kernel(k);
+  EXPECT_EQ(text.substr(text.find("copy_gm_to_l1 a")),
+            "copy_gm_to_l1 a, x, burst_len=16\nset_flag mte2, mte1, 0\n"
+            "wait_flag mte1, mte2, 1\ncopy_gm_to_l1 b, x, burst_len=16\n"
+            "set_flag mte2, mte1, 1\nwait_flag mte2, mte1, 0\n"
+            "load2d_l1_to_l0a.f16 p, a, repeat=1\nset_flag mte1, mte2, 0\n"
+            "wait_flag mte2, mte1, 1\nload2d_l1_to_l0b.f16 q, b, repeat=1\n"
+            "set_flag mte1, mte2, 1\nepilogue wait_flag mte1, mte2, 0\n"
+            "epilogue wait_flag mte1, mte2, 1\n");
+  // With one event id per pipe pair the flags are joined again (the fewest flags), and so
+  // they are when `a` is not apart.
+  config::ChipConfig one = chip("tiny");
+  one.pipes.event_ids = 1;
+  Kernel j = two_loads_kernel(false);
+  insert_syncs(j, one);
+  text = print_kernel(j);
+  Kernel plain = two_loads_kernel(false, false);
+  insert_syncs(plain, chip("tiny"));
+  const std::string plain_text = print_kernel(plain);
+  EXPECT_EQ(plain_text.substr(plain_text.find("copy_gm_to_l1 a")),
+            text.substr(text.find("copy_gm_to_l1 a")));
   EXPECT_EQ(text.substr(text.find("copy_gm_to_l1 a")),
             "copy_gm_to_l1 a, x, burst_len=16\ncopy_gm_to_l1 b, x, burst_len=16\n"
             "set_flag mte2, mte1, 0\nwait_flag mte2, mte1, 0\n"

@@ -126,7 +126,7 @@ TEST(SyncRequestsTest, RawFlagsAndWarTokensOfOneTileSlotThenMerged) {
   EXPECT_EQ(requests[3].wait_before, 5u);
 
   // a's and b's RAW flags become one set after b's load; their tokens one wait before a's.
-  std::vector<SyncRequest> merged = merge_requests(requests);
+  std::vector<SyncRequest> merged = merge_requests(requests, true);
   ASSERT_EQ(merged.size(), 4u);
   EXPECT_EQ(merged[0].src, Pipe::kMte2);
   EXPECT_EQ(merged[0].set_after, 1u);
@@ -169,7 +169,7 @@ TEST(SyncRequestsTest, APrefetchLoopsCarriedFlagIsSeededBeforeTheLoopAndDrainedA
   EXPECT_EQ(requests[1].seed_after, 0u);
   EXPECT_EQ(requests[1].loop_index, 1u);
   // Not a token: its first set is the seed, not a prologue set.
-  std::vector<SyncRequest> merged = merge_requests(requests);
+  std::vector<SyncRequest> merged = merge_requests(requests, true);
   ASSERT_EQ(merged.size(), 2u);
   EXPECT_FALSE(merged[0].token);
   EXPECT_FALSE(merged[1].token);
@@ -201,7 +201,7 @@ TEST(SyncFlagsTest, OwnIdsWhenTheyFitReusedAndLinkedWhenNot) {
   for (int ids : {4, 2}) {
     Kernel k = parse_kernel(text, "k.nk");
     DiagnosticList diags;
-    std::vector<SyncRequest> merged = merge_requests(build_requests(k, diags));
+    std::vector<SyncRequest> merged = merge_requests(build_requests(k, diags), true);
     ASSERT_TRUE(diags.empty());
     BodyTree tree(k.body);
     config::ChipConfig c = chip("tiny");

@@ -309,17 +309,39 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   if (via_ub) k.tiles.push_back({"c_ub", isa::Buffer::kUb, u64(m_ext * nt * eo), false, {}, {}});
   if (p.bias) add_cube_bias_tiles(k, bias_table, m_ext, nt, eo);
   // Weights in L1: all of them when every tile uses them all (TN == 1); otherwise (a double
-  // slab) each core's block of output channels, loaded by the core before its first tile.
+  // slab) each core's block of output channels. With a double slab they come in two pieces of
+  // K steps, w_l1_0 and w_l1_1, loaded by each core in its first pair of tiles right after
+  // its first slab (prefetch_by_two's first_pair), so its first K steps wait for the slab and
+  // the first piece only; the K loop is split the same way.
   const bool core_weights = t.weights_in_l1 && TN > 1;
   const int64_t n1w = core_weights ? n1 : n1g;  // fractal columns of w_l1
-  Body core_prologue;
+  const int64_t step_k1 = kt / c0;                // fractal rows of a K step
+  std::vector<std::pair<int64_t, int64_t>> pieces = {{0, KK}};  // K steps [lo, hi) per piece
+  if (t.weights_in_l1 && t.slab_double && KK > 1) {
+    const int64_t half = std::min(round_up(ceil_div(KK, 2), 2), KK - 1);
+    pieces = {{0, half}, {half, KK}};
+  }
+  const auto w_tile = [&](size_t i) {
+    return pieces.size() == 1 ? std::string("w_l1") : "w_l1_" + std::to_string(i);
+  };
+  Body first_pair;
   if (t.weights_in_l1) {
-    k.tiles.push_back({"w_l1", isa::Buffer::kL1, u64(k1g * n1w * 512), false, {}, {}});
-    (core_weights ? core_prologue : k.body)
-        .push_back(op("copy_gm_to_l1",
-                      {tile("w_l1"), gm("wgt", core_weights ? var_expr("tn", n1 * 512) : Affine{})},
-                      {field("nburst", k1g), field("burst_len", n1w * 16),
-                       field("src_gap", (n1g - n1w) * 16)}));
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      const int64_t k1_lo = pieces[i].first * step_k1,
+                    k1_hi = std::min(pieces[i].second * step_k1, k1g);
+      Tile w;
+      w.name = w_tile(i);
+      w.buffer = isa::Buffer::kL1;
+      w.bytes = u64((k1_hi - k1_lo) * n1w * 512);
+      w.apart = pieces.size() > 1;  // each piece's readers wait for that piece only
+      k.tiles.push_back(w);
+      Affine from = core_weights ? var_expr("tn", n1 * 512) : Affine{};
+      from.constant = k1_lo * n1g * 512;
+      (t.slab_double ? first_pair : k.body)
+          .push_back(op("copy_gm_to_l1", {tile(w_tile(i)), gm("wgt", from)},
+                        {field("nburst", k1_hi - k1_lo), field("burst_len", n1w * 16),
+                         field("src_gap", (n1g - n1w) * 16)}));
+    }
   }
 
   Body tbody;
@@ -337,7 +359,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   };
   if (bias_table)
     for (Stmt& st : load_bias()) tbody.push_back(std::move(st));
-  Body kbody;
+  Body kbody;  // the K step (of step kk), its weights' part apart
 
   // The slab load (per tile when resident, per K step when streamed) and set_fmatrix (per
   // tile), one variant per run of bands with the same geometry.
@@ -398,16 +420,16 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const Value nv = tail_select("tn", TN - 1, n_tail, nt);
   Affine w_addr =
       var_expr("tg", k1g * n1g * 512).add("kk", (kt / c0) * n1g * 512).add("tn", n1 * 512);
-  if (t.weights_in_l1) {
-    // Every tile uses the same weights (one group, one channel block): fractals of a step are
-    // consecutive in L1 in the order the mmad wants.
-    Value from = constant(0);
-    from.vars = var_expr("kk", (kt / c0) * n1w * 512);
-    kbody.push_back(
-        op("load2d_l1_to_l0b." + in_sfx, {tile("b_l0"), tile("w_l1", from)},
-           {field("repeat", tail_select("kk", KK - 1, k_tail / c0 * n1w, kt / c0 * n1w)),
-            field("src_stride", 1)}));
-  } else {
+  // Weights in L1: fractals of a step are consecutive in the order the mmad wants; the step's
+  // offset counts from its piece's first step (`lo`; the loop's kk is shifted by it below).
+  const auto weights_from_l1 = [&](int64_t lo, const std::string& w) {
+    Value from = constant(-lo * step_k1 * n1w * 512);
+    from.vars = var_expr("kk", step_k1 * n1w * 512);
+    return op("load2d_l1_to_l0b." + in_sfx, {tile("b_l0"), tile(w, from)},
+              {field("repeat", tail_select("kk", KK - 1, k_tail / c0 * n1w, kt / c0 * n1w)),
+               field("src_stride", 1)});
+  };
+  if (!t.weights_in_l1) {
     kbody.push_back(
         op("copy_gm_to_l0b", {tile("b_l0"), gm("wgt", w_addr)},
            {field("nburst", tail_select("kk", KK - 1, k_tail / c0, kt / c0)),
@@ -435,7 +457,14 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   if (bias_table) mmad_fields.push_back(field("bias_addr", 0));  // the one row, at BT offset 0
   kbody.push_back(op("mmad." + acc_sfx + "." + in_sfx, {tile("c_l0c"), tile("a_l0"), tile("b_l0")},
                      std::move(mmad_fields)));
-  tbody.push_back(make_loop("kk", KK, false, std::move(kbody)));
+  // One K loop per weight piece: its steps lo + kk.
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const auto [lo, hi] = pieces[i];
+    Body steps = kbody;
+    if (t.weights_in_l1) steps.insert(steps.begin(), weights_from_l1(lo, w_tile(i)));
+    substitute_var(steps, "kk", "kk", 1, lo);
+    tbody.push_back(make_loop("kk", hi - lo, false, std::move(steps)));
+  }
 
   // Write-out: rows * Wo output positions (fewer on the last band), NHWC.
   const Value mv = tail_select("th", TH - 1, row_tail * wo, rows * wo);
@@ -487,7 +516,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   // A double resident slab alternates over each core's tiles, the next one's loaded while
   // the core works on the current one.
   if (t.slab_double)
-    k.body.push_back(prefetch_by_two("t", tiles, tbody, "fmap_l1", block_dim, core_prologue));
+    k.body.push_back(prefetch_by_two("t", tiles, tbody, "fmap_l1", block_dim, first_pair));
   else
     k.body.push_back(make_loop("t", tiles, true, std::move(tbody)));
   r.block_dim = static_cast<uint32_t>(block_dim);

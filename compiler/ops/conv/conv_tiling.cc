@@ -153,12 +153,23 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
                     : steps * t_step + exposed + t_out;
     const double tiles = static_cast<double>(s.batch / images * s.groups * ceil_div(ho, rows) *
                                              ceil_div(s.group_out_channels, nt));
+    // A double slab's first slabs: the cores' first tiles are tiles 0 .. cores - 1, so the
+    // ceil(k / nt) tiles of one band (its channel blocks) start together and read the same
+    // slab, from HBM once: each core's share of HBM is that many times the fair one.
+    const double first_readers =
+        std::min(static_cast<double>(ceil_div(s.group_out_channels, nt)), cores);
+    const double t_first_slab = gm_read_cycles(
+        chip.paths.gm_to_l1, slab, std::min(l2_share, hbm_share * first_readers));
+    // Weights in L1 load before the first K step; with a double slab in two pieces after the
+    // first slab, so only the first piece is waited for (the second loads under its steps).
+    const double exposed_weights =
+        weights_in_l1 ? gm_read_cycles(chip.paths.gm_to_l1,
+                                       static_cast<double>(l1_weights) / (slab_double ? 2 : 1),
+                                       l2_share)
+                      : 0.0;
     const double total = (slab_double ? kDoubleSlabMargin : 1.0) * std::ceil(tiles / cores) *
                              per_tile +
-                         (slab_double ? t_slab_load : 0.0) +
-                         (weights_in_l1 ? gm_read_cycles(chip.paths.gm_to_l1,
-                                                         static_cast<double>(l1_weights), l2_share)
-                                        : 0.0);
+                         (slab_double ? t_first_slab : 0.0) + exposed_weights;
     ConvTiling t;
     t.rows = rows;
     t.images = images;
