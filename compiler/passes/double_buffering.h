@@ -42,7 +42,8 @@ void unroll_by_two(LoopStmt& loop, const std::set<std::string>& tiles, bool earl
 //     }
 //   }
 // `first_pair` (written with the body's lets: of the core's first item) loads what every item
-// reads, e.g. weights, in pieces that the first item's loops wait for one by one. Loads are
+// reads, e.g. weights, in pieces (tiles declared `apart`) that the first item's loops wait for
+// one by one: each statement gets its own `if`. Loads are
 // top-level ops of the body writing only `tile`, or ifs holding only those; each
 // item's part is guarded by `if item < count` where some core has fewer items. So a tile's load
 // overlaps the previous item's work on the other tile (unroll_by_two with early loads waits for
