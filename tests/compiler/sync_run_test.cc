@@ -79,17 +79,21 @@ TEST(SyncRunTest, MoreFlagsThanEventIdsInTotalButNotAtOnceReuseIds) {
 // tile loop unrolled in pairs with the slab alternating and loaded early: after the inner loops'
 // own unrolling, the pair body holds two sibling loops using the same slots of `a` (the second
 // in the `if` of the odd count), which sync insertion orders through shared flags.
+// y = x + 1 over `tiles` slabs of 512 B: kernel NAME with the tiles `tiles_decl`.
+Kernel slab_loop_kernel(const std::string& name, const std::string& tiles_decl, int tiles) {
+  return parse_kernel("kernel " + name + "\narg x gm\narg y gm\n" + tiles_decl +
+                          "tile a ub 256 double\npfor t in " + std::to_string(tiles) + " {\n"
+                          "  copy_gm_to_ub s, x[512*t], burst_len=16\n"
+                          "  for k in 2 {\n"
+                          "    vadds.f16 a, s[256*k], 15360, repeat=1\n"
+                          "    copy_ub_to_gm y[512*t + 256*k], a, burst_len=8\n"
+                          "  }\n"
+                          "}\n",
+                      name + ".nk");
+}
+
 Kernel sibling_loops_kernel(int tiles) {
-  Kernel k = parse_kernel(
-      "kernel siblings\narg x gm\narg y gm\ntile s ub 512 double\ntile a ub 256 double\n"
-      "pfor t in " + std::to_string(tiles) + " {\n"
-      "  copy_gm_to_ub s, x[512*t], burst_len=16\n"
-      "  for k in 2 {\n"
-      "    vadds.f16 a, s[256*k], 15360, repeat=1\n"
-      "    copy_ub_to_gm y[512*t + 256*k], a, burst_len=8\n"
-      "  }\n"
-      "}\n",
-      "siblings.nk");
+  Kernel k = slab_loop_kernel("siblings", "tile s ub 512 double\n", tiles);
   unroll_by_two(*k.body[0].loop, {"s"}, true);
   return k;
 }
@@ -129,17 +133,8 @@ TEST(SyncRunTest, SiblingLoopsOfAPairShareTheirFlags) {
 // over s_a / s_b, the next even tile's slab loaded after the even tile's inner loop (a prefetch
 // across the pair loop's back edge), the items of a ragged last pair guarded.
 Kernel prefetched_kernel(int tiles, int64_t cores) {
-  Kernel k = parse_kernel(
-      "kernel prefetched\narg x gm\narg y gm\ntile s ub 512\ntile s_a ub 512\n"
-      "tile s_b ub 512\ntile a ub 256 double\n"
-      "pfor t in " + std::to_string(tiles) + " {\n"
-      "  copy_gm_to_ub s, x[512*t], burst_len=16\n"
-      "  for k in 2 {\n"
-      "    vadds.f16 a, s[256*k], 15360, repeat=1\n"
-      "    copy_ub_to_gm y[512*t + 256*k], a, burst_len=8\n"
-      "  }\n"
-      "}\n",
-      "prefetched.nk");
+  Kernel k = slab_loop_kernel(
+      "prefetched", "tile s ub 512\ntile s_a ub 512\ntile s_b ub 512\n", tiles);
   const Body body = k.body[0].loop->body;
   k.body[0] = prefetch_by_two("t", tiles, body, "s", cores);
   k.tiles.erase(k.tiles.begin());  // s: now s_a and s_b
