@@ -258,8 +258,9 @@ Stmt prefetch_by_two(const std::string& var, int64_t count, const Body& body,
   // first_pair (no lets, no loads of the tile: the first statements of the even item's rest),
   // in the first pair only.
   if (!first_pair.empty()) {
-    Body once(even.rest.begin(), even.rest.begin() + static_cast<std::ptrdiff_t>(first_pair.size()));
-    even.rest.erase(even.rest.begin(), even.rest.begin() + static_cast<std::ptrdiff_t>(first_pair.size()));
+    const auto end = even.rest.begin() + static_cast<std::ptrdiff_t>(first_pair.size());
+    Body once(std::make_move_iterator(even.rest.begin()), std::make_move_iterator(end));
+    even.rest.erase(even.rest.begin(), end);
     // One `if` each: sync insertion orders statements of the loop body, so each piece gets a
     // flag of its own and its readers wait for it alone.
     for (Stmt& st : once) {

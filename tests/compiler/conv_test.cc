@@ -218,8 +218,9 @@ TEST(Conv2dTilingKeysTest, ForcedKeysShowInTheKernelAndTheRestIsChosen) {
   EXPECT_NE(k.summary.find("tiles 5 rows x "), std::string::npos) << k.summary;
   EXPECT_NE(k.summary.find("K step 80 (resident slab"), std::string::npos) << k.summary;
   const OpKernel d = build_op(parse_op_spec(base + " slab=double"), chip("ascend910"));
-  EXPECT_NE(d.summary.find("(resident slab, double buffered, the next one prefetched), weights in L1"),
-            std::string::npos)
+  EXPECT_NE(
+      d.summary.find("(resident slab, double buffered, the next one prefetched), weights in L1"),
+      std::string::npos)
       << d.summary;
 }
 

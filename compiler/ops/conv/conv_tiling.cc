@@ -275,9 +275,10 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
           if (force.weights == (in_l1 ? WeightsMode::kGm : WeightsMode::kL1)) continue;
           if (in_l1 && !one_weight_set && !core_weight_set) {
             if (force.weights == WeightsMode::kL1)
-              reject("weights", "weights=l1 needs every tile to use the same weights (one group, "
-                              "tile_n >= k / groups) and at most 65535 32-byte units of them, or "
-                              "slab=double with tile_n dividing k and k / tile_n dividing the cores used");
+              reject("weights",
+                     "weights=l1 needs every tile to use the same weights (one group, tile_n >= "
+                     "k / groups) and at most 65535 32-byte units of them, or slab=double with "
+                     "tile_n dividing k and k / tile_n dividing the cores used");
             continue;
           }
           const int64_t l1_weights =
