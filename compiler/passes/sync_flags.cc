@@ -58,10 +58,14 @@ void join_chains(const std::vector<SyncRequest>& merged, const Kernel& kernel, F
         return overlap(sx, wx, sy, wy) || overlap(sx - n, wx - n, sy, wy) ||
                overlap(sx, wx, sy - n, wy - n);
       };
-      if (o.token != r.token || (o.home == r.home && busy(o, r)))
+      if (o.token != r.token || (o.home == r.home && busy(o, r))) {
+        std::string names;
+        for (const std::string& c : r.chains) names += (names.empty() ? "" : ", ") + c;
+        for (const std::string& c : o.chains) names += ", " + c;
         throw UserError("kernel '" + kernel.name + "': the WAR tokens of a tile used in "
                         "nested loops are merged differently with other flags in different "
-                        "places; sync insertion cannot give them one event id");
+                        "places; sync insertion cannot give them one event id (" + names + ")");
+      }
     }
     f.members.push_back(m);
     plan.flag_of[m] = it->second;
