@@ -79,8 +79,12 @@ struct Plan {
   int64_t ws_p = 0, ws_o = 0;  // offsets of the P and O regions in it
 };
 
+// Every tile apart: each reader waits for its own load only (docs/performance.md, "Generated
+// attention": up to 14% faster on the 910, never slower).
 Tile make_tile(const std::string& name, isa::Buffer buffer, int64_t bytes) {
-  return Tile{name, buffer, static_cast<uint64_t>(bytes), false, std::nullopt, {}};
+  Tile t{name, buffer, static_cast<uint64_t>(bytes), false, std::nullopt, {}};
+  t.apart = true;
+  return t;
 }
 
 // Every tile of the kernel. The cube tiles exist on the AIC (or the coupled core), the vector
