@@ -100,7 +100,7 @@ TEST(ConvTilingTest, RanksFastestFirstAndHonoursForcedParts) {
     EXPECT_TRUE(t.weights_in_l1);  // a double slab needs them in L1
   }
   EXPECT_EQ(conv_tiling_keys(forced.ranked.front()),
-            " tile_rows=5 tile_images=1 tile_n=128 tile_k=32 slab=double weights=l1");
+            " tile_rows=5 tile_images=1 tile_n=64 tile_k=64 slab=double weights=l1");
   // A forced K step that is no power of two is taken as given.
   f = ConvForce{};
   f.kt = 48;

@@ -131,8 +131,13 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
     // Stacked images: their slab with the zero gap rows between them (copied from GM too).
     const double slab =
         static_cast<double>(conv_tile_slab_bytes(s, rows, images, streamed ? blocks : c1));
-    const double t_slab_load =
-        gm_read_cycles(chip.paths.gm_to_l1, slab, std::min(l2_share, hbm_share));
+    // A double slab's tiles go round the cores with the channel blocks of a band side by
+    // side, so ceil(k / nt) cores load one band's slab together, from HBM once.
+    const double slab_readers =
+        slab_double ? std::min(static_cast<double>(ceil_div(s.group_out_channels, nt)), cores)
+                    : 1.0;
+    const double t_slab_load = gm_read_cycles(chip.paths.gm_to_l1, slab,
+                                              std::min(l2_share, hbm_share * slab_readers));
     const double t_slab = streamed ? t_slab_load : 0.0;
     // The slab and the weights both come in through MTE2.
     // Each extra image adds a slab load (and a gap's zeros) when streamed.
