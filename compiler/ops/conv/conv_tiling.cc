@@ -149,22 +149,15 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
     const double exposed = streamed ? slab_latency : t_slab_load;
     const double t_out = static_cast<double>(m_ext * nt * 4) / out_bw;
     // A double slab (weights in L1): the next tile's slab loads under this tile's K steps
-    // (prefetch_by_two); only a core's first slab is exposed. Its tiles are many and small,
-    // so each also pays its first K step's loads (without it the model took 2-row tiles for
-    // the 910B's 56 x 56 stride-2 layer: 13% slower than 3-row ones).
+    // (prefetch_by_two); only a core's first slab is exposed (added once below). Its tiles
+    // are many and small, so each also pays its first K step's loads (without it the model
+    // took 2-row tiles for the 910B's 56 x 56 stride-2 layer: 13% slower than 3-row ones).
     const double per_tile =
         slab_double ? steps * t_step + t_out + std::max(0.0, t_slab_load - steps * t_step) +
                           t_load3d + t_weights_l1
                     : steps * t_step + exposed + t_out;
     const double tiles = static_cast<double>(s.batch / images * s.groups * ceil_div(ho, rows) *
                                              ceil_div(s.group_out_channels, nt));
-    // A double slab's first slabs: the cores' first tiles are tiles 0 .. cores - 1, so the
-    // ceil(k / nt) tiles of one band (its channel blocks) start together and read the same
-    // slab, from HBM once: each core's share of HBM is that many times the fair one.
-    const double first_readers =
-        std::min(static_cast<double>(ceil_div(s.group_out_channels, nt)), cores);
-    const double t_first_slab = gm_read_cycles(
-        chip.paths.gm_to_l1, slab, std::min(l2_share, hbm_share * first_readers));
     // Weights in L1 load before the first K step; with a double slab in two pieces after the
     // first slab, so only the first piece is waited for (the second loads under its steps).
     const double exposed_weights =
@@ -174,7 +167,7 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
                       : 0.0;
     const double total = (slab_double ? kDoubleSlabMargin : 1.0) * std::ceil(tiles / cores) *
                              per_tile +
-                         (slab_double ? t_first_slab : 0.0) + exposed_weights;
+                         (slab_double ? t_slab_load : 0.0) + exposed_weights;
     ConvTiling t;
     t.rows = rows;
     t.images = images;
