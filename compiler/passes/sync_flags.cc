@@ -22,6 +22,15 @@ UserError too_many(const Kernel& kernel, const config::ChipConfig& chip, isa::Pi
                    " at once (pipes.event_ids of chip '" + chip.name + "')");
 }
 
+UserError merged_differently(const Kernel& kernel, const SyncRequest& r, const SyncRequest& o) {
+  std::string names;
+  for (const std::string& c : r.chains) names += (names.empty() ? "" : ", ") + c;
+  for (const std::string& c : o.chains) names += ", " + c;
+  return UserError("kernel '" + kernel.name + "': the WAR tokens of a tile used in nested loops "
+                   "are merged differently with other flags in different places; sync "
+                   "insertion cannot give them one event id (" + names + ")");
+}
+
 // The merged requests, those of one token chain joined.
 void join_chains(const std::vector<SyncRequest>& merged, const Kernel& kernel, FlagPlan& plan) {
   std::vector<SyncFlag>& flags = plan.flags;
@@ -58,17 +67,25 @@ void join_chains(const std::vector<SyncRequest>& merged, const Kernel& kernel, F
         return overlap(sx, wx, sy, wy) || overlap(sx - n, wx - n, sy, wy) ||
                overlap(sx, wx, sy - n, wy - n);
       };
-      if (o.token != r.token || (o.home == r.home && busy(o, r))) {
-        std::string names;
-        for (const std::string& c : r.chains) names += (names.empty() ? "" : ", ") + c;
-        for (const std::string& c : o.chains) names += ", " + c;
-        throw UserError("kernel '" + kernel.name + "': the WAR tokens of a tile used in "
-                        "nested loops are merged differently with other flags in different "
-                        "places; sync insertion cannot give them one event id (" + names + ")");
-      }
+      if (o.home == r.home && busy(o, r)) throw merged_differently(kernel, r, o);
     }
     f.members.push_back(m);
+    f.token = f.token || r.token;
     plan.flag_of[m] = it->second;
+  }
+  // A chain's flag may hold tokens and flags (a body that writes and reads the tile slot
+  // twice: the first read run's flag waits before the second write run, the second one's token
+  // before the first write run of the next execution). Sets and waits alternate through every
+  // body of the chain only if each body ends on a token: its last set is what the next write
+  // run anywhere waits for.
+  for (const SyncFlag& f : flags) {
+    if (!f.token) continue;
+    for (size_t m : f.members) {
+      bool home_token = false;
+      for (size_t o : f.members)
+        home_token = home_token || (merged[o].home == merged[m].home && merged[o].token);
+      if (!home_token) throw merged_differently(kernel, merged[m], merged[f.members[0]]);
+    }
   }
 }
 
@@ -115,7 +132,11 @@ void reuse_event_ids(const std::vector<SyncRequest>& merged, const BodyTree& tre
         widen({flag.anchor_body, flag.anchor, false, tree.before(flag.anchor_body, flag.anchor)},
               {flag.anchor_body, flag.anchor, true, tree.after(flag.anchor_body, flag.anchor)});
       } else if (tree.loops(r.scope).empty()) {
-        flag.dropped = true;  // its home runs once: no next write to order
+        // Its home runs once: no next write to order (the other members go with it, so a
+        // chain's flag that also orders writes inside the home may not be dropped).
+        for (size_t o : flag.members)
+          if (!merged[o].token) throw merged_differently(kernel, r, merged[o]);
+        flag.dropped = true;
       } else {
         // The scope (an `on` block in a loop) runs again: tokens at its start and end, busy
         // over all of it.

@@ -98,14 +98,15 @@ Kernel sibling_loops_kernel(int tiles) {
   return k;
 }
 
-// Runs kernel `k` (y = x + 1 over `tiles` x 256 fp16, args x, y) on `workers` cores with the
-// race check on and checks every element.
-void expect_adds_one(const char* chip_name, const Kernel& k, int tiles, uint32_t workers) {
+// Runs kernel `k` (y = x + 1 over `tiles` x `per_tile` fp16, args x, y) on `workers` cores with
+// the race check on and checks every element.
+void expect_adds_one(const char* chip_name, const Kernel& k, int tiles, uint32_t workers,
+                     size_t per_tile = 256) {
   sim::SimOptions options;
   options.racecheck = true;
   runtime::Device device = runtime::Device::simulated(chip(chip_name), options);
   CompileResult c = compile_kernel(k, device.config());
-  const size_t elements = 256 * static_cast<size_t>(tiles);
+  const size_t elements = per_tile * static_cast<size_t>(tiles);
   std::vector<double> x(elements);
   for (size_t i = 0; i < elements; ++i) x[i] = static_cast<double>(static_cast<int>(i % 11) - 5);
   uint64_t px = device.malloc(2 * elements, "x"), py = device.malloc(2 * elements, "y");
@@ -150,6 +151,34 @@ TEST(SyncRunTest, PrefetchByTwoRunsEveryTileOnceRaceFree) {
         ASSERT_EQ(k.body[0].loop->count, static_cast<int64_t>(workers));
         expect_adds_one(chip_name, k, tiles, workers);
       }
+}
+
+// Two sibling loops over the halves of a tile's slab, each writing slot 0 of `a` (V) and storing
+// it (MTE3) twice per iteration, as a K loop does whose steps alternate explicit L0A slots: the
+// slot's WAR chain holds, in each loop body, a flag (the first store before the second write)
+// and a token (the second store before the next iteration's first write).
+Kernel twice_per_iteration_kernel(int tiles) {
+  std::string loop;
+  for (const char* half : {"0", "1024"}) {
+    loop += "  for k in 2 {\n";
+    for (const char* part : {"0", "256"}) {
+      std::string at = std::string(half) + " + 512*k + " + part;
+      loop += "    vadds.f16 a.0, s[" + at + "], 15360, repeat=1\n";
+      loop += "    copy_ub_to_gm y[2048*t + " + at + "], a.0, burst_len=8\n";
+    }
+    loop += "  }\n";
+  }
+  return parse_kernel("kernel twice\narg x gm\narg y gm\ntile s ub 2048\ntile a ub 256 double\n"
+                      "pfor t in " + std::to_string(tiles) + " {\n"
+                      "  copy_gm_to_ub s, x[2048*t], burst_len=64\n" + loop + "}\n",
+                      "twice.nk");
+}
+
+TEST(SyncRunTest, ASlotWrittenTwicePerIterationOfSiblingLoopsSharesOneId) {
+  for (const char* chip_name : {"tiny", "ascend910"})
+    for (uint32_t workers : {1u, 2u})
+      if (workers <= chip(chip_name).chip.cores)
+        expect_adds_one(chip_name, twice_per_iteration_kernel(3), 3, workers, 1024);
 }
 
 }  // namespace
