@@ -11,9 +11,9 @@ namespace npu::compiler {
 namespace {
 
 // conv2d: the spec with each of the best tilings forced by its keys (conv_tiling_keys), one per
-// tile shape (rows, images, channels, slab mode, weights: the best K step of each), so the trials
-// differ in what the model is least sure of (how much of the slab load hides) rather than only
-// in the K step.
+// tile shape (rows, images, channels, slab mode, weights: the best K step and piece size of
+// each), so the trials differ in what the model is least sure of (how much of the slab load
+// hides) rather than only in the K step.
 std::vector<TuningCandidate> conv2d_candidates(const OpSpec& spec, const config::ChipConfig& chip,
                                                size_t count) {
   if (conv2d_tiling_forced(spec)) return {{spec, -1}};
@@ -24,7 +24,7 @@ std::vector<TuningCandidate> conv2d_candidates(const OpSpec& spec, const config:
     const bool seen = std::any_of(shapes.begin(), shapes.end(), [&](const ConvTiling& o) {
       return o.rows == t.rows && o.images == t.images && o.nt == t.nt &&
              o.streamed == t.streamed && o.slab_double == t.slab_double &&
-             o.weights_in_l1 == t.weights_in_l1;
+             o.slab_pieces == t.slab_pieces && o.weights_in_l1 == t.weights_in_l1;
     });
     if (seen) continue;
     shapes.push_back(t);

@@ -144,6 +144,62 @@ std::vector<OpCase> core_weights_cases() {
 
 INSTANTIATE_TEST_SUITE_P(CoreWeights, Conv2dTest, ::testing::ValuesIn(core_weights_cases()));
 
+// The slab in pieces of channel blocks through two L1 tiles, the next piece's copies spread over
+// the K steps: stacked images with zero gaps at stride 2, an odd number of pieces with a partial
+// channel block and a bias, bands of different geometry (first, middle, last), int8, groups,
+// NCHW with fp32 out, dilation; a K step cut into load3d / mmad pairs whose last step skips a
+// pair (tiny: 3 blocks = 432 columns, steps of 128 in pairs of 64, the last step 48).
+std::vector<OpCase> pieces_cases() {
+  return op_cases_on_every_chip({
+      "conv2d n=4 c=64 h=7 w=7 k=32 r=3 s=3 stride=2 pad=1 dtype=fp16 tile_images=4 "
+      "slab=pieces",
+      "conv2d n=2 c=72 h=6 w=9 k=40 r=3 s=3 pad=1 dtype=fp16 bias=1 slab=pieces slab_blocks=2",
+      "conv2d n=1 c=48 h=20 w=10 k=32 r=3 s=3 pad=1 dtype=fp16 tile_rows=6 slab=pieces",
+      "conv2d n=2 c=96 h=6 w=6 k=32 r=3 s=3 pad=1 dtype=int8 slab=pieces",
+      "conv2d n=2 c=64 h=6 w=6 k=32 r=3 s=3 pad=1 groups=2 dtype=fp16 slab=pieces",
+      "conv2d n=2 c=48 h=8 w=8 k=24 r=3 s=3 stride=2 pad=1 layout=nchw out_dtype=fp32 "
+      "dtype=fp16 slab=pieces",
+      "conv2d n=1 c=100 h=5 w=6 k=17 r=2 s=3 pad=1 dilation=2 dtype=fp16 slab=pieces",
+      "conv2d n=1 c=80 h=8 w=8 k=16 r=3 s=3 pad=1 dtype=fp16 slab=pieces slab_blocks=3 "
+      "tile_k=128",
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Pieces, Conv2dTest, ::testing::ValuesIn(pieces_cases()));
+
+TEST(Conv2dTilingKeysTest, PiecesSplitTheSlabAndTheKSteps) {
+  // tiny: 2 x 64 img2col rows by 432 columns; L0A (16 KiB) holds 64 columns double buffered,
+  // so a step of 128 is two pairs with the slots alternating, the last step one pair of 48.
+  const OpKernel k = build_op(parse_op_spec("conv2d n=1 c=80 h=8 w=8 k=16 r=3 s=3 pad=1 "
+                                            "dtype=fp16 slab=pieces slab_blocks=3 tile_k=128"),
+                              chip("tiny"));
+  EXPECT_NE(k.summary.find("K step 128 (slab in pieces of 3 channel blocks, 2 mmads per step)"),
+            std::string::npos)
+      << k.summary;
+  const Tile* a = k.kernel.find_tile("fmap_l1_a");
+  const Tile* b = k.kernel.find_tile("fmap_l1_b");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->bytes, b->bytes);
+  EXPECT_EQ(a->bytes, 3u * 8 * 8 * 32);  // 3 blocks of the 8 x 8 map
+  EXPECT_EQ(k.kernel.find_tile("a_l0")->bytes, 64u * 64 * 2);
+  EXPECT_EQ(k.kernel.find_tile("b_l0")->bytes, 128u * 16 * 2);
+  const std::string base = "conv2d n=2 c=160 h=6 w=6 k=32 r=3 s=3 pad=1 dtype=fp16 ";
+  EXPECT_EQ(op_build_error("tiny", base + "slab_blocks=2"),
+            "<op>:1:68: error: slab_blocks sets the channel blocks of a slab piece: it needs "
+            "slab=pieces");
+  EXPECT_EQ(op_build_error("tiny", base + "slab=pieces weights=l1"),
+            "<op>:1:76: error: slab=pieces takes the weights from GM (weights=gm): L1 holds the "
+            "two slab pieces");
+  EXPECT_EQ(op_build_error("tiny", base + "slab=pieces slab_blocks=1"),
+            "<op>:1:80: error: no conv2d tiling with slab=pieces slab_blocks=1 fits chip 'tiny': "
+            "10 channel blocks in pieces of 1 channel block are 10 pieces; slab=pieces takes 2 "
+            "to 8 (pipes.event_ids)");
+  EXPECT_EQ(op_build_error("tiny", base + "slab=pieces slab_blocks=2 tile_k=32"),
+            "<op>:1:89: error: no conv2d tiling with tile_k=32 slab=pieces slab_blocks=2 fits "
+            "chip 'tiny': slab=pieces needs an even number of K steps per piece (pieces of 2 "
+            "channel blocks are 288 columns, 9 steps of 32)");
+}
+
 TEST(Conv2dTilingKeysTest, CoreWeightsNeedTheBlocksToDivideTheCores) {
   // tiny has one core: two channel blocks cannot each stay in one core's L1.
   EXPECT_NE(op_build_error("tiny", "conv2d n=3 c=32 h=16 w=12 k=64 r=3 s=3 pad=1 dtype=fp16 "
@@ -245,7 +301,7 @@ TEST(Conv2dTilingKeysTest, RejectsIllegalValuesAndTilingsThatDoNotFit) {
             "multiple of r x s x C0 = 144");
   EXPECT_EQ(op_build_error("tiny", base + "slab=single"),
             "<op>:1:62: error: unsupported slab 'single' (supported: auto, streamed, resident, "
-            "double)");
+            "double, pieces)");
   EXPECT_EQ(op_build_error("tiny", base + "weights=dram"),
             "<op>:1:65: error: unsupported weights 'dram' (supported: auto, gm, l1)");
   // Legal values whose tiling does not fit: the first reason of a tiling that agrees.
@@ -330,8 +386,10 @@ TEST(Conv2dErrorTest, ReportsBadSpecsAndTilesThatCannotFit) {
             "error: conv2d does not fit the buffers of chip 'tiny': the L1 slab of one output row "
             "(2 x 192000 B: 3 input rows x 2000 x 16 channels, double buffered) does not fit in "
             "l1 (65536 B)");
-  EXPECT_EQ(op_build_error("ascend910", "conv2d n=1 c=256 h=8 w=1000 k=16 r=3 s=1 dtype=fp16"),
-            "error: conv2d does not fit the buffers of chip 'ascend910': one output row (1008 "
+  // 1104 img2col rows by 16 columns, twice: 70656 B. (1000 columns fit since the slab can come
+  // in pieces of one channel block, K steps of 16 columns each.)
+  EXPECT_EQ(op_build_error("ascend910", "conv2d n=1 c=256 h=8 w=1100 k=16 r=3 s=1 dtype=fp16"),
+            "error: conv2d does not fit the buffers of chip 'ascend910': one output row (1104 "
             "img2col rows) by 16 columns does not fit l0a (65536 B, double buffered)");
 }
 

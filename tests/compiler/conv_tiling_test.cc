@@ -38,11 +38,19 @@ TEST(ConvTilingTest, DoubleSlabsWithWeightsInL1ForTheFirstResNetStage) {
 }
 
 TEST(ConvTilingTest, FoldsImagesForSmallMaps) {
+  // 4 images of 7 x 7 (M 224) by 128 channels: 32 tiles for the 32 cores, whose 4.7 MB of
+  // weights stream from GM. Their 868 KB slab comes in pieces, so the cube waits for the first
+  // piece only, and each K step's weights come in one 32 KiB copy for two mmads.
   ConvTiling t = choose_conv_tiling(resnet_layer(512, 7), true, chip("ascend910"));
   EXPECT_FALSE(t.streamed);
   EXPECT_EQ(t.rows, 7);
-  EXPECT_EQ(t.images, 2);
-  EXPECT_EQ(t.nt, 256);
+  EXPECT_EQ(t.images, 4);
+  EXPECT_EQ(t.nt, 128);
+  EXPECT_TRUE(t.slab_pieces);
+  EXPECT_FALSE(t.weights_in_l1);
+  EXPECT_EQ(t.kt, 128);
+  EXPECT_EQ(t.mmad_k, 64);
+  EXPECT_EQ(t.blocks, 16);
 }
 
 TEST(ConvTilingTest, StacksImagesWithZeroGapsAndPadsMOncePerTile) {

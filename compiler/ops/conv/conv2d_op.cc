@@ -41,8 +41,8 @@ namespace {
 using namespace ir;  // NOLINT(google-build-using-namespace): the IR constructors
 
 // The spec keys that force parts of the tiling.
-constexpr const char* kTilingKeys[] = {"tile_rows", "tile_images", "tile_n",
-                                       "tile_k",    "slab",        "weights"};
+constexpr const char* kTilingKeys[] = {"tile_rows", "tile_images", "tile_n",     "tile_k",
+                                       "slab",      "slab_blocks", "weights"};
 
 // The op spec, checked.
 struct ConvSpec {
@@ -54,7 +54,7 @@ struct ConvSpec {
   bool bias = false;  // bias=1: a per-output-channel bias input
   isa::DataType in_type = isa::DataType::kF16, out_type = isa::DataType::kF16;
   ConvShape shape;
-  ConvForce force;  // tile_rows, tile_images, tile_n, tile_k, slab, weights
+  ConvForce force;  // tile_rows, tile_images, tile_n, tile_k, slab, slab_blocks, weights
 };
 
 // layout=nchw: the N x C x H*W input and N x K x Ho*Wo output around the NHWC kernel.
@@ -83,11 +83,17 @@ ConvForce parse_conv_force(const OpSpec& spec, const ConvShape& sh) {
   if (f.kt % c0 != 0)
     spec.fail_at("tile_k", "tile_k = " + std::to_string(f.kt) + " is not a multiple of C0 = " +
                                std::to_string(c0) + " (channels per 32 bytes)");
-  const std::string slab = spec.get_enum("slab", {"auto", "streamed", "resident", "double"}, "auto");
+  const std::string slab =
+      spec.get_enum("slab", {"auto", "streamed", "resident", "double", "pieces"}, "auto");
   f.slab = slab == "streamed"   ? SlabMode::kStreamed
            : slab == "resident" ? SlabMode::kResident
            : slab == "double"   ? SlabMode::kDouble
+           : slab == "pieces"   ? SlabMode::kPieces
                                 : SlabMode::kAny;
+  f.blocks = spec.get_int("slab_blocks", 1, sh.channel_blocks(), 0);
+  if (f.blocks && f.slab != SlabMode::kPieces)
+    spec.fail_at("slab_blocks", "slab_blocks sets the channel blocks of a slab piece: it needs "
+                                "slab=pieces");
   if (f.slab == SlabMode::kStreamed && f.kt % per_block != 0)
     spec.fail_at("tile_k", "slab=streamed steps whole channel blocks: tile_k must be a multiple "
                            "of r x s x C0 = " + std::to_string(per_block));
@@ -95,6 +101,9 @@ ConvForce parse_conv_force(const OpSpec& spec, const ConvShape& sh) {
   f.weights = weights == "gm" ? WeightsMode::kGm
               : weights == "l1" ? WeightsMode::kL1
                                 : WeightsMode::kAny;
+  if (f.slab == SlabMode::kPieces && f.weights == WeightsMode::kL1)
+    spec.fail_at("weights", "slab=pieces takes the weights from GM (weights=gm): L1 holds the "
+                            "two slab pieces");
   return f;
 }
 
@@ -262,7 +271,14 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const int64_t m_ext = conv_tile_m(sh, rows, IB);
   const int64_t m_img = sh.stacked_row_period() * wo;
   const int64_t n1 = nt / 16, n1_tail = ceil_div(n_tail, 16);
-  const int64_t slab_bytes = conv_tile_slab_bytes(sh, rows, IB, t.streamed ? t.blocks : c1);
+  const int64_t slab_bytes =
+      conv_tile_slab_bytes(sh, rows, IB, t.streamed || t.slab_pieces ? t.blocks : c1);
+  // Pieces: piece i holds channel blocks [i * blocks, i * blocks + piece_blocks(i)).
+  const int64_t pieces = t.slab_pieces ? ceil_div(c1, t.blocks) : 1;
+  const auto piece_blocks = [&](int64_t i) { return std::min(t.blocks, c1 - i * t.blocks); };
+  const auto piece_tile = [](int64_t i) {
+    return std::string(i % 2 == 0 ? "fmap_l1_a" : "fmap_l1_b");
+  };
   // Stacked images: image i's input rows start at row i * (h + gap) of the feature map, and
   // when there is padding the gap rows between images are zeros (from a zeroed workspace).
   const int64_t gap = sh.stack_gap(), fmap_rows = IB > 1 ? sh.stacked_rows(IB) : 0;
@@ -295,15 +311,18 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   // The zeros of a gap: gap x w pixels of cg channels.
   const int64_t zero_bytes = gap * p.w * cg * es;
   if (zero_gaps) k.args.push_back({"gap_zeros", isa::ArgKind::kGmPointer, u64(zero_bytes)});
-  const bool slab_slots = t.streamed || t.slab_double;
-  // A double resident slab is two tiles (prefetch_by_two below), a streamed one a double tile.
-  if (t.slab_double)
+  const bool slab_slots = t.streamed || t.slab_double || t.slab_pieces;
+  // A double resident slab is two tiles (prefetch_by_two below), and so are the pieces (piece
+  // i in fmap_l1_a when i is even, else fmap_l1_b); a streamed one is a double tile.
+  if (t.slab_double || t.slab_pieces)
     for (const char* name : {"fmap_l1_a", "fmap_l1_b"})
       k.tiles.push_back({name, isa::Buffer::kL1, u64(slab_bytes), false, {}, {}});
   else
     k.tiles.push_back({"fmap_l1", isa::Buffer::kL1, u64(slab_bytes), t.streamed, {}, {}});
+  // img2col columns of one load3d / mmad: a K step's, or with pieces a pair's.
+  const int64_t ka = t.slab_pieces ? t.mmad_k : kt;
   k.tiles.insert(k.tiles.end(), {
-             {"a_l0", isa::Buffer::kL0a, u64(m_ext * kt * es), true, {}, {}},
+             {"a_l0", isa::Buffer::kL0a, u64(m_ext * ka * es), true, {}, {}},
              {"b_l0", isa::Buffer::kL0b, u64(kt * nt * es), true, {}, {}},
              {"c_l0c", isa::Buffer::kL0c, u64(m_ext * nt * 4), false, {}, {}}});
   if (via_ub) k.tiles.push_back({"c_ub", isa::Buffer::kUb, u64(m_ext * nt * eo), false, {}, {}});
@@ -316,24 +335,24 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const bool core_weights = t.weights_in_l1 && TN > 1;
   const int64_t n1w = core_weights ? n1 : n1g;  // fractal columns of w_l1
   const int64_t step_k1 = kt / c0;                // fractal rows of a K step
-  std::vector<std::pair<int64_t, int64_t>> pieces = {{0, KK}};  // K steps [lo, hi) per piece
+  std::vector<std::pair<int64_t, int64_t>> w_pieces = {{0, KK}};  // K steps [lo, hi) per piece
   if (t.weights_in_l1 && t.slab_double && KK > 1) {
     const int64_t half = std::min(round_up(ceil_div(KK, 2), 2), KK - 1);
-    pieces = {{0, half}, {half, KK}};
+    w_pieces = {{0, half}, {half, KK}};
   }
   const auto w_tile = [&](size_t i) {
-    return pieces.size() == 1 ? std::string("w_l1") : "w_l1_" + std::to_string(i);
+    return w_pieces.size() == 1 ? std::string("w_l1") : "w_l1_" + std::to_string(i);
   };
   Body first_pair;
   if (t.weights_in_l1) {
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      const int64_t k1_lo = pieces[i].first * step_k1,
-                    k1_hi = std::min(pieces[i].second * step_k1, k1g);
+    for (size_t i = 0; i < w_pieces.size(); ++i) {
+      const int64_t k1_lo = w_pieces[i].first * step_k1,
+                    k1_hi = std::min(w_pieces[i].second * step_k1, k1g);
       Tile w;
       w.name = w_tile(i);
       w.buffer = isa::Buffer::kL1;
       w.bytes = u64((k1_hi - k1_lo) * n1w * 512);
-      w.apart = pieces.size() > 1;  // each piece's readers wait for that piece only
+      w.apart = w_pieces.size() > 1;  // each piece's readers wait for that piece only
       k.tiles.push_back(w);
       Affine from = core_weights ? var_expr("tn", n1 * 512) : Affine{};
       from.constant = k1_lo * n1g * 512;
@@ -360,6 +379,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   if (bias_table)
     for (Stmt& st : load_bias()) tbody.push_back(std::move(st));
   Body kbody;  // the K step (of step kk), its weights' part apart
+  std::vector<std::vector<Body>> piece_copies(static_cast<size_t>(pieces));  // per piece, copy
 
   // The slab load (per tile when resident, per K step when streamed) and set_fmatrix (per
   // tile), one variant per run of bands with the same geometry.
@@ -384,20 +404,42 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
     const bool zero_each_slab = slab_slots || p.nchw || tiles <= block_dim;
     Body slab, gap_zeroing;
     const int64_t height = IB > 1 ? fmap_rows : b.slab_rows;  // of the feature map in L1
-    for (int64_t i = 0; i < IB; ++i) {
-      Affine src_i = src;
-      src_i.constant += i * p.h * row_bytes;
+    // Image i's rows (and the zero gap after it) of `cols` channels from `from` into `fmap`.
+    const auto image_copy = [&](const std::string& fmap, Affine from, const Value& c, int64_t i) {
+      from.constant += i * p.h * row_bytes;
       const int64_t row0 = i * (p.h + gap);  // the image's first row in the feature map
-      slab.push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
-                        {tile("fmap_l1", row0 * p.w * 32), gm(x_arg, src_i)},
-                        {field("rows", b.slab_rows * p.w), field("cols", cols),
-                         field("src_row_stride", p.c), field("dst_c0_stride", height * p.w)}));
-      if (!zero_gaps || i + 1 == IB) continue;
-      (zero_each_slab ? slab : gap_zeroing)
-          .push_back(op("copy_gm_to_l1_nd2nz." + in_sfx,
-                        {tile("fmap_l1", (row0 + p.h) * p.w * 32), gm("gap_zeros", Affine{})},
-                        {field("rows", gap * p.w), field("cols", cols),
-                         field("src_row_stride", cg), field("dst_c0_stride", height * p.w)}));
+      return op("copy_gm_to_l1_nd2nz." + in_sfx, {tile(fmap, row0 * p.w * 32), gm(x_arg, from)},
+                {field("rows", b.slab_rows * p.w), field("cols", c),
+                 field("src_row_stride", p.c), field("dst_c0_stride", height * p.w)});
+    };
+    const auto gap_copy = [&](const std::string& fmap, const Value& c, int64_t i) {
+      const int64_t row0 = i * (p.h + gap);
+      return op("copy_gm_to_l1_nd2nz." + in_sfx,
+                {tile(fmap, (row0 + p.h) * p.w * 32), gm("gap_zeros", Affine{})},
+                {field("rows", gap * p.w), field("cols", c), field("src_row_stride", cg),
+                 field("dst_c0_stride", height * p.w)});
+    };
+    // Pieces: each copy its own statement (guarded to this variant's bands), so the copies of
+    // piece i + 1 can be spread over piece i's K steps.
+    for (int64_t piece = 0; piece < pieces && t.slab_pieces; ++piece) {
+      Affine from = src;
+      from.constant += piece * t.blocks * c0 * es;
+      const Value c = constant(std::min(cg - piece * t.blocks * c0, t.blocks * c0));
+      std::vector<Stmt> copies;
+      for (int64_t i = 0; i < IB; ++i) {
+        copies.push_back(image_copy(piece_tile(piece), from, c, i));
+        if (zero_gaps && i + 1 < IB) copies.push_back(gap_copy(piece_tile(piece), c, i));
+      }
+      auto& chunks = piece_copies[static_cast<size_t>(piece)];
+      chunks.resize(copies.size());
+      for (size_t j = 0; j < copies.size(); ++j)
+        for (Stmt& st : guarded_range("th", lo, hi, TH, Body{std::move(copies[j])}))
+          chunks[j].push_back(std::move(st));
+    }
+    for (int64_t i = 0; i < IB && !t.slab_pieces; ++i) {
+      slab.push_back(image_copy("fmap_l1", src, cols, i));
+      if (zero_gaps && i + 1 < IB)
+        (zero_each_slab ? slab : gap_zeroing).push_back(gap_copy("fmap_l1", cols, i));
     }
     Body fmatrix;
     fmatrix.push_back(op("set_fmatrix", {},
@@ -413,6 +455,9 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
       (t.streamed ? kbody : tbody).push_back(std::move(st));
     lo = hi;
   }
+  if (t.slab_pieces)  // piece 0 before the first K step
+    for (Body& copy : piece_copies[0])
+      for (Stmt& st : copy) tbody.push_back(std::move(st));
 
   // K steps: img2col into L0A, weights GM -> L0B (FRACTAL_Z: fractal (k1, n1) of the group at
   // (k1 * N1 + n1) * 512), mmad.
@@ -429,41 +474,99 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
               {field("repeat", tail_select("kk", KK - 1, k_tail / c0 * n1w, kt / c0 * n1w)),
                field("src_stride", 1)});
   };
-  if (!t.weights_in_l1) {
-    kbody.push_back(
-        op("copy_gm_to_l0b", {tile("b_l0"), gm("wgt", w_addr)},
-           {field("nburst", tail_select("kk", KK - 1, k_tail / c0, kt / c0)),
-            field("burst_len", tail_select("tn", TN - 1, n1_tail * 16, n1 * 16)),
-            field("src_gap", tail_select("tn", TN - 1, (n1g - n1_tail) * 16, (n1g - n1) * 16))}));
-  }
-  // Streamed: the step's slab holds just its channel blocks, so img2col starts at column 0.
-  Value k_start = constant(0);
-  if (!t.streamed) k_start.vars = var_expr("kk", kt);
-  const Value channels =
-      t.streamed ? tail_select("kk", KK - 1, blocks_tail * c0, t.blocks * c0) : constant(c1 * c0);
-  // One load3d for the tile (stacked images included).
-  kbody.push_back(
-      op("load3d_l1_to_l0a." + in_sfx, {tile("a_l0"), tile("fmap_l1")},
-         {field("k_extension", kv), field("m_extension", m_ext), field("k_start", k_start),
-          field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
-          field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
-          field("dilation_h", p.dilation_h), field("channels", channels)}));
+  const auto weights_copy = [&](const Affine& from, const Value& k1_rows) {
+    return op("copy_gm_to_l0b", {tile("b_l0"), gm("wgt", from)},
+              {field("nburst", k1_rows),
+               field("burst_len", tail_select("tn", TN - 1, n1_tail * 16, n1 * 16)),
+               field("src_gap", tail_select("tn", TN - 1, (n1g - n1_tail) * 16, (n1g - n1) * 16))});
+  };
+  // img2col of k_ext columns from k_start of `channels` channels of `fmap` into a_l0 (slot -1:
+  // double buffering's choice), and the mmad of them with the weights at b_offset of b_l0.
+  const auto img2col = [&](const std::string& fmap, int slot, const Value& k_ext,
+                           const Value& k_start, const Value& channels) {
+    Operand a = tile("a_l0");
+    a.slot = slot;
+    return op("load3d_l1_to_l0a." + in_sfx, {a, tile(fmap)},
+              {field("k_extension", k_ext), field("m_extension", m_ext), field("k_start", k_start),
+               field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
+               field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
+               field("dilation_h", p.dilation_h), field("channels", channels)});
+  };
   // The first K step starts from zero (or the bias table's row), the others accumulate.
   const int64_t first = bias_table ? 2 : 1;
-  Value init{first, std::nullopt, 0};
-  if (KK > 1) init = Value{first, Condition{var_expr("kk"), Condition::Op::kEq, 0}, 0};
-  std::vector<Field> mmad_fields = {field("m", m_ext), field("k", kv), field("n", nv),
-                                    field("init", init)};
-  if (bias_table) mmad_fields.push_back(field("bias_addr", 0));  // the one row, at BT offset 0
-  kbody.push_back(op("mmad." + acc_sfx + "." + in_sfx, {tile("c_l0c"), tile("a_l0"), tile("b_l0")},
-                     std::move(mmad_fields)));
-  // One K loop per weight piece: its steps lo + kk.
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    const auto [lo, hi] = pieces[i];
-    Body steps = kbody;
-    if (t.weights_in_l1) steps.insert(steps.begin(), weights_from_l1(lo, w_tile(i)));
-    substitute_var(steps, "kk", "kk", 1, lo);
-    tbody.push_back(make_loop("kk", hi - lo, false, std::move(steps)));
+  const Value first_step{first, Condition{var_expr("kk"), Condition::Op::kEq, 0}, 0};
+  const auto mmad = [&](int slot, const Value& b_offset, const Value& k_ext, const Value& init) {
+    Operand a = tile("a_l0");
+    a.slot = slot;
+    std::vector<Field> fields = {field("m", m_ext), field("k", k_ext), field("n", nv),
+                                 field("init", init)};
+    if (bias_table) fields.push_back(field("bias_addr", 0));  // the one row, at BT offset 0
+    return op("mmad." + acc_sfx + "." + in_sfx, {tile("c_l0c"), a, tile("b_l0", b_offset)},
+              std::move(fields));
+  };
+  if (t.slab_pieces) {
+    // Piece i's loop: K steps of kt columns from its first column (piece i's first channel
+    // block), each one weight copy and kt / ka load3d / mmad pairs over a_l0's two slots (with
+    // one pair double buffering alternates them), then piece i + 1's copies, one per step.
+    const int64_t pairs = kt / ka;
+    for (int64_t i = 0; i < pieces; ++i) {
+      const int64_t piece_k = piece_blocks(i) * taps * c0, steps_i = ceil_div(piece_k, kt);
+      const int64_t tail = piece_k - (steps_i - 1) * kt;  // columns of the last step
+      Body steps;
+      Affine from = w_addr;
+      from.constant += i * t.blocks * taps * n1g * 512;
+      steps.push_back(weights_copy(from, tail_select("kk", steps_i - 1, tail / c0, kt / c0)));
+      for (int64_t h = 0; h < pairs; ++h) {
+        const int64_t last = std::clamp<int64_t>(tail - h * ka, 0, ka);  // in the last step
+        if (last == 0 && steps_i == 1) continue;
+        // (A pair with no columns in the last step is skipped there.)
+        const Value k_ext = tail_select("kk", steps_i - 1, last == 0 ? ka : last, ka);
+        Value k_start = constant(h * ka);
+        k_start.vars = var_expr("kk", kt);
+        const int slot = pairs > 1 ? static_cast<int>(h % 2) : -1;
+        const int64_t rows_before = h * (ka / c0);  // weight fractal rows of the earlier pairs
+        Value init = constant(0);
+        if (i == 0 && h == 0) init = steps_i > 1 ? first_step : constant(first);
+        Body pair;
+        pair.push_back(img2col(piece_tile(i), slot, k_ext, k_start,
+                               constant(piece_blocks(i) * c0)));
+        pair.push_back(mmad(slot,
+                            tail_select("tn", TN - 1, rows_before * n1_tail * 512,
+                                        rows_before * n1 * 512),
+                            k_ext, init));
+        add_guarded(steps,
+                    last == 0 ? std::optional<Condition>(Condition{
+                                    var_expr("kk"), Condition::Op::kLt, steps_i - 1})
+                              : std::nullopt,
+                    std::move(pair));
+      }
+      for (size_t j = 0; i + 1 < pieces && j < piece_copies[static_cast<size_t>(i + 1)].size();
+           ++j)
+        add_guarded(steps,
+                    Condition{var_expr("kk"), Condition::Op::kEq,
+                              std::min(static_cast<int64_t>(j), steps_i - 1)},
+                    std::move(piece_copies[static_cast<size_t>(i + 1)][j]));
+      tbody.push_back(make_loop("kk", steps_i, false, std::move(steps)));
+    }
+  } else {
+    if (!t.weights_in_l1)
+      kbody.push_back(weights_copy(w_addr, tail_select("kk", KK - 1, k_tail / c0, kt / c0)));
+    // Streamed: the step's slab holds just its channel blocks, so img2col starts at column 0.
+    Value k_start = constant(0);
+    if (!t.streamed) k_start.vars = var_expr("kk", kt);
+    const Value channels = t.streamed ? tail_select("kk", KK - 1, blocks_tail * c0, t.blocks * c0)
+                                      : constant(c1 * c0);
+    // One load3d for the tile (stacked images included).
+    kbody.push_back(img2col("fmap_l1", -1, kv, k_start, channels));
+    kbody.push_back(mmad(-1, constant(0), kv, KK > 1 ? first_step : constant(first)));
+    // One K loop per weight piece: its steps lo + kk.
+    for (size_t i = 0; i < w_pieces.size(); ++i) {
+      const auto [lo, hi] = w_pieces[i];
+      Body steps = kbody;
+      if (t.weights_in_l1) steps.insert(steps.begin(), weights_from_l1(lo, w_tile(i)));
+      substitute_var(steps, "kk", "kk", 1, lo);
+      tbody.push_back(make_loop("kk", hi - lo, false, std::move(steps)));
+    }
   }
 
   // Write-out: rows * Wo output positions (fewer on the last band), NHWC.
@@ -553,6 +656,9 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
       std::to_string(nt) + " channels, K step " + std::to_string(kt) +
       (t.streamed      ? " (" + std::to_string(t.blocks) + " channel blocks, streamed)"
        : t.slab_double ? " (resident slab, double buffered, the next one prefetched)"
+       : t.slab_pieces ? " (slab in pieces of " + std::to_string(t.blocks) + " channel block" +
+                             (t.blocks > 1 ? "s, " : ", ") + std::to_string(kt / ka) +
+                             (kt / ka > 1 ? " mmads" : " mmad") + " per step)"
                        : " (resident slab)") +
       (t.weights_in_l1 ? ", weights in L1" : "") + ", " + std::to_string(tiles) + " output tiles";
   // fp32 (or exact int32) accumulation; fp16 output adds one rounding (as matmul).
@@ -633,7 +739,7 @@ const OpDef& conv2d_op() {
       {"n",          "c",          "h",        "w",      "k",     "r",         "s",
        "stride",     "stride_h",   "stride_w", "pad",    "pad_h", "pad_w",     "dilation",
        "dilation_h", "dilation_w", "groups",   "layout", "dtype", "out_dtype", "bias",
-       "tile_rows",  "tile_images", "tile_n",  "tile_k", "slab",  "weights"},
+       "tile_rows",  "tile_images", "tile_n",  "tile_k", "slab",  "slab_blocks", "weights"},
       "conv2d n=1 c=64 h=56 w=56 k=64 r=3 s=3 stride=1 pad=1 dtype=fp16",
       build_conv2d,
       reference_conv2d};

@@ -48,6 +48,10 @@ int64_t conv_tile_m(const ConvShape& s, int64_t rows, int64_t images) {
 // this margin and the per-tile fill no layer of docs/performance.md's conv table got slower
 // (measured on both chips when the next slab became a prefetch).
 constexpr double kDoubleSlabMargin = 1.05;
+// Pieces count this much more: their copies and the weights' wait on one another in MTE2's
+// queue in ways the per-step model averages away (the 910's 28 x 28 stride-2 layer measured
+// 42.8k cycles against 41.4k estimated, the double slab it would replace 40.1k against 42.1k).
+constexpr double kPiecesMargin = 1.05;
 
 ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
                                     const config::ChipConfig& chip, const ConvForce& force) {
@@ -179,6 +183,119 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
     t.weights_in_l1 = weights_in_l1;
     t.estimated_cycles = total;
     out.ranked.push_back(t);
+  };
+  // Pieces (weights from GM): pieces of `blocks` channel blocks through two L1 tiles, each
+  // piece's K steps of kt columns in kt / ka load3d / mmad pairs (the widest ka that L0A holds
+  // double buffered), the next piece's copies spread over them. A tiling with more pieces than
+  // event ids would need more flags between MTE2 and MTE1 at once than the chip has.
+  const int64_t max_pieces = static_cast<int64_t>(chip.pipes.event_ids);
+  const double copy_overhead = static_cast<double>(chip.noc.latency_cycles +
+                                                   chip.l2.hit_latency_cycles +
+                                                   chip.paths.gm_to_l0b.latency_cycles);
+  auto consider_pieces = [&](int64_t rows, int64_t images, int64_t nt, int64_t m_ext,
+                             uint64_t l1, const std::string& l1_left) {
+    const int64_t per_block = taps * c0;
+    const bool gaps = images > 1 && (s.pad_top > 0 || s.pad_bottom > 0);
+    const int64_t copies = images + (gaps ? images - 1 : 0);  // GM -> L1 copies of a piece
+    const std::string band = std::to_string(rows) + " output row" + (rows > 1 ? "s" : "") +
+                             (images > 1 ? " x " + std::to_string(images) + " images" : "");
+    for (int64_t blocks = force.blocks ? force.blocks : 1;
+         blocks <= (force.blocks ? force.blocks : c1 - 1); ++blocks) {
+      const int64_t pieces = ceil_div(c1, blocks);
+      const std::string piece = "pieces of " + std::to_string(blocks) + " channel block" +
+                                (blocks > 1 ? "s" : "");
+      if (pieces < 2 || pieces > max_pieces) {
+        reject("slab_blocks", std::to_string(c1) + " channel blocks in " + piece + " are " +
+                                  std::to_string(pieces) + " pieces; slab=pieces takes 2 to " +
+                                  std::to_string(max_pieces) + " (pipes.event_ids)");
+        continue;
+      }
+      const int64_t slab = conv_tile_slab_bytes(s, rows, images, blocks);
+      if (static_cast<uint64_t>(2 * slab) > l1) {
+        reject("slab_blocks", "two slab " + piece + " of " + band + " (2 x " +
+                                  std::to_string(slab) + " B) do not fit " + l1_left);
+        break;  // more blocks only grow the pieces
+      }
+      const int64_t last_k = (c1 - (pieces - 1) * blocks) * per_block;
+      for (int64_t kt = force.kt ? force.kt : c0;
+           kt <= (force.kt ? force.kt : round_up(blocks * per_block, c0)); kt *= 2) {
+        const std::string step = "a K step of " + std::to_string(kt) + " columns";
+        const int64_t w_bytes = kt * nt * s.in_bytes;
+        if (kt > 4095 || static_cast<uint64_t>(2 * w_bytes) > b.l0b_bytes) {
+          reject("tile_k", step + " by " + std::to_string(nt) + " channels (2 x " +
+                               std::to_string(w_bytes) + " B, double buffered) does not fit l0b");
+          break;
+        }
+        const int64_t steps_piece = ceil_div(blocks * per_block, kt);
+        if (steps_piece % 2 != 0) {
+          reject("tile_k", "slab=pieces needs an even number of K steps per piece (" + piece +
+                               " are " + std::to_string(blocks * per_block) + " columns, " +
+                               std::to_string(steps_piece) + " steps of " + std::to_string(kt) +
+                               ")");
+          continue;
+        }
+        int64_t ka = 0;  // pairs of one, two, four or eight per step
+        for (int64_t pairs = 1; pairs <= 8 && ka == 0; pairs *= 2)
+          if (kt % (pairs * c0) == 0 &&
+              static_cast<uint64_t>(2 * m_ext * (kt / pairs) * s.in_bytes) <= b.l0a_bytes)
+            ka = kt / pairs;
+        if (ka == 0) {
+          reject("tile_k", step + " in up to 8 load3d / mmad pairs by " + std::to_string(m_ext) +
+                               " img2col rows does not fit l0a (double buffered)");
+          continue;
+        }
+        const double pairs = static_cast<double>(kt / ka);
+        const double t_pair = static_cast<double>(chip.cube.startup_cycles) +
+                              static_cast<double>(
+                                  ceil_div(m_ext, static_cast<int64_t>(cube.m0)) *
+                                  ceil_div(nt, static_cast<int64_t>(cube.n0)) *
+                                  ceil_div(ka, static_cast<int64_t>(cube.k0))) *
+                                  static_cast<double>(cube.cycles_per_fractal);
+        const double t_pair_load3d =
+            2.0 + static_cast<double>(m_ext * ka * s.in_bytes) / load3d_bw;
+        // MTE2 is busy with a weight copy for more than its bytes take: the round trip to L2
+        // and the copy's completion before the flag set after it (traced on the 910: a 32 KiB
+        // copy takes 527 cycles, gm_read_cycles 407).
+        const double t_w = gm_read_cycles(chip.paths.gm_to_l0b, static_cast<double>(w_bytes),
+                                          l2_share) +
+                           copy_overhead;
+        // Consecutive tiles differ in their channel block only, so ceil(k / nt) cores load
+        // the same pieces at about the same time, from HBM once.
+        const double readers =
+            std::min(static_cast<double>(ceil_div(s.group_out_channels, nt)), cores);
+        const double t_piece =
+            gm_read_cycles(chip.paths.gm_to_l1, static_cast<double>(slab),
+                           std::min(l2_share, hbm_share * readers)) +
+            static_cast<double>(copies) * copy_overhead;
+        const double steps =
+            static_cast<double>((pieces - 1) * steps_piece + ceil_div(last_k, kt));
+        const double scalar = step_scalar * (1.0 + 0.5 * (pairs - 1.0)) +
+                              40.0 * static_cast<double>(images - 1) /
+                                  static_cast<double>(chip.scalar.issue_width);
+        const double t_step =
+            std::max({pairs * t_pair, pairs * t_pair_load3d,
+                      t_w + t_piece * static_cast<double>(pieces - 1) / steps, scalar});
+        // A copy longer than a step's slack holds up the next step's weights.
+        const double stall = static_cast<double>((pieces - 1) * copies) *
+                             std::max(0.0, t_w + t_piece / static_cast<double>(copies) -
+                                               pairs * t_pair);
+        const double t_out = static_cast<double>(m_ext * nt * 4) / out_bw;
+        const double tiles = static_cast<double>(s.batch / images * s.groups *
+                                                 ceil_div(ho, rows) *
+                                                 ceil_div(s.group_out_channels, nt));
+        ConvTiling t;
+        t.rows = rows;
+        t.images = images;
+        t.nt = nt;
+        t.kt = kt;
+        t.blocks = blocks;
+        t.slab_pieces = true;
+        t.mmad_k = ka;
+        t.estimated_cycles = kPiecesMargin * std::ceil(tiles / cores) *
+                             (steps * t_step + t_piece + stall + t_out);
+        out.ranked.push_back(t);
+      }
+    }
   };
   const bool any_slab = force.slab == SlabMode::kAny;
   for (int64_t rows = force.rows ? force.rows : 1; rows <= (force.rows ? force.rows : ho);
@@ -332,6 +449,8 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
             for (int64_t kt = c0; kt <= round_up(kred, c0); kt *= 2)
               consider(rows, images, nt, kt, false, c1, m_all, in_l1, slabs == 2, l1_weights);
           }
+          if (!in_l1 && (any_slab || force.slab == SlabMode::kPieces))
+            consider_pieces(rows, images, nt, m_all, l1, l1_left);
         }
       }
     }
@@ -359,7 +478,10 @@ ConvTiling choose_conv_tiling(const ConvShape& s, bool via_ub, const config::Chi
 std::string conv_tiling_keys(const ConvTiling& t) {
   return " tile_rows=" + std::to_string(t.rows) + " tile_images=" + std::to_string(t.images) +
          " tile_n=" + std::to_string(t.nt) + " tile_k=" + std::to_string(t.kt) + " slab=" +
-         (t.streamed ? "streamed" : t.slab_double ? "double" : "resident") +
+         (t.streamed      ? "streamed"
+          : t.slab_double ? "double"
+          : t.slab_pieces ? "pieces slab_blocks=" + std::to_string(t.blocks)
+                          : "resident") +
          " weights=" + (t.weights_in_l1 ? "l1" : "gm");
 }
 

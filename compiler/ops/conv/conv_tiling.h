@@ -17,6 +17,15 @@
 //    would queue behind the slab's on MTE2) the slab is double buffered over a core's tiles:
 //    the next tile's slab loads under this tile's K steps (prefetch_by_two), so only a core's
 //    first slab waits.
+//  * pieces: the tile's slab of all channels is cut into pieces of `blocks` channel blocks
+//    that alternate between two L1 tiles; piece 0 loads before the first K step, piece p + 1
+//    copy by copy (one image, or its zero gap, per step) during piece p's K steps, so only the
+//    first piece is waited for and the rest hide under the cube like the weights (MTE2 runs
+//    one copy at a time: a whole slab queued there would hold up the weights). A K step of
+//    `kt` columns (the weights' GM -> L0B copy) may be cut into kt / mmad_k load3d / mmad
+//    pairs when L0A is too small for the whole step, so that the weight copies stay large
+//    (GM reads reach their bandwidth only when large: mte.gm_efficiency). A piece's K steps
+//    are even in number (the last piece's excepted), so L0B's ping-pong runs on across pieces.
 // For every candidate that fits the buffers (L0A / L0B double buffered, L0C, UB on coupled
 // chips, L1; plus a bias row's room in L1 and the bias table, or in UB) the model estimates
 //   per K step: max(cube fractals, load3d bytes over L1 -> L0A, weight bytes over GM -> L0B,
@@ -89,28 +98,33 @@ struct ConvTiling {
   int64_t blocks = 1;            // streamed: channel blocks per K step
   int64_t kt = 16;               // img2col columns per K step (multiple of C0)
   bool weights_in_l1 = false;    // all tiles use the same weights: load them into L1 once
+  bool slab_pieces = false;      // the slab in pieces of `blocks` channel blocks (see above)
+  int64_t mmad_k = 0;            // pieces: img2col columns per load3d / mmad (kt / mmad_k pairs)
   double estimated_cycles = -1;  // < 0: nothing fits; `reason` says what
   std::string reason;
 };
 
-// How the K dimension walks the slab (ConvTiling::streamed / slab_double).
-enum class SlabMode { kAny, kStreamed, kResident, kDouble };
+// How the K dimension walks the slab (ConvTiling::streamed / slab_double / slab_pieces).
+enum class SlabMode { kAny, kStreamed, kResident, kDouble, kPieces };
 // Where the weights come from (ConvTiling::weights_in_l1).
 enum class WeightsMode { kAny, kGm, kL1 };
 
 // Forced parts of a tiling (0 / kAny: the model's choice).
 struct ConvForce {
   int64_t rows = 0, images = 0, nt = 0, kt = 0;
+  int64_t blocks = 0;  // slab=pieces: channel blocks per piece (slab_blocks)
   SlabMode slab = SlabMode::kAny;
   WeightsMode weights = WeightsMode::kAny;
   bool any() const {
-    return rows || images || nt || kt || slab != SlabMode::kAny || weights != WeightsMode::kAny;
+    return rows || images || nt || kt || blocks || slab != SlabMode::kAny ||
+           weights != WeightsMode::kAny;
   }
 };
 
 // Every tiling that fits and agrees with `force`, fastest first (ties in a fixed enumeration
 // order). When none does, `reason` says why and `reason_key` names the spec key (tile_rows,
-// tile_images, tile_n, tile_k, slab or weights) that the reason concerns most; empty when the
+// tile_images, tile_n, tile_k, slab, slab_blocks or weights) that the reason concerns most; empty
+// when the
 // reason is the shape's, not a forced key's.
 struct ConvTilingRanking {
   std::vector<ConvTiling> ranked;
@@ -120,7 +134,8 @@ struct ConvTilingRanking {
 ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
                                     const config::ChipConfig& chip, const ConvForce& force = {});
 
-// The spec keys that force tiling `t` (" tile_rows=7 tile_images=1 ... weights=l1").
+// The spec keys that force tiling `t` (" tile_rows=7 tile_images=1 ... weights=l1", and
+// slab_blocks for pieces).
 std::string conv_tiling_keys(const ConvTiling& t);
 
 // Bytes of the L1 slab of a tile of `rows` output rows and `blocks` channel blocks (input rows
