@@ -88,10 +88,17 @@ class Gen:
              f"stride={r.randint(1, 3)} pad={pad} dilation={dil} groups={g} "
              f"dtype={r.choice(['fp16', 'int8'])}")
         s += " layout=nchw" * (r.random() < .3) + " bias=1" * (r.random() < .3)
-        if r.random() < .3:  # a forced double slab, maybe with each core's channel block in L1
+        u = r.random()
+        if u < .3:  # a forced double slab, maybe with each core's channel block in L1
             s += f" slab=double weights=l1 tile_rows={r.randint(1, 4)}"
             if r.random() < .5:
                 s += f" tile_n={16 * r.randint(1, 4)}"
+        elif u < .55:  # the slab in pieces, maybe of a given size, K steps in load3d pairs
+            s += " slab=pieces"
+            if r.random() < .5:
+                s += f" slab_blocks={r.randint(1, 2)}"
+            if r.random() < .4:
+                s += f" tile_k={r.choice([16, 32, 64, 128, 256])}"
         return s
 
     def pool(self):
