@@ -94,7 +94,7 @@ class Gen:
             if r.random() < .5:
                 s += f" tile_n={16 * r.randint(1, 4)}"
         elif u < .55:  # the slab in pieces, maybe of a given size, K steps in load3d pairs
-            s += " slab=pieces"
+            s = s.replace(f" c={c} ", f" c={g * r.randint(17, 90)} ") + " slab=pieces"
             if r.random() < .5:
                 s += f" slab_blocks={r.randint(1, 2)}"
             if r.random() < .4:

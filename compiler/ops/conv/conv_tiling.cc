@@ -79,6 +79,14 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
   // Scalar set-up of one K step (the heavy ops with their packed words, tail selects, syncs
   // and the loop), from the generated code.
   const double step_scalar = 110.0 / static_cast<double>(chip.scalar.issue_width);
+  // Output tiles of a tiling, and the fixpipe's write-out of one.
+  const auto tile_count = [&](int64_t rows, int64_t images, int64_t nt) {
+    return static_cast<double>(s.batch / images * s.groups * ceil_div(ho, rows) *
+                               ceil_div(s.group_out_channels, nt));
+  };
+  const auto write_out = [&](int64_t m_ext, int64_t nt) {
+    return static_cast<double>(m_ext * nt * 4) / out_bw;
+  };
 
   ConvTilingRanking out;
   // Why the unforced model found nothing: the first output row's reason.
@@ -151,7 +159,7 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
     const double t_step = std::max({t_cube, t_load3d + t_weights_l1, t_weights + t_slab, scalar});
     const double steps = static_cast<double>(streamed ? ceil_div(c1, blocks) : ceil_div(kred, kt));
     const double exposed = streamed ? slab_latency : t_slab_load;
-    const double t_out = static_cast<double>(m_ext * nt * 4) / out_bw;
+    const double t_out = write_out(m_ext, nt);
     // A double slab (weights in L1): the next tile's slab loads under this tile's K steps
     // (prefetch_by_two); only a core's first slab is exposed (added once below). Its tiles
     // are many and small, so each also pays its first K step's loads (without it the model
@@ -160,8 +168,7 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
         slab_double ? steps * t_step + t_out + std::max(0.0, t_slab_load - steps * t_step) +
                           t_load3d + t_weights_l1
                     : steps * t_step + exposed + t_out;
-    const double tiles = static_cast<double>(s.batch / images * s.groups * ceil_div(ho, rows) *
-                                             ceil_div(s.group_out_channels, nt));
+    const double tiles = tile_count(rows, images, nt);
     // Weights in L1 load before the first K step; with a double slab in two pieces after the
     // first slab, so only the first piece is waited for (the second loads under its steps).
     const double exposed_weights =
@@ -172,17 +179,15 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
     const double total = (slab_double ? kDoubleSlabMargin : 1.0) * std::ceil(tiles / cores) *
                              per_tile +
                          (slab_double ? t_slab_load : 0.0) + exposed_weights;
-    ConvTiling t;
-    t.rows = rows;
-    t.images = images;
-    t.nt = nt;
-    t.kt = kt;
-    t.streamed = streamed;
-    t.slab_double = slab_double;
-    t.blocks = blocks;
-    t.weights_in_l1 = weights_in_l1;
-    t.estimated_cycles = total;
-    out.ranked.push_back(t);
+    out.ranked.push_back({.rows = rows,
+                          .images = images,
+                          .nt = nt,
+                          .streamed = streamed,
+                          .slab_double = slab_double,
+                          .blocks = blocks,
+                          .kt = kt,
+                          .weights_in_l1 = weights_in_l1,
+                          .estimated_cycles = total});
   };
   // Pieces (weights from GM): pieces of `blocks` channel blocks through two L1 tiles, each
   // piece's K steps of kt columns in kt / ka load3d / mmad pairs (the widest ka that L0A holds
@@ -199,14 +204,19 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
     const int64_t copies = images + (gaps ? images - 1 : 0);  // GM -> L1 copies of a piece
     const std::string band = std::to_string(rows) + " output row" + (rows > 1 ? "s" : "") +
                              (images > 1 ? " x " + std::to_string(images) + " images" : "");
+    const auto plural = [](int64_t n, const std::string& what) {
+      return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+    };
+    if (c1 < 2)
+      reject("slab", "slab=pieces needs at least 2 channel blocks of " + std::to_string(c0) +
+                         " per group (c / groups = " + std::to_string(s.group_channels) + ")");
     for (int64_t blocks = force.blocks ? force.blocks : 1;
          blocks <= (force.blocks ? force.blocks : c1 - 1); ++blocks) {
       const int64_t pieces = ceil_div(c1, blocks);
-      const std::string piece = "pieces of " + std::to_string(blocks) + " channel block" +
-                                (blocks > 1 ? "s" : "");
+      const std::string piece = "pieces of " + plural(blocks, "channel block");
       if (pieces < 2 || pieces > max_pieces) {
-        reject("slab_blocks", std::to_string(c1) + " channel blocks in " + piece + " are " +
-                                  std::to_string(pieces) + " pieces; slab=pieces takes 2 to " +
+        reject("slab_blocks", plural(c1, "channel block") + " in " + piece + " are " +
+                                  plural(pieces, "piece") + "; slab=pieces takes 2 to " +
                                   std::to_string(max_pieces) + " (pipes.event_ids)");
         continue;
       }
@@ -288,25 +298,21 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
             static_cast<double>((pieces - 1) * copies) *
                 std::max(0.0, t_w + t_piece / static_cast<double>(copies) - pairs * t_pair) +
             static_cast<double>(pieces) * std::max(0.0, t_w - last_step_pairs * t_pair);
-        const double t_out = static_cast<double>(m_ext * nt * 4) / out_bw;
-        const double tiles = static_cast<double>(s.batch / images * s.groups *
-                                                 ceil_div(ho, rows) *
-                                                 ceil_div(s.group_out_channels, nt));
-        ConvTiling t;
-        t.rows = rows;
-        t.images = images;
-        t.nt = nt;
-        t.kt = kt;
-        t.blocks = blocks;
-        t.slab_pieces = true;
-        t.mmad_k = ka;
         // A core's later tiles wait for their first piece again, while every core loads one
         // (traced on the 910's 28 x 28 stride-2 layer: 4.7k cycles where the first round's
         // took 3.6k and the model says 3.0k): counted twice.
-        const double rounds = std::ceil(tiles / cores);
-        t.estimated_cycles =
-            kPiecesMargin * (rounds * (t_k + t_piece + stall + t_out) + (rounds - 1) * t_piece);
-        out.ranked.push_back(t);
+        const double rounds = std::ceil(tile_count(rows, images, nt) / cores);
+        out.ranked.push_back(
+            {.rows = rows,
+             .images = images,
+             .nt = nt,
+             .blocks = blocks,
+             .kt = kt,
+             .slab_pieces = true,
+             .mmad_k = ka,
+             .estimated_cycles = kPiecesMargin * (rounds * (t_k + t_piece + stall +
+                                                            write_out(m_ext, nt)) +
+                                                  (rounds - 1) * t_piece)});
       }
     }
   };

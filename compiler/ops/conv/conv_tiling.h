@@ -95,7 +95,7 @@ struct ConvTiling {
   int64_t nt = 16;               // output channels per tile (multiple of 16)
   bool streamed = false;         // K steps of whole channel blocks, slab per step (else resident)
   bool slab_double = false;      // resident: the slab alternates between two L1 slots per tile
-  int64_t blocks = 1;            // streamed: channel blocks per K step
+  int64_t blocks = 1;            // channel blocks per K step (streamed) or per piece (pieces)
   int64_t kt = 16;               // img2col columns per K step (multiple of C0)
   bool weights_in_l1 = false;    // all tiles use the same weights: load them into L1 once
   bool slab_pieces = false;      // the slab in pieces of `blocks` channel blocks (see above)
