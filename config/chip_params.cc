@@ -156,7 +156,7 @@ void declare_vector(ParamTable& t) {
   declare_vector_class(t, NPU_VECTOR_CLASS(simple), 2, 0.85, 0.85,
                        "unary, vector-scalar, conversion, copy, dup, broadcast");
   declare_vector_class(t, NPU_VECTOR_CLASS(binary), 1, 1.93, 1.93,
-                       "add, sub, mul, max, min, and, or, compare, select");
+                       "add, sub, mul, max, min, and, or, compare, select, axpy");
   declare_vector_class(t, NPU_VECTOR_CLASS(transcendental), 1, 3.9, 1.93, "exp, ln");
   declare_vector_class(t, NPU_VECTOR_CLASS(sqrt), 1, 4.0, 1.93, "sqrt");
   declare_vector_class(t, NPU_VECTOR_CLASS(divide), 1, 4.0, 4.0, "div");

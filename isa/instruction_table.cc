@@ -784,7 +784,7 @@ std::vector<InstructionInfo> build_rows() {
        vscalar(), "dst = src >> scalar (arithmetic)", "vshr.s16 x3, x4, x7, x6"},
       {O::kVlrelu, "vlrelu", 0xb6, F::kX, P::kV, vector(VC::kSimple), kUbOnly, kUbOnly, &kFloats, 1,
        vscalar(), "dst = src > 0 ? src : src * scalar (leaky ReLU)", "vlrelu.f16 x3, x4, x7, x6"},
-      {O::kVaxpy, "vaxpy", 0xb7, F::kX, P::kV, vector(VC::kMultiplyAdd), kUbOnly, kUbOnly, &kFloats,
+      {O::kVaxpy, "vaxpy", 0xb7, F::kX, P::kV, vector(VC::kBinary), kUbOnly, kUbOnly, &kFloats,
        1, vscalar(), "dst = src * scalar + dst (two roundings)", "vaxpy.f32 x3, x4, x7, x6"},
       // ---- Vector: unary. ------------------------------------------------------------------
       {O::kVabs, "vabs", 0xc0, F::kX, P::kV, vector(VC::kSimple), kUbOnly, kUbOnly, &kArith, 1,
