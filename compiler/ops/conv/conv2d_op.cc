@@ -17,12 +17,15 @@
 // L0B, or L1 -> L0B when every tile uses the same weights and they were copied to L1 once) and
 // mmad; the tile leaves L0C through the fixpipe (to GM, or via UB on 910-class cores). A K
 // step is either kt columns of a slab of all channels loaded once per tile ("resident", the
-// img2col k_start steps with the loop) or whole channel blocks whose slab piece is loaded with
-// the step ("streamed", double buffered). Small maps stack several images in one feature map,
-// zero gap rows apart, so one load3d covers them and M is padded to 16 once per tile. Bands whose
-// slab or padding differ (first, last) get their own guarded slab load and set_fmatrix;
-// everything else is shared, with select() on the last band / channel block / K step. The
-// choice of all of this is the cost model's (conv_tiling.h).
+// img2col k_start steps with the loop), whole channel blocks whose slab piece is loaded with
+// the step ("streamed", double buffered), or kt columns of the current one of the slab's pieces
+// of channel blocks, which alternate between two L1 tiles, each piece's K steps loading the
+// next piece copy by copy ("pieces"; a step's img2col in kt / mmad_k load3d / mmad pairs).
+// Small maps stack several images in one feature map, zero gap rows apart, so one load3d covers
+// them and M is padded to 16 once per tile. Bands whose slab or padding differ (first, last) get
+// their own guarded slab load and set_fmatrix; everything else is shared, with select() on the
+// last band / channel block / K step. The choice of all of this is the cost model's
+// (conv_tiling.h).
 #include <algorithm>
 #include <cmath>
 
@@ -404,7 +407,7 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
     const bool zero_each_slab = slab_slots || p.nchw || tiles <= block_dim;
     Body slab, gap_zeroing;
     const int64_t height = IB > 1 ? fmap_rows : b.slab_rows;  // of the feature map in L1
-    // Image i's rows (and the zero gap after it) of `cols` channels from `from` into `fmap`.
+    // Image i's rows of `c` channels from `from` into `fmap`, and the zero gap rows after it.
     const auto image_copy = [&](const std::string& fmap, Affine from, const Value& c, int64_t i) {
       from.constant += i * p.h * row_bytes;
       const int64_t row0 = i * (p.h + gap);  // the image's first row in the feature map

@@ -280,9 +280,10 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
         // Per tile: the cube runs the pairs (a piece's last step skips those past its
         // columns), MTE1 their load3d, MTE2 one weight copy per step and every piece but the
         // first (which nothing overlaps), the scalar unit the steps' set-up; the busiest wins.
-        const double steps = static_cast<double>((pieces - 1) * steps_piece + ceil_div(last_k, kt));
-        const double pairs_run = static_cast<double>((pieces - 1) * ceil_div(blocks * per_block, ka) +
-                                                     ceil_div(last_k, ka));
+        const double steps =
+            static_cast<double>((pieces - 1) * steps_piece + ceil_div(last_k, kt));
+        const double pairs_run = static_cast<double>(
+            (pieces - 1) * ceil_div(blocks * per_block, ka) + ceil_div(last_k, ka));
         const double scalar = step_scalar * (1.0 + 0.5 * (pairs - 1.0)) +
                               40.0 * static_cast<double>(images - 1) /
                                   static_cast<double>(chip.scalar.issue_width);
