@@ -197,7 +197,8 @@ TEST(Conv2dTilingKeysTest, PiecesSplitTheSlabAndTheKSteps) {
   EXPECT_EQ(op_build_error("tiny", base + "slab=pieces slab_blocks=2 tile_k=32"),
             "<op>:1:89: error: no conv2d tiling with tile_k=32 slab=pieces slab_blocks=2 fits "
             "chip 'tiny': slab=pieces needs an even number of K steps per piece (pieces of 2 "
-            "channel blocks are 288 columns, 9 steps of 32)");
+            "channel blocks are 288 columns, 9 steps of 32): L0B's two slots alternate across "
+            "the pieces");
 }
 
 TEST(Conv2dTilingKeysTest, CoreWeightsNeedTheBlocksToDivideTheCores) {

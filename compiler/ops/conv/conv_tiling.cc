@@ -240,8 +240,8 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
         if (steps_piece % 2 != 0) {
           reject("tile_k", "slab=pieces needs an even number of K steps per piece (" + piece +
                                " are " + std::to_string(blocks * per_block) + " columns, " +
-                               std::to_string(steps_piece) + " steps of " + std::to_string(kt) +
-                               ")");
+                               plural(steps_piece, "step") + " of " + std::to_string(kt) +
+                               "): L0B's two slots alternate across the pieces");
           continue;
         }
         int64_t ka = 0;  // pairs of one, two, four or eight per step
