@@ -485,11 +485,14 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   };
   // img2col of k_ext columns from k_start of `channels` channels of `fmap` into a_l0 (slot -1:
   // double buffering's choice), and the mmad of them with the weights at b_offset of b_l0.
-  const auto img2col = [&](const std::string& fmap, int slot, const Value& k_ext,
-                           const Value& k_start, const Value& channels) {
+  const auto a_l0 = [](int slot) {
     Operand a = tile("a_l0");
     a.slot = slot;
-    return op("load3d_l1_to_l0a." + in_sfx, {a, tile(fmap)},
+    return a;
+  };
+  const auto img2col = [&](const std::string& fmap, int slot, const Value& k_ext,
+                           const Value& k_start, const Value& channels) {
+    return op("load3d_l1_to_l0a." + in_sfx, {a_l0(slot), tile(fmap)},
               {field("k_extension", k_ext), field("m_extension", m_ext), field("k_start", k_start),
                field("m_start", 0), field("stride_w", p.stride_w), field("stride_h", p.stride_h),
                field("filter_w", p.s), field("filter_h", p.r), field("dilation_w", p.dilation_w),
@@ -499,12 +502,10 @@ OpKernel build_conv2d(const OpSpec& spec, const config::ChipConfig& chip) {
   const int64_t first = bias_table ? 2 : 1;
   const Value first_step{first, Condition{var_expr("kk"), Condition::Op::kEq, 0}, 0};
   const auto mmad = [&](int slot, const Value& b_offset, const Value& k_ext, const Value& init) {
-    Operand a = tile("a_l0");
-    a.slot = slot;
     std::vector<Field> fields = {field("m", m_ext), field("k", k_ext), field("n", nv),
                                  field("init", init)};
     if (bias_table) fields.push_back(field("bias_addr", 0));  // the one row, at BT offset 0
-    return op("mmad." + acc_sfx + "." + in_sfx, {tile("c_l0c"), a, tile("b_l0", b_offset)},
+    return op("mmad." + acc_sfx + "." + in_sfx, {tile("c_l0c"), a_l0(slot), tile("b_l0", b_offset)},
               std::move(fields));
   };
   if (t.slab_pieces) {

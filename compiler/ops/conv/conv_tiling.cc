@@ -87,6 +87,18 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
   const auto write_out = [&](int64_t m_ext, int64_t nt) {
     return static_cast<double>(m_ext * nt * 4) / out_bw;
   };
+  // One mmad of m_ext x k by nt, and the load3d of its m_ext x k img2col matrix (stacked images
+  // included).
+  const auto mmad_cycles = [&](int64_t m_ext, int64_t nt, int64_t k) {
+    return static_cast<double>(chip.cube.startup_cycles) +
+           static_cast<double>(ceil_div(m_ext, static_cast<int64_t>(cube.m0)) *
+                               ceil_div(nt, static_cast<int64_t>(cube.n0)) *
+                               ceil_div(k, static_cast<int64_t>(cube.k0))) *
+               static_cast<double>(cube.cycles_per_fractal);
+  };
+  const auto load3d_cycles = [&](int64_t m_ext, int64_t k) {
+    return 2.0 + static_cast<double>(m_ext * k * s.in_bytes) / load3d_bw;
+  };
 
   ConvTilingRanking out;
   // Why the unforced model found nothing: the first output row's reason.
@@ -126,13 +138,8 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
       return reject("tile_k", step + " by " + std::to_string(nt) + " channels (2 x " +
                                   bytes_of(w_bytes) + ", double buffered) does not fit l0b (" +
                                   bytes_of(static_cast<int64_t>(b.l0b_bytes)) + ")");
-    const double fractals = static_cast<double>(ceil_div(m_ext, static_cast<int64_t>(cube.m0)) *
-                                                ceil_div(nt, static_cast<int64_t>(cube.n0)) *
-                                                ceil_div(kt, static_cast<int64_t>(cube.k0)));
-    const double t_cube = static_cast<double>(chip.cube.startup_cycles) +
-                          fractals * static_cast<double>(cube.cycles_per_fractal);
-    const double t_load3d = 2.0 +  // one load3d (stacked images included)
-                            static_cast<double>(a_bytes) / load3d_bw;
+    const double t_cube = mmad_cycles(m_ext, nt, kt);
+    const double t_load3d = load3d_cycles(m_ext, kt);
     const double t_weights = weights_in_l1 ? 0.0
                                            : gm_read_cycles(chip.paths.gm_to_l0b,
                                                             static_cast<double>(w_bytes), l2_share);
@@ -255,14 +262,8 @@ ConvTilingRanking rank_conv_tilings(const ConvShape& s, bool via_ub,
           continue;
         }
         const double pairs = static_cast<double>(kt / ka);
-        const double t_pair = static_cast<double>(chip.cube.startup_cycles) +
-                              static_cast<double>(
-                                  ceil_div(m_ext, static_cast<int64_t>(cube.m0)) *
-                                  ceil_div(nt, static_cast<int64_t>(cube.n0)) *
-                                  ceil_div(ka, static_cast<int64_t>(cube.k0))) *
-                                  static_cast<double>(cube.cycles_per_fractal);
-        const double t_pair_load3d =
-            2.0 + static_cast<double>(m_ext * ka * s.in_bytes) / load3d_bw;
+        const double t_pair = mmad_cycles(m_ext, nt, ka);
+        const double t_pair_load3d = load3d_cycles(m_ext, ka);
         // MTE2 is busy with a weight copy for more than its bytes take: the round trip to L2
         // and the copy's completion before the flag set after it (traced on the 910: a 32 KiB
         // copy takes 527 cycles, gm_read_cycles 407).
